@@ -1,0 +1,74 @@
+// What the rest of the extension sees of Business Central, whichever API surface carries it.
+
+export type ApiKind = 'businessCentral' | 'graph';
+
+export interface Company {
+  readonly id: string;
+  readonly name: string;
+  readonly displayName: string;
+}
+
+export interface Customer {
+  readonly id: string;
+  readonly number: string;
+  readonly displayName: string;
+  readonly city?: string;
+  readonly email?: string;
+  /** '' when not blocked, else the service's value ('Ship', 'Invoice', 'All'). */
+  readonly blocked?: string;
+  /** Known only where the service tells it cheaply ($expand=picture); undefined when unknown. */
+  readonly hasPicture?: boolean;
+}
+
+/** What the service stored: width 0 and an empty content type mean "no picture". */
+export interface Picture {
+  readonly id: string;
+  readonly width: number;
+  readonly height: number;
+  readonly contentType: string;
+  readonly etag?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** The service's `@odata.nextLink`, to pass back unchanged; undefined on the last page. */
+  readonly nextLink?: string;
+}
+
+export interface CustomerQuery {
+  /** Matches number or name, as the user types it; empty lists from the start. */
+  readonly search?: string;
+  readonly pageSize?: number;
+}
+
+/** The bytes of an image to upload; `open` is called again for each attempt (retries). */
+export interface UploadSource {
+  readonly byteSize: number;
+  readonly contentType: string;
+  readonly width: number;
+  readonly height: number;
+  open(): AsyncIterable<Uint8Array> | Uint8Array;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface UploadOptions extends RequestOptions {
+  /** Bytes sent so far of this attempt; restarts from 0 when an attempt is retried. */
+  onProgress?(sent: number, total: number): void;
+}
+
+/** Everything the commands do with the service. */
+export interface PictureService {
+  readonly kind: ApiKind;
+  listCompanies(options?: RequestOptions): Promise<Company[]>;
+  listCustomers(companyId: string, query: CustomerQuery, options?: RequestOptions): Promise<Page<Customer>>;
+  nextCustomers(nextLink: string, options?: RequestOptions): Promise<Page<Customer>>;
+  findCustomersByNumber(companyId: string, numbers: readonly string[], options?: RequestOptions): Promise<Customer[]>;
+  getCustomer(companyId: string, customerId: string, options?: RequestOptions): Promise<Customer>;
+  getPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Picture>;
+  uploadPicture(companyId: string, customerId: string, source: UploadSource, options?: UploadOptions): Promise<Picture>;
+  downloadPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Uint8Array | undefined>;
+  deletePicture(companyId: string, customerId: string, options?: RequestOptions): Promise<void>;
+}
