@@ -1,0 +1,365 @@
+import { t } from '../common/l10n';
+import type { Log } from '../common/log';
+import { errorFromStatus, invalidResponseError, ServiceError } from './errors';
+import { Transport, type HttpResponse, type TransportOptions } from './http';
+import type {
+  ApiKind,
+  Company,
+  Customer,
+  CustomerQuery,
+  Page,
+  Picture,
+  PictureService,
+  RequestOptions,
+  UploadOptions,
+  UploadSource,
+} from './types';
+import { graphPictureBody } from './upload';
+import { buildBaseUrl, buildQuery, checkId, customerSearchFilter, isSameOrigin, loggableUrl, numberInFilter, type ServiceSettings } from './urls';
+
+export const DEFAULT_PAGE_SIZE = 50;
+/** Numbers per `number in (...)` request, and the longest URL such a request may have. */
+export const NUMBER_BATCH = 50;
+export const MAX_URL_LENGTH = 2000;
+
+const CUSTOMER_SELECT = 'id,number,displayName,city,email,blocked';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function collection(response: HttpResponse): { value: unknown[]; nextLink?: string } {
+  const json = response.json;
+  if (!isObject(json) || !Array.isArray(json.value)) {
+    throw invalidResponseError(t('no list of results'), response.status, response.correlationId);
+  }
+  return { value: json.value, nextLink: str(json['@odata.nextLink']) };
+}
+
+function toCompany(raw: unknown, response: HttpResponse): Company {
+  if (!isObject(raw) || typeof raw.id !== 'string') {
+    throw invalidResponseError(t('a company without an id'), response.status, response.correlationId);
+  }
+  const name = str(raw.name) ?? '';
+  return { id: raw.id, name, displayName: str(raw.displayName) || name };
+}
+
+/** Whether an expanded `picture` (an object on Business Central, maybe a list on Graph) holds an image. */
+function pictureFlag(raw: unknown): boolean | undefined {
+  if (Array.isArray(raw)) {
+    return raw.some((item) => isObject(item) && num(item.width) > 0);
+  }
+  if (isObject(raw)) {
+    return num(raw.width) > 0 || !!str(raw.contentType);
+  }
+  return raw === null ? false : undefined;
+}
+
+function toCustomer(raw: unknown, response: HttpResponse): Customer {
+  if (!isObject(raw) || typeof raw.id !== 'string') {
+    throw invalidResponseError(t('a customer without an id'), response.status, response.correlationId);
+  }
+  const address = isObject(raw.address) ? raw.address : undefined;
+  const customer: { -readonly [K in keyof Customer]: Customer[K] } = {
+    id: raw.id,
+    number: str(raw.number) ?? '',
+    displayName: str(raw.displayName) ?? '',
+  };
+  const city = str(raw.city) ?? str(address?.city);
+  if (city !== undefined) {
+    customer.city = city;
+  }
+  const email = str(raw.email);
+  if (email !== undefined) {
+    customer.email = email;
+  }
+  const blocked = str(raw.blocked);
+  if (blocked !== undefined) {
+    customer.blocked = blocked;
+  }
+  const hasPicture = 'picture' in raw ? pictureFlag(raw.picture) : undefined;
+  if (hasPicture !== undefined) {
+    customer.hasPicture = hasPicture;
+  }
+  return customer;
+}
+
+function toPicture(raw: unknown, customerId: string, response: HttpResponse): Picture {
+  // Business Central answers one object; Graph may answer a collection of (at most) one.
+  let item: unknown = raw;
+  if (isObject(raw) && Array.isArray(raw.value)) {
+    item = raw.value[0];
+    if (item === undefined) {
+      return { id: customerId, width: 0, height: 0, contentType: '' };
+    }
+  }
+  if (!isObject(item)) {
+    throw invalidResponseError(t('no picture'), response.status, response.correlationId);
+  }
+  const etag = str(item['@odata.etag']);
+  return {
+    id: str(item.id) ?? customerId,
+    width: num(item.width),
+    height: num(item.height),
+    contentType: str(item.contentType) ?? '',
+    ...(etag ? { etag } : {}),
+  };
+}
+
+export interface ClientOptions extends TransportOptions {
+  /** Default page size for customer lists (pickers). */
+  readonly pageSize?: number;
+}
+
+/** The `PictureService` over either API surface. */
+export class PictureClient implements PictureService {
+  readonly kind: ApiKind;
+  readonly baseUrl: string;
+  private readonly transport: Transport;
+  private readonly log: Log;
+  private readonly pageSize: number;
+  /** Page sizes asked for, by the next links they produced: the service wants the `Prefer` header on each page. */
+  private readonly pageSizes = new Map<string, number>();
+  /** Graph: the service refused the JSON POST once; go straight to the byte upload after that. */
+  private graphPostRefused = false;
+
+  constructor(settings: ServiceSettings, options: ClientOptions) {
+    this.kind = settings.api;
+    this.baseUrl = buildBaseUrl(settings);
+    this.transport = new Transport(options);
+    this.log = options.log;
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  // ------------------------------------------------------------------------------------------------- addresses
+
+  private companyUrl(companyId: string): string {
+    const c = checkId(companyId, 'company');
+    return this.kind === 'graph' ? `${this.baseUrl}/companies/${c}` : `${this.baseUrl}/companies(${c})`;
+  }
+
+  private customersUrl(companyId: string): string {
+    return `${this.companyUrl(companyId)}/customers`;
+  }
+
+  private customerUrl(companyId: string, customerId: string): string {
+    const company = this.companyUrl(companyId);
+    const id = checkId(customerId, 'customer');
+    return this.kind === 'graph' ? `${company}/customers/${id}` : `${company}/customers(${id})`;
+  }
+
+  private pictureUrl(companyId: string, customerId: string): string {
+    return `${this.customerUrl(companyId, customerId)}/picture`;
+  }
+
+  /** The raw bytes: `picture/pictureContent` on Business Central, `picture/{id}/content` on Graph (picture id = customer id). */
+  private contentUrl(companyId: string, customerId: string): string {
+    const picture = this.pictureUrl(companyId, customerId);
+    return this.kind === 'graph' ? `${picture}/${checkId(customerId, 'picture')}/content` : `${picture}/pictureContent`;
+  }
+
+  private customerQuery(extra: Record<string, string | undefined>): string {
+    return buildQuery({ $select: CUSTOMER_SELECT, $expand: 'picture', ...extra });
+  }
+
+  // ------------------------------------------------------------------------------------------------- reads
+
+  async listCompanies(options: RequestOptions = {}): Promise<Company[]> {
+    const companies: Company[] = [];
+    let url: string | undefined = `${this.baseUrl}/companies${buildQuery({ $select: 'id,name,displayName' })}`;
+    while (url) {
+      const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'companies' });
+      const page = collection(response);
+      companies.push(...page.value.map((raw) => toCompany(raw, response)));
+      url = page.nextLink === undefined ? undefined : this.checkNextLink(page.nextLink);
+    }
+    return companies;
+  }
+
+  async listCustomers(companyId: string, query: CustomerQuery, options: RequestOptions = {}): Promise<Page<Customer>> {
+    const pageSize = Math.max(1, Math.floor(query.pageSize ?? this.pageSize));
+    const url = this.customersUrl(companyId) + this.customerQuery({ $filter: customerSearchFilter(query.search ?? ''), $orderby: 'number' });
+    return this.customerPage(url, pageSize, options, 'company');
+  }
+
+  async nextCustomers(nextLink: string, options: RequestOptions = {}): Promise<Page<Customer>> {
+    const url = this.checkNextLink(nextLink);
+    return this.customerPage(url, this.pageSizes.get(nextLink) ?? this.pageSize, options, 'customers');
+  }
+
+  private async customerPage(url: string, pageSize: number, options: RequestOptions, subject: 'company' | 'customers'): Promise<Page<Customer>> {
+    const response = await this.transport.send({
+      method: 'GET',
+      url,
+      headers: { prefer: `odata.maxpagesize=${pageSize}` },
+      expect: 'json',
+      signal: options.signal,
+      subject,
+    });
+    const page = collection(response);
+    const items = page.value.map((raw) => toCustomer(raw, response));
+    if (page.nextLink !== undefined) {
+      this.checkNextLink(page.nextLink);
+      this.rememberPageSize(page.nextLink, pageSize);
+    }
+    return page.nextLink === undefined ? { items } : { items, nextLink: page.nextLink };
+  }
+
+  private rememberPageSize(nextLink: string, pageSize: number): void {
+    this.pageSizes.set(nextLink, pageSize);
+    if (this.pageSizes.size > 50) {
+      const oldest = this.pageSizes.keys().next().value;
+      if (oldest !== undefined) {
+        this.pageSizes.delete(oldest);
+      }
+    }
+  }
+
+  /** Only links on the service's own origin are followed; anything else is refused before a credential is sent. */
+  private checkNextLink(nextLink: string): string {
+    if (!isSameOrigin(nextLink, this.baseUrl)) {
+      let origin = '';
+      try {
+        origin = new URL(nextLink).origin;
+      } catch {
+        origin = '';
+      }
+      this.log.warn(`Refused a next link to another address: ${origin ? loggableUrl(origin) : '(invalid URL)'}`);
+      throw new ServiceError(
+        t('Business Central sent a link to the next page on another address ({0}); it was not followed, so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', origin || t('not a valid URL')),
+        { kind: 'invalidResponse' },
+      );
+    }
+    return nextLink;
+  }
+
+  async findCustomersByNumber(companyId: string, numbers: readonly string[], options: RequestOptions = {}): Promise<Customer[]> {
+    const base = this.customersUrl(companyId);
+    const wanted = [...new Set(numbers.filter((n) => n.length > 0))];
+    const urlFor = (batch: readonly string[]) => base + this.customerQuery({ $filter: numberInFilter(batch) });
+    const batches: string[][] = [];
+    let current: string[] = [];
+    for (const number of wanted) {
+      const candidate = [...current, number];
+      if (current.length > 0 && (candidate.length > NUMBER_BATCH || urlFor(candidate).length > MAX_URL_LENGTH)) {
+        batches.push(current);
+        current = [number];
+      } else {
+        current = candidate;
+      }
+    }
+    if (current.length > 0) {
+      batches.push(current);
+    }
+    const found = new Map<string, Customer>();
+    for (const batch of batches) {
+      let page = await this.customerPage(urlFor(batch), Math.max(batch.length, 1), options, 'company');
+      for (;;) {
+        for (const customer of page.items) {
+          found.set(customer.number, customer);
+        }
+        if (!page.nextLink) {
+          break;
+        }
+        page = await this.nextCustomers(page.nextLink, options);
+      }
+    }
+    return wanted.flatMap((number) => found.get(number) ?? []);
+  }
+
+  async getCustomer(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Customer> {
+    const url = this.customerUrl(companyId, customerId) + this.customerQuery({});
+    const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'customer' });
+    return toCustomer(response.json, response);
+  }
+
+  async getPicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Picture> {
+    const url = this.pictureUrl(companyId, customerId);
+    const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'customer' });
+    return toPicture(response.json, customerId.toLowerCase(), response);
+  }
+
+  async downloadPicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Uint8Array | undefined> {
+    const url = this.contentUrl(companyId, customerId);
+    const response = await this.transport.send({ method: 'GET', url, expect: 'bytes', signal: options.signal, subject: 'picture' });
+    return response.status === 204 || !response.bytes?.length ? undefined : new Uint8Array(response.bytes);
+  }
+
+  async deletePicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<void> {
+    const picture = this.pictureUrl(companyId, customerId);
+    const url = this.kind === 'graph' ? `${picture}/${checkId(customerId, 'picture')}` : picture;
+    await this.transport.send({ method: 'DELETE', url, headers: { 'if-match': '*' }, expect: 'none', signal: options.signal, subject: 'customer' });
+  }
+
+  // ------------------------------------------------------------------------------------------------- upload
+
+  async uploadPicture(companyId: string, customerId: string, source: UploadSource, options: UploadOptions = {}): Promise<Picture> {
+    const contentUrl = this.contentUrl(companyId, customerId);
+    if (this.kind === 'graph' && !this.graphPostRefused) {
+      const posted = await this.postGraphPicture(companyId, customerId, source, options);
+      if (posted) {
+        return posted;
+      }
+    }
+    await this.transport.send({
+      method: this.kind === 'graph' ? 'PUT' : 'PATCH',
+      url: contentUrl,
+      headers: { 'content-type': 'application/octet-stream', 'if-match': '*' },
+      body: {
+        length: source.byteSize,
+        open: () => source.open(),
+        onProgress: options.onProgress ? (sent, total) => options.onProgress?.(sent, total) : undefined,
+      },
+      expect: 'none',
+      signal: options.signal,
+      subject: 'customer',
+    });
+    return this.getPicture(companyId, customerId, options);
+  }
+
+  /** The original Graph form: a JSON picture with base64 content. Undefined when the service refuses the POST. */
+  private async postGraphPicture(companyId: string, customerId: string, source: UploadSource, options: UploadOptions): Promise<Picture | undefined> {
+    const body = graphPictureBody(source);
+    const progress = options.onProgress;
+    const response = await this.transport.send({
+      method: 'POST',
+      url: this.pictureUrl(companyId, customerId),
+      headers: { 'content-type': 'application/json' },
+      body: {
+        length: body.length,
+        open: () => body.open(),
+        // Reported in bytes of the image, not of the (base64, a third larger) request body.
+        onProgress: progress ? (sent, total) => progress(Math.min(source.byteSize, Math.floor((sent / total) * source.byteSize)), source.byteSize) : undefined,
+      },
+      expect: 'json',
+      signal: options.signal,
+      subject: 'customer',
+      passStatuses: [400, 405],
+    });
+    if (response.status >= 200 && response.status < 300) {
+      return toPicture(response.json, customerId.toLowerCase(), response);
+    }
+    const code = response.error?.code;
+    if (response.status === 405 || code === 'BadRequest_MethodNotAllowed') {
+      this.log.info(`The service refused the Graph picture POST (${response.status} ${code ?? ''}); uploading the bytes instead.`);
+      this.graphPostRefused = true;
+      return undefined;
+    }
+    throw errorFromStatus({
+      status: response.status,
+      body: response.error ?? {},
+      headerCorrelationId: response.correlationId,
+      subject: 'customer',
+    });
+  }
+}

@@ -1,0 +1,256 @@
+import { t } from '../common/l10n';
+
+/** What went wrong, in the terms the UI needs to decide what to offer next. */
+export type ServiceErrorKind =
+  | 'auth'
+  | 'permission'
+  | 'notFound'
+  | 'conflict'
+  | 'throttled'
+  | 'unavailable'
+  | 'network'
+  | 'badRequest'
+  | 'tooLarge'
+  | 'timeout'
+  | 'cancelled'
+  | 'redirect'
+  | 'invalidResponse'
+  | 'settings'
+  | 'unsupported';
+
+export interface ServiceErrorDetails {
+  readonly kind: ServiceErrorKind;
+  readonly status?: number;
+  readonly code?: string;
+  readonly correlationId?: string;
+  /** The service's own message, without secrets; for the log, not the user. */
+  readonly serviceMessage?: string;
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error the API layer throws. `message` is for the user (translated through `t()`), names the
+ * cause, the service's error code and CorrelationId, and points to the fix. It never holds a credential.
+ */
+export class ServiceError extends Error {
+  readonly kind: ServiceErrorKind;
+  readonly status?: number;
+  readonly code?: string;
+  readonly correlationId?: string;
+  readonly serviceMessage?: string;
+
+  constructor(message: string, details: ServiceErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ServiceError';
+    this.kind = details.kind;
+    this.status = details.status;
+    this.code = details.code;
+    this.correlationId = details.correlationId;
+    this.serviceMessage = details.serviceMessage;
+  }
+
+  get cancelled(): boolean {
+    return this.kind === 'cancelled';
+  }
+}
+
+export function isServiceError(error: unknown, kind?: ServiceErrorKind): error is ServiceError {
+  return error instanceof ServiceError && (kind === undefined || error.kind === kind);
+}
+
+export function cancelledError(cause?: unknown): ServiceError {
+  return new ServiceError(t('The request to Business Central was cancelled.'), { kind: 'cancelled', cause });
+}
+
+/** What the service said in its error body: `{"error":{"code","message"}}` (+ Graph's `innerError`). */
+export interface ServiceErrorBody {
+  readonly code?: string;
+  readonly message?: string;
+  readonly correlationId?: string;
+}
+
+const CORRELATION_IN_MESSAGE = /\s*CorrelationId:\s*([0-9a-fA-F-]{36})\.?\s*$/;
+
+/** Reads the service's error body; tolerant of anything (HTML from a proxy, empty bodies). */
+export function parseErrorBody(text: string): ServiceErrorBody {
+  if (!text) {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const error = (parsed as { error?: unknown } | null)?.error;
+  if (!error || typeof error !== 'object') {
+    return {};
+  }
+  const { code, message, innerError, innererror } = error as Record<string, unknown>;
+  let serviceMessage = typeof message === 'string' ? message : undefined;
+  let correlationId: string | undefined;
+  const match = serviceMessage ? CORRELATION_IN_MESSAGE.exec(serviceMessage) : null;
+  if (match && serviceMessage) {
+    correlationId = match[1];
+    serviceMessage = serviceMessage.slice(0, match.index).trim();
+  }
+  const inner = (innerError ?? innererror) as Record<string, unknown> | undefined;
+  if (!correlationId && inner && typeof inner === 'object') {
+    const id = inner['request-id'] ?? inner['client-request-id'];
+    if (typeof id === 'string') {
+      correlationId = id;
+    }
+  }
+  return { code: typeof code === 'string' ? code : undefined, message: serviceMessage, correlationId };
+}
+
+/** The suffix every service error message carries: the code and CorrelationId, for support. */
+function reference(code: string | undefined, correlationId: string | undefined): string {
+  if (code && correlationId) {
+    return ' ' + t('(Error code: {0}, CorrelationId: {1}.)', code, correlationId);
+  }
+  if (code) {
+    return ' ' + t('(Error code: {0}.)', code);
+  }
+  if (correlationId) {
+    return ' ' + t('(CorrelationId: {0}.)', correlationId);
+  }
+  return '';
+}
+
+export interface HttpFailure {
+  readonly status: number;
+  readonly body: ServiceErrorBody;
+  /** A correlation id from the response headers, used when the body has none. */
+  readonly headerCorrelationId?: string;
+  /** What the request was about, e.g. 'customer', 'company', 'picture'. */
+  readonly subject?: 'company' | 'customer' | 'picture' | 'companies' | 'customers';
+  /** Whether retries were spent before giving up (for 429/503/504). */
+  readonly attempts?: number;
+}
+
+/** Turns a final (not retried, or retried to the end) HTTP error status into the user's error. */
+export function errorFromStatus(failure: HttpFailure): ServiceError {
+  const { status, body } = failure;
+  const code = body.code;
+  const correlationId = body.correlationId ?? failure.headerCorrelationId;
+  const ref = reference(code, correlationId);
+  const details = { status, code, correlationId, serviceMessage: body.message };
+  const serviceText = body.message ?? '';
+
+  if (status === 401) {
+    const aadsts = /AADSTS\d+/.exec(`${code ?? ''} ${serviceText}`)?.[0];
+    if (aadsts === 'AADSTS65002') {
+      return new ServiceError(aadSts65002Message() + ref, { kind: 'auth', ...details, code: code ?? aadsts });
+    }
+    return new ServiceError(
+      t(
+        'Business Central did not accept your sign-in. Sign in again with an account that has access to this environment, and check the settings bcPictures.tenant and bcPictures.environment.',
+      ) + ref,
+      { kind: 'auth', ...details },
+    );
+  }
+  if (status === 403) {
+    return new ServiceError(
+      t(
+        'Business Central refused the request: your user is not allowed to change customers. Ask your administrator for a permission set that allows modifying customers (for example D365 BUS FULL ACCESS), and check that the user has a license for this environment.',
+      ) + ref,
+      { kind: 'permission', ...details },
+    );
+  }
+  if (status === 404) {
+    const message =
+      failure.subject === 'company' || failure.subject === 'companies' || code === 'BadRequest_CompanyNotFound'
+        ? t('The company no longer exists in Business Central, or the environment is wrong. Pick the company again, and check the setting bcPictures.environment.')
+        : failure.subject === 'picture'
+          ? t('The customer has no picture in Business Central, or the customer no longer exists. Pick the customer again.')
+          : t('The customer no longer exists in Business Central (it may have been deleted or renamed). Pick the customer again.');
+    return new ServiceError(message + ref, { kind: 'notFound', ...details });
+  }
+  if (status === 409 || status === 412) {
+    return new ServiceError(
+      t('Someone changed this customer in Business Central in the meantime. Try again.') + ref,
+      { kind: 'conflict', ...details },
+    );
+  }
+  if (status === 413) {
+    return new ServiceError(
+      t('The image is too large for Business Central. Choose a smaller image, or reduce its size first.') + ref,
+      { kind: 'tooLarge', ...details },
+    );
+  }
+  if (status === 429) {
+    return new ServiceError(
+      t('Business Central is limiting the number of requests from your user. Wait a few minutes and try again.') + ref,
+      { kind: 'throttled', ...details },
+    );
+  }
+  if (status === 408) {
+    return new ServiceError(
+      t('Business Central took too long to answer. Try again later.') + ref,
+      { kind: 'timeout', ...details },
+    );
+  }
+  if (status === 502 || status === 503 || status === 504) {
+    return new ServiceError(
+      t('Business Central is busy or not reachable right now (HTTP {0}). Try again later.', status) + ref,
+      { kind: 'unavailable', ...details },
+    );
+  }
+  if (status === 405 || status === 400 || status === 415 || status === 422) {
+    const explained = serviceText ? t('Business Central refused the request: {0}', serviceText) : t('Business Central refused the request (HTTP {0}).', status);
+    return new ServiceError(explained + ref, { kind: 'badRequest', ...details });
+  }
+  if (status >= 500) {
+    return new ServiceError(
+      t('Business Central failed to handle the request (HTTP {0}). Try again later; if it keeps failing, give your administrator the CorrelationId.', status) + ref,
+      { kind: 'unavailable', ...details },
+    );
+  }
+  return new ServiceError(
+    t('Business Central answered with an unexpected status (HTTP {0}).', status) + ref,
+    { kind: 'invalidResponse', ...details },
+  );
+}
+
+export function aadSts65002Message(): string {
+  return t(
+    'Signing in to Business Central needs your own Microsoft Entra app registration: the default client is not pre-authorised for Business Central (AADSTS65002). Register a public-client app with the delegated permission Financials.ReadWrite.All and put its application (client) id in the setting bcPictures.clientId.',
+  );
+}
+
+export function redirectError(status: number, location: string | undefined): ServiceError {
+  let target = '';
+  try {
+    target = location ? new URL(location).origin : '';
+  } catch {
+    target = '';
+  }
+  const message = target
+    ? t('Business Central redirected the request to {0}; redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', target)
+    : t('Business Central redirected the request (HTTP {0}); redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', status);
+  return new ServiceError(message, { kind: 'redirect', status });
+}
+
+export function invalidResponseError(reason: string, status?: number, correlationId?: string): ServiceError {
+  return new ServiceError(
+    t('Business Central sent an unexpected answer ({0}). Check the setting bcPictures.serviceUrl; a proxy or sign-in page may be answering instead of the service.', reason) +
+      reference(undefined, correlationId),
+    { kind: 'invalidResponse', status, correlationId },
+  );
+}
+
+export function timeoutError(cause?: unknown): ServiceError {
+  return new ServiceError(
+    t('Business Central did not answer in time. Check your network connection and try again later.'),
+    { kind: 'timeout', cause },
+  );
+}
+
+/** A failure below HTTP: DNS, refused or reset connections, TLS. `detail` is the system's code. */
+export function networkError(detail: string, cause?: unknown): ServiceError {
+  return new ServiceError(
+    t('Could not reach Business Central ({0}). Check your network connection, and the settings http.proxy and bcPictures.serviceUrl.', detail),
+    { kind: 'network', code: detail, cause },
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * The Business Central API layer: plain TypeScript, no `vscode`. The extension builds one service per settings
+ * change with `createPictureService`; undici is loaded only when the first request is made.
+ */
+import type { Log } from '../common/log';
+import { PictureClient } from './client';
+import type { Authorize, ProxyOptions, TimeoutOptions } from './http';
+import type { RetryOptions } from './retry';
+import type { ApiKind, PictureService } from './types';
+
+export interface PictureServiceSettings {
+  readonly api: ApiKind;
+  readonly serviceUrl?: string;
+  readonly environment: string;
+  readonly tenant?: string;
+}
+
+export interface PictureServiceDeps {
+  /** The `Authorization` header value; `forceNew` once after the service answered 401. */
+  readonly authorize: Authorize;
+  readonly log: Log;
+  readonly proxy?: ProxyOptions;
+  readonly retry?: RetryOptions;
+  readonly timeouts?: TimeoutOptions;
+  /** Called before waiting for a throttled or busy service, with the wait in seconds. */
+  readonly onWaiting?: (seconds: number) => void;
+  /** Page size of customer lists when the query names none. Default 50. */
+  readonly pageSize?: number;
+}
+
+/** Throws a `ServiceError` of kind 'settings' when the settings cannot make a safe base URL. */
+export function createPictureService(settings: PictureServiceSettings, deps: PictureServiceDeps): PictureService {
+  return new PictureClient(settings, deps);
+}
+
+export { PictureClient, DEFAULT_PAGE_SIZE, MAX_URL_LENGTH, NUMBER_BATCH } from './client';
+export { ServiceError, isServiceError, type ServiceErrorKind } from './errors';
+export { closeConnections, isTransportLoaded, type Authorize, type ProxyOptions, type TimeoutOptions } from './http';
+export { parseRetryAfter, type RetryOptions } from './retry';
+export { fileUploadSource, bytesUploadSource, type UploadInfo } from './upload';
+export { buildBaseUrl, checkId, customerSearchFilter, isLoopbackHost, odataString, type ServiceSettings } from './urls';
+export type * from './types';

@@ -1,0 +1,179 @@
+import { t } from '../common/l10n';
+import { ServiceError } from './errors';
+import type { ApiKind } from './types';
+
+/** Where the client talks to: the settings `bcPictures.api`, `.serviceUrl`, `.environment`, `.tenant`. */
+export interface ServiceSettings {
+  readonly api: ApiKind;
+  /** Empty: the online service. Ending in `/api/v2.0`: an on-premises API root used as is. Else an origin shaped like the online service. */
+  readonly serviceUrl?: string;
+  readonly environment: string;
+  readonly tenant?: string;
+}
+
+export const ONLINE_BC_ORIGIN = 'https://api.businesscentral.dynamics.com';
+export const ONLINE_GRAPH_BASE = 'https://graph.microsoft.com/beta/financials';
+
+function settingsError(message: string): ServiceError {
+  return new ServiceError(message, { kind: 'settings' });
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts plain http is allowed to. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') {
+    return true;
+  }
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    return Number(v4[1]) === 127 && v4.slice(1).every((part) => Number(part) <= 255);
+  }
+  const mapped = /^::ffff:(127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(host);
+  return mapped ? isLoopbackHost(mapped[1]) : false;
+}
+
+/** Parses `bcPictures.serviceUrl`; refuses what would leak credentials (plain http off loopback, user info, fragments). */
+function parseServiceUrl(serviceUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(serviceUrl);
+  } catch {
+    throw settingsError(t('The setting bcPictures.serviceUrl is not a valid URL: {0}', serviceUrl));
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw settingsError(t('The setting bcPictures.serviceUrl must start with https:// (it is {0}).', serviceUrl));
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw settingsError(
+      t('The setting bcPictures.serviceUrl must use https:// to protect your credentials; plain http:// is only allowed for this computer (localhost, 127.0.0.1, ::1). It is {0}.', url.origin),
+    );
+  }
+  if (url.username || url.password) {
+    throw settingsError(t('The setting bcPictures.serviceUrl must not contain a user name or password.'));
+  }
+  if (url.search || url.hash) {
+    throw settingsError(t('The setting bcPictures.serviceUrl must not contain a query (?) or fragment (#): {0}', url.origin + url.pathname));
+  }
+  return url;
+}
+
+const ENVIRONMENT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
+
+function checkEnvironment(environment: string): string {
+  const value = environment.trim();
+  if (!value) {
+    throw settingsError(t('The setting bcPictures.environment is empty. Enter the name of the Business Central environment, for example production.'));
+  }
+  if (!ENVIRONMENT.test(value)) {
+    throw settingsError(
+      t('The setting bcPictures.environment is not a valid environment name: {0}. Use the name shown in the Business Central admin center (letters, digits, - and _).', value),
+    );
+  }
+  return value;
+}
+
+function checkTenant(tenant: string | undefined): string | undefined {
+  const value = tenant?.trim();
+  if (!value) {
+    return undefined;
+  }
+  if (!TENANT.test(value)) {
+    throw settingsError(t('The setting bcPictures.tenant must be a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com. It is {0}.', value));
+  }
+  return value;
+}
+
+/** The API root every path is appended to, without a trailing slash. Throws a settings error for bad settings. */
+export function buildBaseUrl(settings: ServiceSettings): string {
+  const serviceUrl = settings.serviceUrl?.trim() ?? '';
+  const parsed = serviceUrl ? parseServiceUrl(serviceUrl) : undefined;
+  if (settings.api === 'graph') {
+    return parsed ? `${parsed.origin}/beta/financials` : ONLINE_GRAPH_BASE;
+  }
+  if (parsed) {
+    const path = parsed.pathname.replace(/\/+$/, '');
+    if (/\/api\/v2\.0$/i.test(path)) {
+      return parsed.origin + path;
+    }
+  }
+  const origin = parsed ? parsed.origin : ONLINE_BC_ORIGIN;
+  const environment = encodeURIComponent(checkEnvironment(settings.environment));
+  const tenant = checkTenant(settings.tenant);
+  return tenant ? `${origin}/v2.0/${encodeURIComponent(tenant)}/${environment}/api/v2.0` : `${origin}/v2.0/${environment}/api/v2.0`;
+}
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export function isGuid(value: unknown): value is string {
+  return typeof value === 'string' && GUID.test(value);
+}
+
+/** Refuses anything but a GUID before it goes into a URL, so no path tricks (`../`, `%2F`, quotes) reach the service. */
+export function checkId(value: string, what: 'company' | 'customer' | 'picture'): string {
+  if (!isGuid(value)) {
+    const text = String(value as unknown);
+    const shown = JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text);
+    const message =
+      what === 'company'
+        ? t('The company id {0} is not valid (a Business Central id looks like 00000000-0000-0000-0000-000000000000). Pick the company again.', shown)
+        : what === 'customer'
+          ? t('The customer id {0} is not valid (a Business Central id looks like 00000000-0000-0000-0000-000000000000). Pick the customer again.', shown)
+          : t('The picture id {0} is not valid.', shown);
+    throw new ServiceError(message, { kind: 'badRequest' });
+  }
+  return value.toLowerCase();
+}
+
+/** An OData string literal: single-quoted, with `'` doubled inside. */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A query string from OData options; every value percent-encoded with `encodeURIComponent` (space is `%20`, never `+`). */
+export function buildQuery(options: Readonly<Record<string, string | undefined>>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && value !== '') {
+      parts.push(`${encodeURIComponent(key).replace(/%24/g, '$')}=${encodeURIComponent(value)}`);
+    }
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** A case-insensitive search by number or name, as a user types it. */
+export function customerSearchFilter(search: string): string | undefined {
+  const text = search.trim();
+  if (!text) {
+    return undefined;
+  }
+  const literal = odataString(text.toLowerCase());
+  return `contains(tolower(number),${literal}) or contains(tolower(displayName),${literal})`;
+}
+
+/** `number in ('a','b')`. */
+export function numberInFilter(numbers: readonly string[]): string {
+  return `number in (${numbers.map(odataString).join(',')})`;
+}
+
+/** True when `link` is on the same origin as `base` (scheme, host and port), so credentials may go there. */
+export function isSameOrigin(link: string, base: string): boolean {
+  try {
+    return new URL(link).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** A URL fit for the log: no user info, and no fragment. Queries of this API hold no secrets. */
+export function loggableUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.hash = '';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
