@@ -1,0 +1,116 @@
+import * as assert from 'node:assert/strict';
+import { buildBaseUrl, buildQuery, checkId, customerSearchFilter, isLoopbackHost, isSameOrigin, numberInFilter, odataString } from '../../../src/api/urls';
+import { ServiceError } from '../../../src/api/errors';
+
+describe('api/urls', () => {
+  describe('buildBaseUrl', () => {
+    it('builds the online Business Central URL, with and without tenant', () => {
+      assert.equal(buildBaseUrl({ api: 'businessCentral', environment: 'production' }), 'https://api.businesscentral.dynamics.com/v2.0/production/api/v2.0');
+      assert.equal(
+        buildBaseUrl({ api: 'businessCentral', environment: 'Sandbox-1', tenant: 'contoso.onmicrosoft.com' }),
+        'https://api.businesscentral.dynamics.com/v2.0/contoso.onmicrosoft.com/Sandbox-1/api/v2.0',
+      );
+      assert.equal(
+        buildBaseUrl({ api: 'businessCentral', environment: 'production', tenant: ' 11111111-2222-3333-4444-555555555555 ', serviceUrl: '' }),
+        'https://api.businesscentral.dynamics.com/v2.0/11111111-2222-3333-4444-555555555555/production/api/v2.0',
+      );
+    });
+
+    it('uses an on-premises API root as is', () => {
+      assert.equal(
+        buildBaseUrl({ api: 'businessCentral', environment: 'production', serviceUrl: 'https://bc.contoso.local:7048/BC250/api/v2.0/' }),
+        'https://bc.contoso.local:7048/BC250/api/v2.0',
+      );
+    });
+
+    it('builds emulator-shaped URLs from an origin, for both APIs', () => {
+      assert.equal(buildBaseUrl({ api: 'businessCentral', environment: 'production', serviceUrl: 'http://127.0.0.1:4567' }), 'http://127.0.0.1:4567/v2.0/production/api/v2.0');
+      assert.equal(
+        buildBaseUrl({ api: 'businessCentral', environment: 'sandbox', tenant: 'contoso.com', serviceUrl: 'http://localhost:4567/' }),
+        'http://localhost:4567/v2.0/contoso.com/sandbox/api/v2.0',
+      );
+      assert.equal(buildBaseUrl({ api: 'graph', environment: 'production' }), 'https://graph.microsoft.com/beta/financials');
+      assert.equal(buildBaseUrl({ api: 'graph', environment: 'production', serviceUrl: 'http://[::1]:9000' }), 'http://[::1]:9000/beta/financials');
+    });
+
+    it('refuses plain http except loopback, naming the setting', () => {
+      for (const serviceUrl of ['http://bc.contoso.com', 'http://10.0.0.5:7048/api/v2.0', 'http://128.0.0.1', 'ftp://127.0.0.1']) {
+        assert.throws(
+          () => buildBaseUrl({ api: 'businessCentral', environment: 'production', serviceUrl }),
+          (error: unknown) => error instanceof ServiceError && error.kind === 'settings' && /bcPictures\.serviceUrl/.test(error.message),
+          serviceUrl,
+        );
+      }
+      assert.throws(() => buildBaseUrl({ api: 'graph', environment: 'x', serviceUrl: 'http://example.test' }), /bcPictures\.serviceUrl/);
+      assert.throws(() => buildBaseUrl({ api: 'businessCentral', environment: 'x', serviceUrl: 'https://user:pw@host.test' }), /bcPictures\.serviceUrl/);
+      assert.throws(() => buildBaseUrl({ api: 'businessCentral', environment: 'x', serviceUrl: 'not a url' }), /bcPictures\.serviceUrl/);
+    });
+
+    it('refuses environment and tenant values that would change the path', () => {
+      assert.throws(() => buildBaseUrl({ api: 'businessCentral', environment: '' }), /bcPictures\.environment/);
+      assert.throws(() => buildBaseUrl({ api: 'businessCentral', environment: '../companies' }), /bcPictures\.environment/);
+      assert.throws(() => buildBaseUrl({ api: 'businessCentral', environment: 'prod', tenant: 'a/b' }), /bcPictures\.tenant/);
+    });
+  });
+
+  it('knows loopback hosts', () => {
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1', 'LOCALHOST']) {
+      assert.ok(isLoopbackHost(host), host);
+    }
+    for (const host of ['localhost.evil.test', '128.0.0.1', '10.0.0.1', '::2', '127.0.0.256', 'example.test']) {
+      assert.ok(!isLoopbackHost(host), host);
+    }
+  });
+
+  describe('ids', () => {
+    it('accepts GUIDs, lower-cased', () => {
+      assert.equal(checkId('AAAAAAAA-bbbb-CCCC-dddd-000000000001', 'customer'), 'aaaaaaaa-bbbb-cccc-dddd-000000000001');
+    });
+    it('refuses anything else with a user error', () => {
+      for (const id of ['', '../companies', '%2F', "x'y", '00000000-0000-0000-0000-00000000000', '{00000000-0000-0000-0000-000000000000}', '00000000-0000-0000-0000-000000000000/..']) {
+        assert.throws(
+          () => checkId(id, 'customer'),
+          (error: unknown) => error instanceof ServiceError && error.kind === 'badRequest' && /customer id/.test(error.message),
+          id,
+        );
+      }
+      assert.throws(() => checkId('nope', 'company'), /company id/);
+    });
+  });
+
+  describe('OData', () => {
+    it('doubles quotes in string literals', () => {
+      assert.equal(odataString("O'Brien & Sons"), "'O''Brien & Sons'");
+      assert.equal(odataString("''"), "''''''");
+      assert.equal(odataString('Müller Ærø 東京'), "'Müller Ærø 東京'");
+    });
+
+    it('percent-encodes query values with encodeURIComponent, never +', () => {
+      const query = buildQuery({ $filter: customerSearchFilter("O'Brien & Sons"), $select: 'id,number', $top: undefined });
+      assert.equal(
+        query,
+        "?$filter=contains(tolower(number)%2C'o''brien%20%26%20sons')%20or%20contains(tolower(displayName)%2C'o''brien%20%26%20sons')&$select=id%2Cnumber",
+      );
+      assert.ok(!query.includes('+'));
+      const parsed = new URLSearchParams(query);
+      assert.equal(parsed.get('$filter'), "contains(tolower(number),'o''brien & sons') or contains(tolower(displayName),'o''brien & sons')");
+      assert.equal(new URLSearchParams(buildQuery({ $filter: customerSearchFilter('Ærø + 東京') })).get('$filter'), "contains(tolower(number),'ærø + 東京') or contains(tolower(displayName),'ærø + 東京')");
+    });
+
+    it('searches nothing for blank input', () => {
+      assert.equal(customerSearchFilter('   '), undefined);
+      assert.equal(buildQuery({ $filter: customerSearchFilter('') }), '');
+    });
+
+    it('builds number in (...) filters', () => {
+      assert.equal(numberInFilter(['C1', "O'1"]), "number in ('C1','O''1')");
+    });
+  });
+
+  it('compares origins', () => {
+    assert.ok(isSameOrigin('http://127.0.0.1:5/v2.0/x?$skiptoken=1', 'http://127.0.0.1:5/v2.0/production/api/v2.0'));
+    assert.ok(!isSameOrigin('http://127.0.0.1:6/v2.0/x', 'http://127.0.0.1:5/v2.0'));
+    assert.ok(!isSameOrigin('https://127.0.0.1:5/', 'http://127.0.0.1:5/'));
+    assert.ok(!isSameOrigin('not a url', 'http://127.0.0.1:5/'));
+  });
+});
