@@ -1,0 +1,225 @@
+/**
+ * A local Business Central emulator over real HTTP, strict like the service.
+ *
+ *   const emu = await startEmulator({ bigCompany: true });
+ *   emu.acceptToken('t1', { audience: 'businesscentral' });
+ *   ... request(`${emu.bcBaseUrl()}/companies`, { headers: { authorization: 'Bearer t1' } })
+ *   emu.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1 });
+ *   await emu.close();
+ *
+ * See README.md for the routes, the decisions where the service's behaviour is
+ * not documented, and curl examples.
+ */
+import { createServer, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Auth, BasicCredential, TokenGrant } from './auth';
+import type { ServiceState } from './bc';
+import { SERVICE_MAX_PAGE_SIZE } from './collection';
+import type { RecordedRequest } from './context';
+import { DataOptions, TenantData } from './data';
+import { FaultSchedule, FaultSpec, Limiter, Limits, SERVICE_LIMITS, UserStats } from './faults';
+import { handle, Pipeline } from './server';
+
+export type { RecordedRequest } from './context';
+export type { FaultSpec, FaultAction, FaultMatch, Limits, UserStats } from './faults';
+export type { TokenGrant, BasicCredential, Audience } from './auth';
+export { DEMO, TenantData, CUSTOMER_PROPERTIES, bigCustomers } from './data';
+export type { Customer, CompanyInfo, StoredPicture, DataOptions } from './data';
+export { makePng, SAMPLE_GIF, SAMPLE_JPEG, inspectImage } from './images';
+export { SERVICE_LIMITS } from './faults';
+
+/** The service's request body limit: 350 MB. */
+export const SERVICE_MAX_BODY_BYTES = 350 * 1024 * 1024;
+
+export interface EmulatorOptions extends DataOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Accept Basic authentication (on-premises style) with this user name and web service access key. */
+  basic?: BasicCredential;
+  /** Bearer tokens to accept from the start. */
+  tokens?: Record<string, TokenGrant>;
+  /** Refuse Graph's "Add picture" POST the way Business Central does (405 BadRequest_MethodNotAllowed). */
+  graphPostRefused?: boolean;
+  /** Request body limit in bytes (default 350 MB, like the service). */
+  maxBodyBytes?: number;
+  /** Largest page (default 20,000); a larger Prefer: odata.maxpagesize is a 413. */
+  maxPageSize?: number;
+  /** Per-user limits (default: the online service's 6,000 / 5 min, 5 concurrent, 8 min queue timeout). */
+  limits?: Partial<Limits>;
+  /** authorization_uri in WWW-Authenticate challenges (default: `${url}/common/oauth2/authorize`). */
+  authorizationUri?: string;
+  /** Called with one line per answered request (method, path, status; never credentials). */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  /** `${url}/v2.0[/${tenant}]/${environment}/api/v2.0` (environment default 'production'). */
+  bcBaseUrl(environment?: string, tenant?: string): string;
+  /** `${url}/beta/financials` */
+  readonly graphBaseUrl: string;
+  /** `${url}/environments/v1.2` */
+  readonly environmentsUrl: string;
+  /** The emulated tenant: environments, companies, customers and pictures, readable and changeable. */
+  readonly data: TenantData;
+
+  /** Accepts a bearer token for an audience (a Business Central token does not open Graph and vice versa). */
+  acceptToken(token: string, grant: TokenGrant): void;
+  /** The token is answered as expired (401 invalid_token) from now on. */
+  revokeToken(token: string): void;
+  /** Changes (or with undefined, switches off) Basic authentication. */
+  setBasic(basic: BasicCredential | undefined): void;
+
+  /** Every request received, in order (credentials redacted). */
+  readonly requests: readonly RecordedRequest[];
+  clearRequests(): void;
+
+  /** Schedules a fault for the next `times` (default 1) matching requests. */
+  fault(spec: FaultSpec): void;
+  clearFaults(): void;
+  /** Number of scheduled faults not yet used up. */
+  readonly pendingFaults: number;
+
+  /** Graph's POST picture is refused like Business Central refuses it. */
+  graphPostRefused: boolean;
+  /** Changes the per-user limits (e.g. small numbers in tests). */
+  setLimits(limits: Partial<Limits>): void;
+  /** Requests in flight (peak, queued) of a user: the Basic user name, TokenGrant.user, or `token-<hash>`. */
+  userStats(user: string): UserStats;
+
+  close(): Promise<void>;
+}
+
+class RunningEmulator implements Emulator {
+  readonly data: TenantData;
+  readonly requests: RecordedRequest[] = [];
+  private readonly auth: Auth;
+  private readonly schedule = new FaultSchedule();
+  private readonly limiter: Limiter;
+  private readonly state: ServiceState;
+  private readonly sockets = new Set<Socket>();
+  private readonly hung = new Set<ServerResponse>();
+  readonly server: Server;
+  private address?: AddressInfo;
+
+  constructor(private readonly options: EmulatorOptions) {
+    this.data = new TenantData(options);
+    this.auth = new Auth(options.basic, () => options.authorizationUri ?? `${this.url}/common/oauth2/authorize`);
+    for (const [token, grant] of Object.entries(options.tokens ?? {})) {
+      this.auth.accept(token, grant);
+    }
+    this.limiter = new Limiter({ ...SERVICE_LIMITS, ...options.limits });
+    this.state = { data: this.data, maxPageSize: options.maxPageSize ?? SERVICE_MAX_PAGE_SIZE, graphPostRefused: options.graphPostRefused ?? false };
+    const pipeline: Pipeline = {
+      state: this.state,
+      auth: this.auth,
+      faults: this.schedule,
+      limiter: this.limiter,
+      requests: this.requests,
+      maxBodyBytes: options.maxBodyBytes ?? SERVICE_MAX_BODY_BYTES,
+      origin: () => this.url,
+      hung: this.hung,
+      log: options.log,
+    };
+    this.server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
+      void handle(pipeline, req, res);
+    });
+    // Expect: 100-continue: refuse an oversized body before it is sent.
+    this.server.on('checkContinue', (req, res) => {
+      if (Number(req.headers['content-length'] ?? 0) > pipeline.maxBodyBytes) {
+        void handle(pipeline, req, res);
+        return;
+      }
+      res.writeContinue();
+      void handle(pipeline, req, res);
+    });
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.address = this.server.address() as AddressInfo;
+  }
+
+  get port(): number {
+    return this.address?.port ?? 0;
+  }
+  get url(): string {
+    const host = this.address?.address ?? '127.0.0.1';
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+  }
+  bcBaseUrl(environment = 'production', tenant?: string): string {
+    return `${this.url}/v2.0/${tenant ? `${encodeURIComponent(tenant)}/` : ''}${encodeURIComponent(environment)}/api/v2.0`;
+  }
+  get graphBaseUrl(): string {
+    return `${this.url}/beta/financials`;
+  }
+  get environmentsUrl(): string {
+    return `${this.url}/environments/v1.2`;
+  }
+  acceptToken(token: string, grant: TokenGrant): void {
+    this.auth.accept(token, grant);
+  }
+  revokeToken(token: string): void {
+    this.auth.revoke(token);
+  }
+  setBasic(basic: BasicCredential | undefined): void {
+    this.auth.setBasic(basic);
+  }
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+  fault(spec: FaultSpec): void {
+    this.schedule.add(spec);
+  }
+  clearFaults(): void {
+    this.schedule.clear();
+  }
+  get pendingFaults(): number {
+    return this.schedule.pending;
+  }
+  get graphPostRefused(): boolean {
+    return this.state.graphPostRefused;
+  }
+  set graphPostRefused(v: boolean) {
+    this.state.graphPostRefused = v;
+  }
+  setLimits(limits: Partial<Limits>): void {
+    this.limiter.limits = { ...this.limiter.limits, ...limits };
+  }
+  userStats(user: string): UserStats {
+    return this.limiter.stats(user);
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hung) {
+      res.destroy();
+    }
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    for (const s of this.sockets) {
+      s.destroy();
+    }
+    await closed;
+  }
+}
+
+/** Starts an emulator on 127.0.0.1 (a free port unless `port` is given). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const emu = new RunningEmulator(options);
+  await emu.listen();
+  return emu;
+}

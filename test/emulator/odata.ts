@@ -1,0 +1,610 @@
+/**
+ * The OData the service speaks: system query options, a real $filter parser and
+ * evaluator (a subset, everything else is a 400), $orderby/$select/$top/$skip/
+ * $count/$expand, and server-driven paging with $skiptoken.
+ */
+import type { EdmType } from './data';
+import { errors, ServiceError } from './errors';
+
+export type Schema = Readonly<Record<string, EdmType>>;
+type Row = Readonly<Record<string, unknown>>;
+
+const EDM: Record<EdmType | 'null', string> = {
+  string: 'Edm.String',
+  number: 'Edm.Decimal',
+  boolean: 'Edm.Boolean',
+  guid: 'Edm.Guid',
+  datetime: 'Edm.DateTimeOffset',
+  null: 'null',
+};
+
+// ---------------------------------------------------------------- tokenizer
+
+type Token =
+  | { t: 'str'; v: string; pos: number }
+  | { t: 'num'; v: number; pos: number }
+  | { t: 'guid'; v: string; pos: number }
+  | { t: 'date'; v: string; pos: number }
+  | { t: 'id'; v: string; pos: number }
+  | { t: 'punct'; v: '(' | ')' | ','; pos: number }
+  | { t: 'end'; pos: number };
+
+const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-])/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]\d{2}:\d{2}))?(?![\w:.-])/;
+const NUM_RE = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?[mMdDfFlL]?(?![\w.])/;
+const ID_RE = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+export function isGuid(s: string): boolean {
+  return GUID_RE.test(s) && s.length === 36;
+}
+
+function syntaxError(text: string, pos: number): ServiceError {
+  return errors.badQuery(`Syntax error at position ${pos} in '${text}'.`);
+}
+
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+      i++;
+      continue;
+    }
+    const rest = text.slice(i);
+    if (ch === '(' || ch === ')' || ch === ',') {
+      out.push({ t: 'punct', v: ch, pos: i });
+      i++;
+    } else if (ch === "'") {
+      let v = '';
+      let j = i + 1;
+      for (;;) {
+        if (j >= text.length) {
+          throw errors.badQuery(`There is an unterminated string literal at position ${i} in '${text}'.`);
+        }
+        if (text[j] === "'") {
+          if (text[j + 1] === "'") {
+            v += "'";
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        v += text[j++];
+      }
+      out.push({ t: 'str', v, pos: i });
+      i = j + 1;
+    } else {
+      let m: RegExpExecArray | null;
+      if ((m = GUID_RE.exec(rest))) {
+        out.push({ t: 'guid', v: m[0].toLowerCase(), pos: i });
+      } else if ((m = DATE_RE.exec(rest))) {
+        out.push({ t: 'date', v: m[0], pos: i });
+      } else if ((m = NUM_RE.exec(rest))) {
+        out.push({ t: 'num', v: Number(m[0].replace(/[mMdDfFlL]$/, '')), pos: i });
+      } else if ((m = ID_RE.exec(rest))) {
+        out.push({ t: 'id', v: m[0], pos: i });
+      } else {
+        throw syntaxError(text, i);
+      }
+      i += m[0].length;
+    }
+  }
+  out.push({ t: 'end', pos: text.length });
+  return out;
+}
+
+// ---------------------------------------------------------------- parser
+
+type ValueType = EdmType | 'null';
+type Compiled = { type: ValueType; eval: (row: Row) => unknown };
+
+const COMPARISONS: Record<string, string> = {
+  eq: 'Equal',
+  ne: 'NotEqual',
+  gt: 'GreaterThan',
+  ge: 'GreaterThanOrEqual',
+  lt: 'LessThan',
+  le: 'LessThanOrEqual',
+};
+
+function toComparable(type: ValueType, v: unknown): unknown {
+  if (type === 'datetime' && typeof v === 'string') {
+    return Date.parse(v);
+  }
+  if (type === 'guid' && typeof v === 'string') {
+    return v.toLowerCase();
+  }
+  return v;
+}
+
+function compare(op: string, a: unknown, b: unknown): boolean {
+  switch (op) {
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+  }
+  if (a === null || b === null || a === undefined || b === undefined) {
+    return false;
+  }
+  const x = a as number | string;
+  const y = b as number | string;
+  switch (op) {
+    case 'gt':
+      return x > y;
+    case 'ge':
+      return x >= y;
+    case 'lt':
+      return x < y;
+    default:
+      return x <= y;
+  }
+}
+
+class FilterParser {
+  private i = 0;
+  private readonly tokens: Token[];
+
+  constructor(
+    private readonly text: string,
+    private readonly schema: Schema,
+    private readonly typeName: string,
+  ) {
+    this.tokens = tokenize(text);
+  }
+
+  parse(): (row: Row) => boolean {
+    if (this.tokens.length === 1) {
+      throw errors.badQuery(`The $filter query option must not be empty.`);
+    }
+    const e = this.or();
+    if (this.peek().t !== 'end') {
+      throw syntaxError(this.text, this.peek().pos);
+    }
+    this.expectBoolean(e, 'the $filter expression');
+    return (row) => e.eval(row) === true;
+  }
+
+  private peek(): Token {
+    return this.tokens[this.i];
+  }
+  private next(): Token {
+    return this.tokens[this.i++];
+  }
+  private isWord(w: string): boolean {
+    const t = this.peek();
+    return t.t === 'id' && t.v === w;
+  }
+  private expectPunct(p: '(' | ')' | ','): void {
+    const t = this.next();
+    if (t.t !== 'punct' || t.v !== p) {
+      throw syntaxError(this.text, t.pos);
+    }
+  }
+  private expectBoolean(e: Compiled, where: string): void {
+    if (e.type !== 'boolean') {
+      throw errors.badQuery(`The expression in ${where} must be of type 'Edm.Boolean', but is of type '${EDM[e.type]}'.`);
+    }
+  }
+
+  private or(): Compiled {
+    let left = this.and();
+    while (this.isWord('or')) {
+      this.next();
+      const right = this.and();
+      this.expectBoolean(left, "an 'or' operator");
+      this.expectBoolean(right, "an 'or' operator");
+      const l = left;
+      left = { type: 'boolean', eval: (r) => l.eval(r) === true || right.eval(r) === true };
+    }
+    return left;
+  }
+
+  private and(): Compiled {
+    let left = this.not();
+    while (this.isWord('and')) {
+      this.next();
+      const right = this.not();
+      this.expectBoolean(left, "an 'and' operator");
+      this.expectBoolean(right, "an 'and' operator");
+      const l = left;
+      left = { type: 'boolean', eval: (r) => l.eval(r) === true && right.eval(r) === true };
+    }
+    return left;
+  }
+
+  private not(): Compiled {
+    if (this.isWord('not')) {
+      this.next();
+      const e = this.not();
+      this.expectBoolean(e, "a 'not' operator");
+      return { type: 'boolean', eval: (r) => e.eval(r) !== true };
+    }
+    return this.comparison();
+  }
+
+  private comparison(): Compiled {
+    const left = this.primary();
+    const t = this.peek();
+    if (t.t === 'id' && COMPARISONS[t.v]) {
+      this.next();
+      const right = this.primary();
+      return this.binary(t.v, left, right);
+    }
+    if (t.t === 'id' && t.v === 'in') {
+      this.next();
+      this.expectPunct('(');
+      const items: Compiled[] = [];
+      for (;;) {
+        const lit = this.peek();
+        if (!(lit.t === 'str' || lit.t === 'num' || lit.t === 'guid' || lit.t === 'date' || (lit.t === 'id' && ['true', 'false', 'null'].includes(lit.v)))) {
+          throw syntaxError(this.text, lit.pos);
+        }
+        const item = this.primary();
+        this.checkOperands('eq', left, item, 'In');
+        items.push(item);
+        const sep = this.next();
+        if (sep.t === 'punct' && sep.v === ')') {
+          break;
+        }
+        if (sep.t !== 'punct' || sep.v !== ',') {
+          throw syntaxError(this.text, sep.pos);
+        }
+      }
+      const values = new Set(items.map((it) => toComparable(left.type, it.eval({}))));
+      return { type: 'boolean', eval: (r) => values.has(toComparable(left.type, left.eval(r))) };
+    }
+    return left;
+  }
+
+  private checkOperands(op: string, l: Compiled, r: Compiled, kind = COMPARISONS[op]): void {
+    const ok = l.type === r.type || l.type === 'null' || r.type === 'null';
+    const ordered = op === 'eq' || op === 'ne' || (l.type !== 'boolean' && l.type !== 'null' && r.type !== 'null');
+    if (!ok || !ordered) {
+      throw errors.badQuery(
+        `A binary operator with incompatible types was detected. Found operand types '${EDM[l.type]}' and '${EDM[r.type]}' for operator kind '${kind}'.`,
+      );
+    }
+  }
+
+  private binary(op: string, l: Compiled, r: Compiled): Compiled {
+    this.checkOperands(op, l, r);
+    const type = l.type === 'null' ? r.type : l.type;
+    return {
+      type: 'boolean',
+      eval: (row) => compare(op, toComparable(type, l.eval(row)), toComparable(type, r.eval(row))),
+    };
+  }
+
+  private primary(): Compiled {
+    const t = this.next();
+    switch (t.t) {
+      case 'punct':
+        if (t.v === '(') {
+          const e = this.or();
+          this.expectPunct(')');
+          return e;
+        }
+        throw syntaxError(this.text, t.pos);
+      case 'str': {
+        const v = t.v;
+        return { type: 'string', eval: () => v };
+      }
+      case 'num': {
+        const v = t.v;
+        return { type: 'number', eval: () => v };
+      }
+      case 'guid': {
+        const v = t.v;
+        return { type: 'guid', eval: () => v };
+      }
+      case 'date': {
+        const v = t.v.length === 10 ? `${t.v}T00:00:00Z` : t.v;
+        return { type: 'datetime', eval: () => v };
+      }
+      case 'id':
+        return this.identifier(t.v, t.pos);
+      default:
+        throw syntaxError(this.text, t.pos);
+    }
+  }
+
+  private identifier(name: string, pos: number): Compiled {
+    if (name === 'true' || name === 'false') {
+      const v = name === 'true';
+      return { type: 'boolean', eval: () => v };
+    }
+    if (name === 'null') {
+      return { type: 'null', eval: () => null };
+    }
+    const after = this.peek();
+    if (after.t === 'punct' && after.v === '(') {
+      return this.call(name, pos);
+    }
+    if (['and', 'or', 'not', 'in', ...Object.keys(COMPARISONS)].includes(name)) {
+      throw syntaxError(this.text, pos);
+    }
+    const type = Object.prototype.hasOwnProperty.call(this.schema, name) ? this.schema[name] : undefined;
+    if (!type) {
+      throw errors.badQuery(`Could not find a property named '${name}' on type '${this.typeName}'.`);
+    }
+    return { type, eval: (row) => row[name] };
+  }
+
+  private call(fn: string, pos: number): Compiled {
+    this.expectPunct('(');
+    const args: Compiled[] = [];
+    if (!(this.peek().t === 'punct' && (this.peek() as { v: string }).v === ')')) {
+      for (;;) {
+        args.push(this.or());
+        const sep = this.next();
+        if (sep.t === 'punct' && sep.v === ')') {
+          break;
+        }
+        if (sep.t !== 'punct' || sep.v !== ',') {
+          throw syntaxError(this.text, sep.pos);
+        }
+      }
+    } else {
+      this.next();
+    }
+    const strings = (n: number): void => {
+      if (args.length !== n) {
+        throw errors.badQuery(`No function signature for the function with name '${fn}' matches the specified arguments. The function signatures considered are: ${fn}(${Array(n).fill('Edm.String').join(', ')}).`);
+      }
+      for (const a of args) {
+        if (a.type !== 'string' && a.type !== 'null') {
+          throw errors.badQuery(`No function signature for the function with name '${fn}' matches the specified arguments. The function signatures considered are: ${fn}(${Array(n).fill('Edm.String').join(', ')}).`);
+        }
+      }
+    };
+    const str = (c: Compiled, r: Row): string | null => {
+      const v = c.eval(r);
+      return typeof v === 'string' ? v : null;
+    };
+    switch (fn) {
+      case 'startswith':
+      case 'endswith':
+      case 'contains': {
+        strings(2);
+        const [a, b] = args;
+        const test =
+          fn === 'startswith'
+            ? (x: string, y: string) => x.startsWith(y)
+            : fn === 'endswith'
+              ? (x: string, y: string) => x.endsWith(y)
+              : (x: string, y: string) => x.includes(y);
+        return {
+          type: 'boolean',
+          eval: (r) => {
+            const x = str(a, r);
+            const y = str(b, r);
+            return x !== null && y !== null && test(x, y);
+          },
+        };
+      }
+      case 'tolower':
+      case 'toupper': {
+        strings(1);
+        const [a] = args;
+        const lower = fn === 'tolower';
+        return {
+          type: 'string',
+          eval: (r) => {
+            const x = str(a, r);
+            return x === null ? null : lower ? x.toLowerCase() : x.toUpperCase();
+          },
+        };
+      }
+      default:
+        throw errors.badQuery(`An unknown function with name '${fn}' was found at position ${pos} in '${this.text}'. This may also be a function import or a key lookup on a navigation property, which is not allowed.`);
+    }
+  }
+}
+
+/** Parses a $filter into a predicate; throws a 400 ServiceError for anything it does not understand. */
+export function parseFilter(text: string, schema: Schema, typeName: string): (row: Row) => boolean {
+  return new FilterParser(text, schema, typeName).parse();
+}
+
+// ---------------------------------------------------------------- query options
+
+export interface OrderKey {
+  property: string;
+  descending: boolean;
+}
+
+export interface QueryOptions {
+  filter?: (row: Row) => boolean;
+  orderby: OrderKey[];
+  select?: string[];
+  expand: string[];
+  top?: number;
+  skip: number;
+  count: boolean;
+  /** Offset decoded from $skiptoken. */
+  offset: number;
+}
+
+const KNOWN_OPTIONS = new Set(['$filter', '$orderby', '$select', '$expand', '$top', '$skip', '$count', '$skiptoken', '$format', '$schemaversion']);
+
+function nonNegativeInt(name: string, value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw errors.badQuery(`Invalid value '${value}' for ${name} query option found. The ${name} query option requires a non-negative integer value.`);
+  }
+  return Number(value);
+}
+
+export function encodeSkipToken(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+function decodeSkipToken(token: string): number {
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  const m = /^o:(\d+)$/.exec(text);
+  if (!m) {
+    throw errors.badQuery(`The skip token value '${token}' is not valid.`);
+  }
+  return Number(m[1]);
+}
+
+/** Parses the system query options of a collection or entity request. */
+export function parseQuery(
+  params: URLSearchParams,
+  schema: Schema,
+  typeName: string,
+  expandable: readonly string[],
+  collection: boolean,
+): QueryOptions {
+  const seen = new Set<string>();
+  for (const key of params.keys()) {
+    if (!key.startsWith('$')) {
+      continue; // custom query options are ignored, as OData says
+    }
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw errors.badQuery(`The query parameter '${key}' is not supported.`);
+    }
+    if (seen.has(key)) {
+      throw errors.badQuery(`Query option '${key}' was specified more than once, but it must be specified at most once.`);
+    }
+    seen.add(key);
+    if (!collection && ['$filter', '$orderby', '$top', '$skip', '$count', '$skiptoken'].includes(key)) {
+      throw errors.badQuery(`The query option '${key}' is not allowed on a single entity.`);
+    }
+  }
+  const format = params.get('$format');
+  if (format !== null && format !== 'json' && !format.startsWith('application/json')) {
+    throw errors.badQuery(`The requested format '${format}' is not supported.`);
+  }
+  const property = (name: string): string => {
+    if (!Object.prototype.hasOwnProperty.call(schema, name)) {
+      throw errors.badQuery(`Could not find a property named '${name}' on type '${typeName}'.`);
+    }
+    return name;
+  };
+  const list = (v: string): string[] => v.split(',').map((s) => s.trim());
+
+  const opts: QueryOptions = { orderby: [], expand: [], skip: 0, count: false, offset: 0 };
+  const filter = params.get('$filter');
+  if (filter !== null) {
+    opts.filter = parseFilter(filter, schema, typeName);
+  }
+  const orderby = params.get('$orderby');
+  if (orderby !== null) {
+    opts.orderby = list(orderby).map((part) => {
+      const m = /^([A-Za-z_]\w*)(?:\s+(asc|desc))?$/.exec(part);
+      if (!m) {
+        throw errors.badQuery(`Syntax error in $orderby '${orderby}'.`);
+      }
+      return { property: property(m[1]), descending: m[2] === 'desc' };
+    });
+  }
+  const select = params.get('$select');
+  if (select !== null) {
+    const names = list(select);
+    opts.select = names.includes('*') ? undefined : names.map(property);
+  }
+  const expand = params.get('$expand');
+  if (expand !== null) {
+    opts.expand = list(expand).map((name) => {
+      if (!expandable.includes(name)) {
+        if (/^\w+$/.test(name)) {
+          throw errors.badQuery(`Could not find a property named '${name}' on type '${typeName}'.`);
+        }
+        throw errors.badQuery(`The $expand option '${name}' is not supported.`);
+      }
+      return name;
+    });
+  }
+  const top = params.get('$top');
+  if (top !== null) {
+    opts.top = nonNegativeInt('$top', top);
+  }
+  const skip = params.get('$skip');
+  if (skip !== null) {
+    opts.skip = nonNegativeInt('$skip', skip);
+  }
+  const count = params.get('$count');
+  if (count !== null) {
+    if (count !== 'true' && count !== 'false') {
+      throw errors.badQuery(`'${count}' is not a valid count option.`);
+    }
+    opts.count = count === 'true';
+  }
+  const token = params.get('$skiptoken');
+  if (token !== null) {
+    opts.offset = decodeSkipToken(token);
+  }
+  return opts;
+}
+
+export interface Page<T> {
+  items: readonly T[];
+  /** Total matching the filter (for $count), before $top/$skip. */
+  total: number;
+  /** Offset for the next page's $skiptoken, when there is one. */
+  nextOffset?: number;
+}
+
+/** Applies filter, order, $skip/$top and the server page size. */
+export function page<T extends object>(all: readonly T[], opts: QueryOptions, pageSize: number): Page<T> {
+  let rows: readonly T[] = opts.filter ? all.filter(opts.filter as (r: T) => boolean) : all;
+  if (opts.orderby.length > 0) {
+    const keys = opts.orderby;
+    const sorted = rows === all ? rows.slice() : (rows as T[]);
+    sorted.sort((a, b) => {
+      for (const k of keys) {
+        const x = (a as Record<string, unknown>)[k.property] as string | number;
+        const y = (b as Record<string, unknown>)[k.property] as string | number;
+        if (x !== y) {
+          const c = x < y ? -1 : 1;
+          return k.descending ? -c : c;
+        }
+      }
+      return 0;
+    });
+    rows = sorted;
+  }
+  const total = rows.length;
+  const end = opts.top === undefined ? total : Math.min(total, opts.skip + opts.top);
+  const start = Math.min(end, opts.skip + opts.offset);
+  const pageEnd = Math.min(end, start + pageSize);
+  return {
+    items: rows.slice(start, pageEnd),
+    total,
+    nextOffset: pageEnd < end ? opts.offset + (pageEnd - start) : undefined,
+  };
+}
+
+/** Projects an entity to the $select'ed properties (etag and annotations kept). */
+export function project(entity: Readonly<Record<string, unknown>>, select: readonly string[] | undefined): Record<string, unknown> {
+  if (!select) {
+    return { ...entity };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entity)) {
+    if (k.startsWith('@odata.')) {
+      out[k] = v;
+    }
+  }
+  for (const name of select) {
+    out[name] = entity[name];
+  }
+  return out;
+}
+
+/** The `Prefer` header's odata.maxpagesize, if any. */
+export function preferredPageSize(prefer: string | undefined): number | undefined {
+  if (!prefer) {
+    return undefined;
+  }
+  const m = /(?:^|[,;\s])odata\.maxpagesize\s*=\s*"?([^",;\s]*)"?/i.exec(prefer);
+  if (!m) {
+    return undefined;
+  }
+  if (!/^\d+$/.test(m[1]) || Number(m[1]) === 0) {
+    throw errors.badQuery(`The value '${m[1]}' of the preference odata.maxpagesize is not a positive integer.`);
+  }
+  return Number(m[1]);
+}
