@@ -1,0 +1,190 @@
+/**
+ * Browser-driven checks of where "Add as Customer Picture…" is offered, in a
+ * real workbench (run by codeServer.ts on a page that has the extension under
+ * development loaded but runs no tests): the Explorer context menu of image
+ * files but not of other files or folders, and the editor title bar of VS
+ * Code's image preview.
+ *
+ * Screenshots go to .vscode-test/screens/ (git-ignored).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+export const ACTION_TITLE = 'Add as Customer Picture…';
+
+export interface CheckResults {
+  passed: number;
+  failed: number;
+}
+
+export interface MenuCheckOptions {
+  /** Where screenshots are written. */
+  readonly screenshotDir: string;
+  readonly log: (line: string) => void;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The Explorer row of a file or folder at the top level of the workspace. */
+function explorerRow(page: Page, name: string): Locator {
+  return page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) });
+}
+
+function contextMenu(page: Page): Locator {
+  return page.locator('.context-view .monaco-menu');
+}
+
+async function closeContextMenu(page: Page): Promise<void> {
+  if (await contextMenu(page).isVisible()) {
+    await page.keyboard.press('Escape');
+    await contextMenu(page).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+}
+
+/** Right-clicks a row and returns the labels of the context menu's items. */
+async function contextMenuLabels(page: Page, name: string): Promise<string[]> {
+  await closeContextMenu(page);
+  const row = explorerRow(page, name);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click({ button: 'right' });
+  await contextMenu(page).waitFor({ state: 'visible', timeout: 10_000 });
+  const labels = await contextMenu(page).locator('[role="menuitem"] .action-label').allTextContents();
+  return labels.map((label) => label.trim()).filter((label) => label.length > 0);
+}
+
+function describe(labels: readonly string[]): string {
+  return labels.length > 0 ? labels.map((label) => `"${label}"`).join(', ') : '(no items)';
+}
+
+/** The editor title bar action (an icon button whose title / aria-label is the command's title). */
+function titleAction(page: Page): Locator {
+  const prefix = ACTION_TITLE.replace(/"/g, '\\"');
+  return page.locator(
+    `.editor-group-container.active .editor-actions [aria-label^="${prefix}"], ` +
+      `.editor-group-container.active .editor-actions [title^="${prefix}"]`,
+  );
+}
+
+/** Opens a file from the Explorer and waits until its tab is the active one. */
+async function openFromExplorer(page: Page, name: string): Promise<void> {
+  await closeContextMenu(page);
+  await explorerRow(page, name).dblclick();
+  await page
+    .locator('.editor-group-container.active .tab.active')
+    .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}`) })
+    .waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+export async function runMenuChecks(page: Page, options: MenuCheckOptions): Promise<CheckResults> {
+  const { log } = options;
+  const results: CheckResults = { passed: 0, failed: 0 };
+  const failures: string[] = [];
+  fs.mkdirSync(options.screenshotDir, { recursive: true });
+  const screenshot = async (file: string) => {
+    const target = path.join(options.screenshotDir, file);
+    await page.screenshot({ path: target }).catch(() => undefined);
+    return target;
+  };
+
+  const check = async (title: string, body: () => Promise<void>) => {
+    const started = Date.now();
+    try {
+      await body();
+      results.passed++;
+      log(`    ✔ ${title} (${Date.now() - started}ms)`);
+    } catch (error) {
+      results.failed++;
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      const shot = await screenshot(`failure-${results.failed}.png`);
+      failures.push(`  ${results.failed}) ${title}:\n     ${message}\n     screenshot: ${shot}`);
+      log(`    ${results.failed}) ${title}`);
+    } finally {
+      await closeContextMenu(page).catch(() => undefined);
+    }
+  };
+
+  log('  Menus in the browser workbench');
+  await page.locator('.monaco-workbench').waitFor({ state: 'attached', timeout: 60_000 });
+  await explorerRow(page, 'photo.png').waitFor({ state: 'visible', timeout: 60_000 });
+
+  await check(`photo.png: the Explorer context menu offers "${ACTION_TITLE}"`, async () => {
+    // The extension's contributions arrive once the extension host has
+    // scanned it, shortly after the Explorer shows: retry for a while.
+    const deadline = Date.now() + 30_000;
+    let labels: string[] = [];
+    while (Date.now() < deadline) {
+      labels = await contextMenuLabels(page, 'photo.png');
+      if (labels.includes(ACTION_TITLE)) {
+        const shot = await screenshot('context-menu-photo.png');
+        log(`      (screenshot: ${path.relative(process.cwd(), shot)})`);
+        return;
+      }
+      await closeContextMenu(page);
+      await page.waitForTimeout(1_000);
+    }
+    throw new Error(`not in the menu; it has ${describe(labels)}`);
+  });
+
+  await check(`photo.JPG (upper-case extension): the context menu offers "${ACTION_TITLE}"`, async () => {
+    const labels = await contextMenuLabels(page, 'photo.JPG');
+    if (!labels.includes(ACTION_TITLE)) {
+      throw new Error(`not in the menu; it has ${describe(labels)}`);
+    }
+  });
+
+  await check(`notes.txt: the context menu does not offer "${ACTION_TITLE}"`, async () => {
+    const labels = await contextMenuLabels(page, 'notes.txt');
+    if (labels.length === 0) {
+      throw new Error('the context menu is empty');
+    }
+    if (labels.includes(ACTION_TITLE)) {
+      throw new Error(`it is in the menu: ${describe(labels)}`);
+    }
+  });
+
+  await check(`the folder images: the context menu does not offer "${ACTION_TITLE}"`, async () => {
+    const labels = await contextMenuLabels(page, 'images');
+    if (labels.length === 0) {
+      throw new Error('the context menu is empty');
+    }
+    if (labels.includes(ACTION_TITLE)) {
+      throw new Error(`it is in the menu: ${describe(labels)}`);
+    }
+    await screenshot('context-menu-folder.png');
+  });
+
+  await check(`photo.png opened in the image preview: the editor title bar has "${ACTION_TITLE}"`, async () => {
+    await openFromExplorer(page, 'photo.png');
+    // The image preview is a custom editor (a webview) of the built-in media-preview extension.
+    await page
+      .locator('.editor-group-container.active .editor-container')
+      .waitFor({ state: 'visible', timeout: 20_000 });
+    await titleAction(page).first().waitFor({ state: 'visible', timeout: 20_000 });
+    const shot = await screenshot('editor-title-photo.png');
+    log(`      (screenshot: ${path.relative(process.cwd(), shot)})`);
+  });
+
+  await check(`notes.txt opened in a text editor: the editor title bar does not have "${ACTION_TITLE}"`, async () => {
+    await openFromExplorer(page, 'notes.txt');
+    await page.locator('.editor-group-container.active .monaco-editor').waitFor({ state: 'visible', timeout: 20_000 });
+    // Give the title bar time to update from the previous editor.
+    await page.waitForTimeout(1_000);
+    const count = await titleAction(page).count();
+    if (count > 0) {
+      throw new Error('the action is in the title bar of a text editor');
+    }
+  });
+
+  if (failures.length > 0) {
+    log('');
+    for (const failure of failures) {
+      log(failure);
+    }
+  }
+  return results;
+}
