@@ -1,0 +1,572 @@
+// Inspects a picture file by its content: reads only its header (and a small tail window), never the whole file.
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
+import { imageSize } from 'image-size';
+import { sniffContent } from './contentSniffer';
+import { ImageRefusal, refuse } from './imageRefusal';
+import { FORMAT_EXTENSIONS, ImageInfo, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, MIME_TYPES, PictureFormat } from './pictureFormats';
+
+/** Bytes read from the start of a file; headers of all accepted formats normally fit in it. */
+export const HEAD_BYTES = 512 * 1024;
+/** Bytes read from the end of a file to find the format's end marker (PNG IEND, JPEG EOI). */
+export const TAIL_BYTES = 64 * 1024;
+/** JPEG segments walked before giving up on finding the frame header (each read is 4 bytes past the head). */
+const MAX_JPEG_SEGMENTS = 4096;
+
+/**
+ * Inspects the picture file at `filePath`: its format, MIME type, pixel size and byte size, read from its content.
+ * Throws only `ImageRefusal`, whose message can be shown to the user as is.
+ */
+export async function inspectImageFile(filePath: string): Promise<ImageInfo> {
+  const name = path.basename(filePath) || filePath;
+  let handle: FileHandle | undefined;
+  try {
+    // stat before open: opening a pipe or device could block forever.
+    const stats = await fs.stat(filePath);
+    if (stats.isDirectory()) {
+      throw refuse.folder(name);
+    }
+    if (!stats.isFile()) {
+      throw refuse.specialFile(name);
+    }
+    handle = await fs.open(filePath, 'r');
+    const { size } = await handle.stat();
+    const examination = examine(size, name);
+    let step = examination.next();
+    while (!step.done) {
+      step = examination.next(await readAt(handle, step.value));
+    }
+    return step.value;
+  } catch (error) {
+    throw asRefusal(error, name);
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Inspects a picture held in memory; `fileName` (a name or a path) is used for messages and the extension check.
+ * Throws only `ImageRefusal`, whose message can be shown to the user as is.
+ */
+export function inspectImageBytes(bytes: Uint8Array, fileName = 'picture'): ImageInfo {
+  const name = fileName.split(/[\\/]/).pop() || fileName;
+  try {
+    const examination = examine(bytes.length, name);
+    let step = examination.next();
+    while (!step.done) {
+      step = examination.next(bytes.subarray(step.value.offset, step.value.offset + step.value.length));
+    }
+    return step.value;
+  } catch (error) {
+    throw asRefusal(error, name);
+  }
+}
+
+/** A request from the examination for `length` bytes at `offset`; it gets fewer only if the file ends first. */
+interface ReadRequest {
+  offset: number;
+  length: number;
+}
+
+/** One code path for files and bytes: the examination asks for the bytes it needs and its driver supplies them. */
+type Examination<T> = Generator<ReadRequest, T, Uint8Array>;
+
+interface Source {
+  readonly head: Uint8Array;
+  readonly size: number;
+  readonly name: string;
+}
+
+interface Dimensions {
+  width: number;
+  height: number;
+}
+
+function* examine(size: number, name: string): Examination<ImageInfo> {
+  if (size === 0) {
+    throw refuse.empty(name);
+  }
+  if (size > MAX_PICTURE_BYTES) {
+    throw refuse.tooLarge(name, size);
+  }
+  const head = yield { offset: 0, length: Math.min(size, HEAD_BYTES) };
+  const source: Source = { head, size, name };
+  const sniffed = sniffContent(head, size);
+  switch (sniffed.kind) {
+    case 'refusedPicture':
+      throw refuse.unsupportedFormat(name, sniffed.formatName);
+    case 'notAPicture':
+      throw refuse.notAnImage(name, sniffed.content);
+    case 'cutSignature':
+      throw refuse.truncated(name, sniffed.format);
+    case 'picture':
+      break;
+  }
+  const format = sniffed.format;
+  let dimensions: Dimensions;
+  try {
+    dimensions = yield* FORMAT_CHECKS[format](source);
+  } catch (error) {
+    // Anything unexpected while parsing a header we recognised means the header is not what it claims.
+    throw error instanceof ImageRefusal ? error : refuse.corrupt(name, format, error);
+  }
+  const info: ImageInfo = { fileName: name, format, mimeType: MIME_TYPES[format], width: dimensions.width, height: dimensions.height, byteSize: size };
+  const extension = path.extname(name).slice(1).toLowerCase();
+  if (extension && !FORMAT_EXTENSIONS[format].includes(extension)) {
+    info.extensionMismatch = { extension, actual: format };
+  }
+  return info;
+}
+
+/** Each checker validates the structure, measures with image-size, checks the dimensions, then checks the file is whole. */
+const FORMAT_CHECKS: Record<PictureFormat, (source: Source) => Examination<Dimensions>> = {
+  png: checkPng,
+  jpeg: checkJpeg,
+  gif: checkGif,
+  bmp: checkBmp,
+  tiff: checkTiff,
+};
+
+// ---------------------------------------------------------------- PNG
+
+const PNG_IEND_CHUNK = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+const PNG_BIT_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+
+function* checkPng(source: Source): Examination<Dimensions> {
+  const { head, size, name } = source;
+  // Signature (8) + IHDR chunk (25).
+  if (size < 33) {
+    throw refuse.truncated(name, 'png');
+  }
+  if (readUInt32BE(head, 8) !== 13 || ascii(head, 12, 16) !== 'IHDR') {
+    throw refuse.corrupt(name, 'png');
+  }
+  if (crc32(head.subarray(12, 29)) !== readUInt32BE(head, 29)) {
+    throw refuse.corrupt(name, 'png');
+  }
+  const [bitDepth, colourType, compression, filter, interlace] = head.subarray(24, 29);
+  if (!PNG_BIT_DEPTHS[colourType]?.includes(bitDepth) || compression !== 0 || filter !== 0 || interlace > 1) {
+    throw refuse.corrupt(name, 'png');
+  }
+  const dimensions = measure(head.subarray(0, 33), 'png', source);
+  checkDimensions(source, dimensions);
+
+  // Walk the chunks the head holds: a chunk running past the end of the file means the file was cut.
+  let offset = 33;
+  while (offset + 8 <= head.length) {
+    const length = readUInt32BE(head, offset);
+    const type = ascii(head, offset + 4, offset + 8);
+    if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff) {
+      throw refuse.corrupt(name, 'png');
+    }
+    if (offset + 12 + length > size) {
+      throw refuse.truncated(name, 'png');
+    }
+    if (type === 'IEND') {
+      return dimensions;
+    }
+    offset += 12 + length;
+  }
+  // The IEND chunk not met yet: it must be in the last bytes (a little trailing data after it is tolerated).
+  const tailStart = Math.max(offset, size - TAIL_BYTES);
+  const tail = yield* bytesAt(source, tailStart, size - tailStart);
+  if (!tail || asBuffer(tail).indexOf(PNG_IEND_CHUNK) < 0) {
+    throw refuse.truncated(name, 'png');
+  }
+  return dimensions;
+}
+
+// ---------------------------------------------------------------- JPEG
+
+function* checkJpeg(source: Source): Examination<Dimensions> {
+  const { size, name } = source;
+  // Walk the marker segments from SOI to the first scan (SOS); read segment by segment past the head, so big metadata is skipped, not read.
+  let offset = 2;
+  let frame: Uint8Array | undefined;
+  let scanStart: number | undefined;
+  for (let segments = 0; scanStart === undefined; segments++) {
+    if (segments > MAX_JPEG_SEGMENTS) {
+      throw refuse.corrupt(name, 'jpeg');
+    }
+    const marker = yield* bytesAt(source, offset, 2);
+    if (!marker) {
+      throw refuse.truncated(name, 'jpeg');
+    }
+    if (marker[0] !== 0xff) {
+      throw refuse.corrupt(name, 'jpeg');
+    }
+    const code = marker[1];
+    if (code === 0xff) {
+      offset += 1; // fill byte
+      continue;
+    }
+    if (code === 0x01 || (code >= 0xd0 && code <= 0xd7)) {
+      offset += 2; // markers without a length
+      continue;
+    }
+    if (code === 0x00 || code === 0xd8 || code === 0xd9) {
+      throw refuse.corrupt(name, 'jpeg');
+    }
+    const lengthBytes = yield* bytesAt(source, offset + 2, 2);
+    if (!lengthBytes) {
+      throw refuse.truncated(name, 'jpeg');
+    }
+    const length = (lengthBytes[0] << 8) | lengthBytes[1];
+    if (length < 2) {
+      throw refuse.corrupt(name, 'jpeg');
+    }
+    if (isStartOfFrame(code)) {
+      if (frame) {
+        throw refuse.corrupt(name, 'jpeg');
+      }
+      frame = yield* bytesAt(source, offset, 2 + length);
+      if (!frame) {
+        throw refuse.truncated(name, 'jpeg');
+      }
+      if (length < 8 || length !== 8 + 3 * frame[9]) {
+        throw refuse.corrupt(name, 'jpeg');
+      }
+      // Baseline, extended and progressive JPEGs only: lossless, hierarchical and arithmetic-coded ones do not show in browsers.
+      if (code !== 0xc0 && code !== 0xc1 && code !== 0xc2) {
+        throw refuse.unsupportedFormat(name, 'JPEG (lossless, hierarchical or arithmetic-coded)');
+      }
+    } else if (code === 0xda) {
+      if (!frame) {
+        throw refuse.corrupt(name, 'jpeg');
+      }
+      scanStart = offset + 2 + length;
+    }
+    offset += 2 + length;
+    if (offset > size) {
+      throw refuse.truncated(name, 'jpeg');
+    }
+  }
+  if (!frame) {
+    throw refuse.corrupt(name, 'jpeg');
+  }
+  // image-size measures from a minimal JPEG: SOI, an empty comment (it skips the first segment), then the frame header.
+  const sample = new Uint8Array(6 + frame.length);
+  sample.set([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x02]);
+  sample.set(frame, 6);
+  const dimensions = measure(sample, 'jpg', source);
+  checkDimensions(source, dimensions);
+
+  // The end-of-image marker must follow the scan data; FF D9 cannot occur inside entropy-coded data.
+  const tailStart = Math.max(scanStart, size - TAIL_BYTES);
+  const tail = yield* bytesAt(source, tailStart, size - tailStart);
+  if (!tail) {
+    throw refuse.truncated(name, 'jpeg');
+  }
+  if (asBuffer(tail).indexOf(Buffer.from([0xff, 0xd9])) < 0 && !hasAppendedVideo(source.head, tail)) {
+    throw refuse.truncated(name, 'jpeg');
+  }
+  return dimensions;
+}
+
+function isStartOfFrame(code: number): boolean {
+  return code >= 0xc0 && code <= 0xcf && code !== 0xc4 && code !== 0xc8 && code !== 0xcc;
+}
+
+/** Motion photos (Google, Samsung) append a video after the JPEG's end marker, so their last bytes are not the JPEG's. */
+function hasAppendedVideo(head: Uint8Array, tail: Uint8Array): boolean {
+  const metadata = asBuffer(head);
+  return metadata.includes('MotionPhoto') || metadata.includes('MicroVideo') || ascii(tail, tail.length - 4, tail.length) === 'SEFT';
+}
+
+// ---------------------------------------------------------------- GIF
+
+function* checkGif(source: Source): Examination<Dimensions> {
+  const { head, size, name } = source;
+  // Signature (6) + logical screen descriptor (7).
+  if (size < 13) {
+    throw refuse.truncated(name, 'gif');
+  }
+  const packed = head[10];
+  const globalColourTable = packed & 0x80 ? 3 << ((packed & 0x07) + 1) : 0;
+  const firstBlock = yield* bytesAt(source, 13 + globalColourTable, 1);
+  if (!firstBlock) {
+    throw refuse.truncated(name, 'gif');
+  }
+  // After the header comes an extension (0x21) or an image (0x2C): anything else is not GIF data (e.g. script dressed as GIF).
+  if (firstBlock[0] !== 0x21 && firstBlock[0] !== 0x2c) {
+    throw refuse.corrupt(name, 'gif');
+  }
+  const dimensions = measure(head.subarray(0, 13), 'gif', source);
+  checkDimensions(source, dimensions);
+
+  // A GIF ends with the trailer byte 0x3B; zero padding after it is tolerated.
+  const tailStart = Math.max(13, size - 1024);
+  const tail = yield* bytesAt(source, tailStart, size - tailStart);
+  let last = tail ? tail.length - 1 : -1;
+  while (tail && last >= 0 && tail[last] === 0) {
+    last--;
+  }
+  if (!tail || last < 0 || tail[last] !== 0x3b) {
+    throw refuse.truncated(name, 'gif');
+  }
+  return dimensions;
+}
+
+// ---------------------------------------------------------------- BMP
+
+const BMP_HEADER_SIZES = [12, 16, 40, 52, 56, 64, 108, 124];
+const BMP_BITS_PER_PIXEL = [1, 2, 4, 8, 16, 24, 32];
+
+function* checkBmp(source: Source): Examination<Dimensions> {
+  const { head, size, name } = source;
+  // File header (14) + the smallest (OS/2 core) info header (12).
+  if (size < 26) {
+    throw refuse.truncated(name, 'bmp');
+  }
+  const view = dataView(head);
+  const headerSize = view.getUint32(14, true);
+  if (!BMP_HEADER_SIZES.includes(headerSize)) {
+    throw refuse.corrupt(name, 'bmp');
+  }
+  if (14 + headerSize > size) {
+    throw refuse.truncated(name, 'bmp');
+  }
+  let dimensions: Dimensions;
+  let bitsPerPixel: number;
+  let compression = 0;
+  let imageBytes = 0;
+  if (headerSize === 12) {
+    // OS/2 core header: 16-bit width and height, which image-size (reading 32 bits) would misread.
+    dimensions = { width: view.getUint16(18, true), height: view.getUint16(20, true) };
+    bitsPerPixel = view.getUint16(24, true);
+  } else {
+    dimensions = measure(head.subarray(0, 14 + headerSize), 'bmp', source);
+    bitsPerPixel = view.getUint16(28, true);
+    compression = headerSize >= 20 ? view.getUint32(30, true) : 0;
+    imageBytes = headerSize >= 24 ? view.getUint32(34, true) : 0;
+  }
+  const embedsJpegOrPng = compression === 4 || compression === 5;
+  if (!(BMP_BITS_PER_PIXEL.includes(bitsPerPixel) || (bitsPerPixel === 0 && embedsJpegOrPng))) {
+    throw refuse.corrupt(name, 'bmp');
+  }
+  const pixelOffset = view.getUint32(10, true);
+  if (pixelOffset < 14 + headerSize) {
+    throw refuse.corrupt(name, 'bmp');
+  }
+  checkDimensions(source, dimensions);
+
+  // Uncompressed rows are padded to 4 bytes; compressed data declares its size. Either must fit in the file.
+  const uncompressed = compression === 0 || compression === 3 || compression === 6;
+  const rowBytes = Math.floor((bitsPerPixel * dimensions.width + 31) / 32) * 4;
+  const needed = pixelOffset + (uncompressed ? rowBytes * dimensions.height : imageBytes);
+  const declaredFileSize = view.getUint32(2, true);
+  if (needed > size || declaredFileSize > size) {
+    throw refuse.truncated(name, 'bmp');
+  }
+  return dimensions;
+}
+
+// ---------------------------------------------------------------- TIFF
+
+const TIFF_TAGS = { width: 256, height: 257, stripOffsets: 273, stripByteCounts: 279, tileOffsets: 324, tileByteCounts: 325 };
+/** Strip or tile tables longer than this are not read to check that the data is in the file. */
+const MAX_TIFF_TABLE_ENTRIES = 1 << 18;
+
+interface TiffEntry {
+  type: number;
+  count: number;
+  /** The entry's 4 value bytes: the value itself, or the offset of the values. */
+  valueBytes: Uint8Array;
+}
+
+function* checkTiff(source: Source): Examination<Dimensions> {
+  const { head, size, name } = source;
+  if (size < 8) {
+    throw refuse.truncated(name, 'tiff');
+  }
+  const littleEndian = head[0] === 0x49;
+  const ifdOffset = dataView(head).getUint32(4, littleEndian);
+  if (ifdOffset < 8) {
+    throw refuse.corrupt(name, 'tiff');
+  }
+  // The first image directory (IFD) is often written after the pixel data, at the end of the file.
+  const countBytes = yield* bytesAt(source, ifdOffset, 2);
+  if (!countBytes) {
+    throw refuse.truncated(name, 'tiff');
+  }
+  const entryCount = dataView(countBytes).getUint16(0, littleEndian);
+  if (entryCount === 0 || entryCount > 4096) {
+    throw refuse.corrupt(name, 'tiff');
+  }
+  const ifd = yield* bytesAt(source, ifdOffset, 2 + 12 * entryCount);
+  if (!ifd) {
+    throw refuse.truncated(name, 'tiff');
+  }
+  // image-size measures from a compact TIFF: the same byte order, the directory moved to offset 8, and a zero next-directory offset.
+  const sample = new Uint8Array(8 + ifd.length + 4);
+  sample.set(head.subarray(0, 4));
+  dataView(sample).setUint32(4, 8, littleEndian);
+  sample.set(ifd, 8);
+  const dimensions = measure(sample, 'tiff', source);
+  checkDimensions(source, dimensions);
+
+  const entries = new Map<number, TiffEntry>();
+  const ifdView = dataView(ifd);
+  for (let i = 0; i < entryCount; i++) {
+    const at = 2 + 12 * i;
+    entries.set(ifdView.getUint16(at, littleEndian), {
+      type: ifdView.getUint16(at + 2, littleEndian),
+      count: ifdView.getUint32(at + 4, littleEndian),
+      valueBytes: ifd.subarray(at + 8, at + 12),
+    });
+  }
+  // The pixel data (strips or tiles) must lie inside the file.
+  const pairs: Array<[number, number]> = [
+    [TIFF_TAGS.stripOffsets, TIFF_TAGS.stripByteCounts],
+    [TIFF_TAGS.tileOffsets, TIFF_TAGS.tileByteCounts],
+  ];
+  for (const [offsetsTag, countsTag] of pairs) {
+    const offsets = yield* tiffValues(source, entries.get(offsetsTag), littleEndian);
+    const counts = yield* tiffValues(source, entries.get(countsTag), littleEndian);
+    if (!offsets || !counts) {
+      continue;
+    }
+    for (let i = 0; i < Math.min(offsets.length, counts.length); i++) {
+      if (offsets[i] + counts[i] > size) {
+        throw refuse.truncated(name, 'tiff');
+      }
+    }
+  }
+  return dimensions;
+}
+
+/** The SHORT or LONG values of a TIFF entry, read from the file when they do not fit in the entry; undefined if not checkable. */
+function* tiffValues(source: Source, entry: TiffEntry | undefined, littleEndian: boolean): Examination<number[] | undefined> {
+  if (!entry || (entry.type !== 3 && entry.type !== 4) || entry.count === 0 || entry.count > MAX_TIFF_TABLE_ENTRIES) {
+    return undefined;
+  }
+  const width = entry.type === 3 ? 2 : 4;
+  const byteLength = entry.count * width;
+  let bytes: Uint8Array | undefined = entry.valueBytes;
+  if (byteLength > 4) {
+    bytes = yield* bytesAt(source, dataView(entry.valueBytes).getUint32(0, littleEndian), byteLength);
+    if (!bytes) {
+      throw refuse.truncated(source.name, 'tiff');
+    }
+  }
+  const view = dataView(bytes);
+  const values: number[] = [];
+  for (let i = 0; i < entry.count; i++) {
+    values.push(width === 2 ? view.getUint16(i * 2, littleEndian) : view.getUint32(i * 4, littleEndian));
+  }
+  return values;
+}
+
+// ---------------------------------------------------------------- shared
+
+/** `length` bytes at `offset`, from the head when it holds them, else read by the driver; undefined when the file ends first. */
+function* bytesAt(source: Source, offset: number, length: number): Examination<Uint8Array | undefined> {
+  if (offset < 0 || length < 0 || offset + length > source.size) {
+    return undefined;
+  }
+  if (offset + length <= source.head.length) {
+    return source.head.subarray(offset, offset + length);
+  }
+  const bytes = yield { offset, length };
+  return bytes.length < length ? undefined : bytes;
+}
+
+/** Runs image-size on a header sample; any complaint from it, or another format than expected, means a damaged header. */
+function measure(sample: Uint8Array, expectedType: string, source: Source): Dimensions {
+  const format = sniffedFormat(expectedType);
+  let result: { width: number; height: number; type?: string };
+  try {
+    result = imageSize(sample);
+  } catch (error) {
+    throw refuse.corrupt(source.name, format, error);
+  }
+  if (result.type !== expectedType || !Number.isFinite(result.width) || !Number.isFinite(result.height)) {
+    throw refuse.corrupt(source.name, format);
+  }
+  return { width: result.width, height: result.height };
+}
+
+function sniffedFormat(imageSizeType: string): PictureFormat {
+  return imageSizeType === 'jpg' ? 'jpeg' : (imageSizeType as PictureFormat);
+}
+
+function checkDimensions(source: Source, { width, height }: Dimensions): void {
+  if (width <= 0 || height <= 0) {
+    throw refuse.zeroDimensions(source.name, width, height);
+  }
+  if (width > MAX_PICTURE_SIDE || height > MAX_PICTURE_SIDE || width * height > MAX_PICTURE_PIXELS) {
+    throw refuse.absurdDimensions(source.name, width, height);
+  }
+}
+
+/** Converts anything thrown (file system errors included) into a refusal the user can act on. */
+function asRefusal(error: unknown, name: string): ImageRefusal {
+  if (error instanceof ImageRefusal) {
+    return error;
+  }
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return refuse.notFound(name, error);
+    case 'EACCES':
+    case 'EPERM':
+      return refuse.noPermission(name, error);
+    case 'ELOOP':
+      return refuse.linkLoop(name, error);
+    case 'EISDIR':
+      return refuse.folder(name);
+    default:
+      return refuse.unreadable(name, error);
+  }
+}
+
+async function readAt(handle: FileHandle, { offset, length }: ReadRequest): Promise<Uint8Array> {
+  const buffer = Buffer.alloc(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+    if (bytesRead === 0) {
+      break; // the file got shorter since it was measured
+    }
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function dataView(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...bytes.subarray(Math.max(0, start), end));
+}
+
+function readUInt32BE(bytes: Uint8Array, offset: number): number {
+  return dataView(bytes).getUint32(offset, false);
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) {
+      c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** The CRC-32 PNG puts after each chunk. */
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) {
+    c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}

@@ -1,0 +1,16 @@
+// Picture inspection, plain Node (no vscode): inspectImageFile(path) / inspectImageBytes(bytes, name) → ImageInfo, or throw ImageRefusal with a user-facing message.
+export { inspectImageFile, inspectImageBytes } from './imageInspector';
+export { ImageRefusal } from './imageRefusal';
+export type { RefusalCode } from './imageRefusal';
+export {
+  ACCEPTED_FORMATS,
+  IMAGE_FILE_EXTENSIONS,
+  MAX_PICTURE_BYTES,
+  MAX_PICTURE_PIXELS,
+  MAX_PICTURE_SIDE,
+  MIME_TYPES,
+  describeExtensionMismatch,
+  describeImage,
+  formatBytes,
+} from './pictureFormats';
+export type { ImageInfo, PictureFormat } from './pictureFormats';

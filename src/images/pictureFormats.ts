@@ -1,0 +1,103 @@
+// The picture formats Business Central media fields take, their limits, and small helpers to show them to the user.
+import { t } from '../common/l10n';
+
+/** A picture format Business Central takes for a customer picture. */
+export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
+
+/** What an inspected picture is, read from its content (never from its file name). */
+export interface ImageInfo {
+  /** The file name (no folder) used in messages. */
+  fileName: string;
+  format: PictureFormat;
+  mimeType: string;
+  width: number;
+  height: number;
+  /** Size of the whole file in bytes. */
+  byteSize: number;
+  /** Set when the file name's extension names another format than the content. */
+  extensionMismatch?: { extension: string; actual: PictureFormat };
+}
+
+export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];
+
+export const MIME_TYPES: Readonly<Record<PictureFormat, string>> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  tiff: 'image/tiff',
+};
+
+/** File extensions (lower case, no dot) offered for picture upload. */
+export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff'];
+
+/** Extensions that rightly name each format (a few rarer synonyms included, so they are not reported as mismatches). */
+export const FORMAT_EXTENSIONS: Readonly<Record<PictureFormat, readonly string[]>> = {
+  png: ['png'],
+  jpeg: ['jpg', 'jpeg', 'jpe', 'jfif'],
+  gif: ['gif'],
+  bmp: ['bmp', 'dib'],
+  tiff: ['tif', 'tiff'],
+};
+
+/** Business Central refuses media over 350 MB. */
+export const MAX_PICTURE_BYTES = 350 * 1024 * 1024;
+
+/** More than 30,000 pixels per side is not a customer picture (and is usually a damaged header). */
+export const MAX_PICTURE_SIDE = 30_000;
+
+/** 200 megapixels: beyond that, decoding the picture would need gigabytes of memory in the browser. */
+export const MAX_PICTURE_PIXELS = 200_000_000;
+
+/** Display names of formats, as users know them. */
+export const FORMAT_NAMES: Readonly<Record<PictureFormat, string>> = {
+  png: 'PNG',
+  jpeg: 'JPEG',
+  gif: 'GIF',
+  bmp: 'BMP',
+  tiff: 'TIFF',
+};
+
+/** Human-readable size in binary units, e.g. "512 bytes", "12.3 KB", "350 MB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 1024) {
+    return bytes === 1 ? t('1 byte') : t('{0} bytes', Math.max(0, Math.floor(bytes || 0)));
+  }
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < 3) {
+    value /= 1024;
+    unit++;
+  }
+  // One decimal below 100 (12.3 KB), none above (350 MB); a trailing ".0" is dropped.
+  const rounded = value < 100 ? Math.round(value * 10) / 10 : Math.round(value);
+  // Literal strings per unit, so the localisation export finds each of them.
+  switch (unit) {
+    case 0:
+      return t('{0} KB', rounded);
+    case 1:
+      return t('{0} MB', rounded);
+    case 2:
+      return t('{0} GB', rounded);
+    default:
+      return t('{0} TB', rounded);
+  }
+}
+
+/** A one-line summary to show the user, e.g. "PNG, 640×480, 12.3 KB". */
+export function describeImage(info: ImageInfo): string {
+  return t('{0}, {1}×{2}, {3}', FORMAT_NAMES[info.format], info.width, info.height, formatBytes(info.byteSize));
+}
+
+/** The note to show when a picture is accepted by its content although its extension says otherwise; undefined if none. */
+export function describeExtensionMismatch(info: ImageInfo): string | undefined {
+  if (!info.extensionMismatch) {
+    return undefined;
+  }
+  return t(
+    '“{0}” is named like a .{1} file but contains a {2} picture. It will be uploaded as {2}.',
+    info.fileName,
+    info.extensionMismatch.extension,
+    FORMAT_NAMES[info.extensionMismatch.actual],
+  );
+}

@@ -1,0 +1,42 @@
+// Shared by the picture-inspection tests: fixture paths and the exact English messages users see.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ImageRefusal, RefusalCode } from '../../../src/images';
+
+/** Compiled tests run from out/test/unit/images; the corpus stays in the source tree. */
+export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/images');
+
+export const expected = {
+  notFound: (name: string) => `The file “${name}” was not found. It may have been moved, renamed or deleted: choose the picture again.`,
+  folder: (name: string) => `“${name}” is a folder, not a picture file. Choose a PNG, JPEG, GIF, BMP or TIFF file.`,
+  specialFile: (name: string) => `“${name}” is not a regular file (it is a device, pipe or socket). Choose a PNG, JPEG, GIF, BMP or TIFF file.`,
+  noPermission: (name: string) => `You do not have permission to read “${name}”. Check the file’s permissions, or copy it to a folder you can read, and try again.`,
+  linkLoop: (name: string) => `“${name}” is a link that leads back to itself, so there is no picture to read. Choose the picture file itself.`,
+  empty: (name: string) => `The file “${name}” is empty (0 bytes), so it contains no picture. Choose another file.`,
+  tooLarge: (name: string, size: string) =>
+    `“${name}” is ${size}, more than the 350 MB Business Central accepts for a picture. Make it smaller (for example, resize it or save it as JPEG) and try again.`,
+  notAnImage: (name: string) => `“${name}” is not a picture: its content is not PNG, JPEG, GIF, BMP or TIFF image data. Choose a picture file and try again.`,
+  contains: (name: string, what: string) => `“${name}” is not a picture: it contains ${what}. Choose a PNG, JPEG, GIF, BMP or TIFF file and try again.`,
+  unsupported: (name: string, format: string) =>
+    `“${name}” is a picture in ${format} format. Business Central takes PNG, JPEG, GIF, BMP or TIFF pictures: convert it to one of those and try again.`,
+  truncated: (name: string, format: string) =>
+    `“${name}” looks like a ${format} picture, but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.`,
+  corrupt: (name: string, format: string) =>
+    `“${name}” looks like a ${format} picture, but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.`,
+  zero: (name: string, size: string) => `The picture in “${name}” is ${size} pixels, so there is nothing to show. Choose another picture.`,
+  absurd: (name: string, size: string) =>
+    `The picture in “${name}” is ${size} pixels, more than the 30000 pixels per side or 200 megapixels a customer picture can have. Resize it and try again.`,
+};
+
+/** Asserts that `action` fails with exactly this refusal (and nothing raw). */
+export async function assertRefused(action: () => unknown, code: RefusalCode, message: string): Promise<void> {
+  let thrown: unknown;
+  try {
+    await action();
+  } catch (error) {
+    thrown = error;
+  }
+  assert.ok(thrown instanceof ImageRefusal, `expected an ImageRefusal, got ${thrown === undefined ? 'success' : String(thrown)}`);
+  assert.equal(thrown.code, code, thrown.message);
+  assert.equal(thrown.message, message);
+}
