@@ -2,11 +2,14 @@
 import * as vscode from 'vscode';
 import { setTranslator } from './common/l10n';
 import { registerCommands } from './commands';
+import { onDidUpdatePicker } from './ui/quickPick';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext) {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Pictures'), { log: true });
   context.subscriptions.push(log, registerCommands({ context, log }));
+  // Tests wait for the pickers through this instead of sleeping.
+  return { onDidUpdatePicker };
 }
 
 export function deactivate(): void {}

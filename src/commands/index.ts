@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { addPicture } from './addPicture';
+import { addPicture, type PictureTarget } from './addPicture';
+import { forgetCredentials } from './forgetCredentials';
 
 /** What every command gets: the extension's context and its one log. */
 export interface CommandContext {
@@ -10,8 +11,14 @@ export interface CommandContext {
 /** Registers every command; one Disposable for all of them. */
 export function registerCommands(services: CommandContext): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('bcPictures.addPicture', (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
-      addPicture(services, clicked, selected),
+    vscode.commands.registerCommand('bcPictures.addPicture', (clicked?: vscode.Uri, selected?: vscode.Uri[], target?: PictureTarget) =>
+      addPicture(services, asUri(clicked), selected, target),
     ),
+    vscode.commands.registerCommand('bcPictures.forgetCredentials', () => forgetCredentials(services)),
   );
+}
+
+/** Keybindings and tasks may pass anything as the first argument; only a Uri names an image. */
+function asUri(value: unknown): vscode.Uri | undefined {
+  return value instanceof vscode.Uri ? value : undefined;
 }

@@ -1,6 +1,6 @@
 // Picture inspection, plain Node (no vscode): inspectImageFile(path) / inspectImageBytes(bytes, name) → ImageInfo, or throw ImageRefusal with a user-facing message.
 export { inspectImageFile, inspectImageBytes } from './imageInspector';
-export { ImageRefusal } from './imageRefusal';
+export { ImageRefusal, refuse } from './imageRefusal';
 export type { RefusalCode } from './imageRefusal';
 export {
   ACCEPTED_FORMATS,

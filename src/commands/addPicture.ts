@@ -1,0 +1,187 @@
+import * as vscode from 'vscode';
+import type { Company, Customer, Picture, UploadSource } from '../api/types';
+import type { ImageInfo } from '../images';
+import { chooseImages } from '../ui/chooseImage';
+import { inspectImage, uploadSourceFor } from '../ui/inspectImage';
+import { pickCompany, pickCustomer, findDirect } from '../ui/pickers';
+import { BACK } from '../ui/quickPick';
+import { RecentChoices } from '../ui/recent';
+import { confirmReplace } from '../ui/confirm';
+import { failureMessage, isCancellation, showFailure } from '../ui/failures';
+import { customerCardUrl } from '../ui/webClient';
+import { connect, type Connection } from './connection';
+import type { CommandContext } from '.';
+
+/** Lets tests, tasks and keybindings skip the pickers. */
+export interface PictureTarget {
+  readonly companyId?: string;
+  readonly customerId?: string;
+  readonly customerNumber?: string;
+}
+
+/** What `bcPictures.addPicture` returns: what the service stored. */
+export interface PictureResult {
+  readonly companyId: string;
+  readonly customerId: string;
+  readonly width: number;
+  readonly height: number;
+  readonly contentType: string;
+}
+
+/** `bcPictures.addPicture`: inspect the image, pick company and customer, confirm a replacement, upload. */
+export async function addPicture(
+  services: CommandContext,
+  clicked?: vscode.Uri,
+  selected?: vscode.Uri[],
+  target?: PictureTarget,
+): Promise<PictureResult | undefined> {
+  const images = await chooseImages(clicked, selected);
+  if (!images) return undefined;
+  if (images.length > 1) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('You selected {0} images. Select one image to make it a customer picture.', images.length),
+    );
+    return undefined;
+  }
+  const image = images[0];
+  const info = await inspectImage(image, services.log);
+  if (!info) return undefined;
+
+  let connection: Connection | undefined;
+  try {
+    connection = await connect(services);
+    const recent = new RecentChoices(services.context.globalState, connection.scope);
+    const chosen = await chooseCustomer(connection, recent, target);
+    if (!chosen) return undefined;
+    const { company, customer } = chosen;
+
+    const current = await connection.service.getPicture(company.id, customer.id);
+    if (hasPicture(current) && !(await confirmReplace(customer, current, info))) return undefined;
+
+    const stored = await upload(connection, company, customer, image, info);
+    if (!stored) return undefined;
+    await recent.remember(company, customer);
+    void announce(services, connection, company, customer, stored);
+    return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
+  } catch (error) {
+    if (isCancellation(error)) return undefined;
+    showFailure(services.log, error);
+    return undefined;
+  }
+}
+
+export function hasPicture(picture: Picture): boolean {
+  return picture.width > 0 || picture.contentType !== '';
+}
+
+/** Company then customer, each skipped where the target names it or there is nothing to choose. */
+async function chooseCustomer(
+  connection: Connection,
+  recent: RecentChoices,
+  target: PictureTarget | undefined,
+): Promise<{ company: Company; customer: Customer } | undefined> {
+  const { service } = connection;
+  const companies = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading Business Central companies…') },
+    () => service.listCompanies(),
+  );
+  if (companies.length === 0) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('The environment "{0}" has no companies you can see. Check the environment setting and your permissions.', connection.settings.environment),
+    );
+    return undefined;
+  }
+  const named = target?.companyId ? companies.find((c) => c.id.toLowerCase() === target.companyId!.toLowerCase()) : undefined;
+  if (target?.companyId && !named) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('No company with the id {0} in the environment "{1}".', target.companyId, connection.settings.environment));
+    return undefined;
+  }
+  const skipCompany = named !== undefined || companies.length === 1;
+  for (;;) {
+    const company = named ?? (companies.length === 1 ? companies[0] : await pickCompany(companies, recent.companyId, { step: 1, totalSteps: 2 }));
+    if (!company) return undefined;
+    if (target?.customerId) return { company, customer: await service.getCustomer(company.id, target.customerId) };
+    if (target?.customerNumber) {
+      const customer = await findDirect(service, company.id, target.customerNumber);
+      if (!customer) {
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('{0} has no customer with the number "{1}". Check the number, or pick the customer from the list.', company.displayName, target.customerNumber),
+        );
+        return undefined;
+      }
+      return { company, customer };
+    }
+    const customer = await pickCustomer(service, {
+      company,
+      recent: recent.customers(company.id),
+      step: skipCompany ? { step: 1, totalSteps: 1 } : { step: 2, totalSteps: 2 },
+      canGoBack: !skipCompany,
+      title: vscode.l10n.t('Select the Customer of {0}', company.displayName),
+      onError: failureMessage,
+    });
+    if (customer === BACK) continue;
+    return customer ? { company, customer } : undefined;
+  }
+}
+
+/** The upload with a cancellable progress notification; undefined when the user cancelled it. */
+async function upload(
+  connection: Connection,
+  company: Company,
+  customer: Customer,
+  image: vscode.Uri,
+  info: ImageInfo,
+): Promise<Picture | undefined> {
+  const source: UploadSource = await uploadSourceFor(image, info);
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Setting the picture of {0} ({1})', customer.displayName, customer.number),
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const cancelled = token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      connection.onWaiting = (seconds) =>
+        progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) });
+      const { formatBytes } = await import('../images');
+      try {
+        return await connection.service.uploadPicture(company.id, customer.id, source, {
+          signal: controller.signal,
+          onProgress: (sent, total) => {
+            const percent = total > 0 ? (sent / total) * 100 : 100;
+            // A retried attempt starts again from 0: the bar only moves forward.
+            const increment = Math.max(0, percent - reported);
+            reported = Math.max(reported, percent);
+            progress.report({ increment, message: vscode.l10n.t('{0} of {1} sent', formatBytes(sent), formatBytes(total)) });
+          },
+        });
+      } catch (error) {
+        if (token.isCancellationRequested) return undefined;
+        throw error;
+      } finally {
+        cancelled.dispose();
+        connection.onWaiting = undefined;
+      }
+    },
+  );
+}
+
+async function announce(services: CommandContext, connection: Connection, company: Company, customer: Customer, stored: Picture): Promise<void> {
+  const showInBc = vscode.l10n.t('Show in Business Central');
+  const showLog = vscode.l10n.t('Show Log');
+  const url = customerCardUrl(connection.settings, company, customer);
+  const message = vscode.l10n.t(
+    'Picture of {0} ({1}) set — {2}×{3} {4}',
+    customer.displayName,
+    customer.number,
+    stored.width,
+    stored.height,
+    stored.contentType,
+  );
+  services.log.info(message);
+  const action = await vscode.window.showInformationMessage(message, ...(url ? [showInBc] : []), showLog);
+  if (action === showInBc && url) await vscode.env.openExternal(vscode.Uri.parse(url));
+  if (action === showLog) services.log.show();
+}

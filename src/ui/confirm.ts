@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import type { Customer, Picture } from '../api/types';
+import type { ImageInfo } from '../images';
+import { runQuickPick } from './quickPick';
+
+interface Choice extends vscode.QuickPickItem {
+  readonly replace: boolean;
+}
+
+/**
+ * Asks before a customer's picture is replaced, showing the current one and the new one.
+ * A quick pick rather than a modal dialog: it can be answered from the keyboard and by tests.
+ */
+export async function confirmReplace(customer: Customer, current: Picture, next: ImageInfo): Promise<boolean> {
+  const { describeImage, formatBytes } = await import('../images');
+  const currentText = vscode.l10n.t('{0}×{1} {2}', current.width, current.height, current.contentType || vscode.l10n.t('unknown type'));
+  const items: Choice[] = [
+    {
+      label: `$(replace) ${vscode.l10n.t('Replace the picture')}`,
+      detail: vscode.l10n.t('New: {0}', describeImage(next)),
+      replace: true,
+    },
+    { label: `$(close) ${vscode.l10n.t('Keep the current picture')}`, detail: vscode.l10n.t('Current: {0}', currentText), replace: false },
+  ];
+  const answer = await runQuickPick<Choice, boolean>(
+    'replace',
+    {
+      title: vscode.l10n.t('{0} ({1}) already has a picture ({2}). Replace it?', customer.displayName, customer.number, currentText),
+      placeholder: vscode.l10n.t('The new picture is {0}, {1}', `${next.width}×${next.height} ${next.mimeType}`, formatBytes(next.byteSize)),
+    },
+    (quickPick) => {
+      quickPick.items = items;
+      quickPick.matchOnDescription = false;
+    },
+    (item) => item.replace,
+  );
+  return answer === true;
+}

@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import type { BasicCredentials } from '../auth/signIn';
+
+/** User name and web service access key for Basic authentication, kept in VS Code's secret storage per service. */
+export class BasicCredentialStore {
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  private key(serviceUrl: string): string {
+    return `bcPictures.basic:${serviceUrl || 'online'}`;
+  }
+
+  /** The stored credentials, or asks for them (again, when `forceNew`: the service refused the stored ones). */
+  async get(serviceUrl: string, forceNew: boolean): Promise<BasicCredentials | undefined> {
+    if (!forceNew) {
+      const stored = await this.secrets.get(this.key(serviceUrl));
+      if (stored) return JSON.parse(stored) as BasicCredentials;
+    }
+    const where = serviceUrl || vscode.l10n.t('Business Central');
+    const userName = await vscode.window.showInputBox({
+      title: forceNew ? vscode.l10n.t('Sign in to {0} again: the user name or key was not accepted', where) : vscode.l10n.t('Sign in to {0}', where),
+      prompt: vscode.l10n.t('The Business Central user name (on-premises: Basic authentication with a web service access key).'),
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter the user name.')),
+    });
+    if (!userName) return undefined;
+    const key = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Web service access key of {0}', userName.trim()),
+      prompt: vscode.l10n.t("The web service access key from the user's card in Business Central (not the password)."),
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value ? undefined : vscode.l10n.t('Enter the web service access key.')),
+    });
+    if (!key) return undefined;
+    const credentials: BasicCredentials = { userName: userName.trim(), key };
+    await this.secrets.store(this.key(serviceUrl), JSON.stringify(credentials));
+    return credentials;
+  }
+
+  async forget(serviceUrl: string): Promise<boolean> {
+    const had = (await this.secrets.get(this.key(serviceUrl))) !== undefined;
+    await this.secrets.delete(this.key(serviceUrl));
+    return had;
+  }
+}

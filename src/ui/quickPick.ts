@@ -1,0 +1,79 @@
+import * as vscode from 'vscode';
+
+/** What a picker looks like now; tests (and only tests) wait for these instead of sleeping. */
+export interface PickerState {
+  readonly picker: 'company' | 'customer' | 'replace';
+  readonly title: string;
+  readonly busy: boolean;
+  readonly value: string;
+  readonly items: readonly string[];
+}
+
+const pickerUpdates = new vscode.EventEmitter<PickerState>();
+export const onDidUpdatePicker = pickerUpdates.event;
+
+/** Sentinel for the Back button of a multi-step input. */
+export const BACK = Symbol('back');
+
+export interface StepInfo {
+  readonly step: number;
+  readonly totalSteps: number;
+}
+
+/**
+ * Runs one quick pick to its end: what `accept` made of the chosen item, BACK, or undefined when dismissed.
+ * `setup` wires what the pick does while open; every listener is disposed when it closes.
+ */
+export function runQuickPick<T extends vscode.QuickPickItem, R>(
+  picker: PickerState['picker'],
+  options: { title: string; placeholder: string; step?: StepInfo; canGoBack?: boolean },
+  setup: (quickPick: vscode.QuickPick<T>, publish: () => void, disposables: vscode.Disposable[]) => void,
+  accept: (item: T, quickPick: vscode.QuickPick<T>) => R | 'stay' | Promise<R | 'stay'>,
+): Promise<R | typeof BACK | undefined> {
+  const quickPick = vscode.window.createQuickPick<T>();
+  quickPick.title = options.title;
+  quickPick.placeholder = options.placeholder;
+  quickPick.ignoreFocusOut = true;
+  quickPick.matchOnDescription = true;
+  if (options.step) {
+    quickPick.step = options.step.step;
+    quickPick.totalSteps = options.step.totalSteps;
+  }
+  if (options.canGoBack) quickPick.buttons = [vscode.QuickInputButtons.Back];
+  const publish = () =>
+    pickerUpdates.fire({
+      picker,
+      title: quickPick.title ?? '',
+      busy: quickPick.busy,
+      value: quickPick.value,
+      items: quickPick.items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label),
+    });
+  const disposables: vscode.Disposable[] = [];
+  return new Promise<R | typeof BACK | undefined>((resolve) => {
+    let settled = false;
+    const finish = (result: R | typeof BACK | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+      quickPick.hide();
+    };
+    disposables.push(
+      quickPick.onDidTriggerButton((button) => {
+        if (button === vscode.QuickInputButtons.Back) finish(BACK);
+      }),
+      quickPick.onDidAccept(async () => {
+        const item = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+        if (!item) return;
+        const result = await accept(item, quickPick);
+        if (result !== 'stay') finish(result);
+      }),
+      quickPick.onDidHide(() => finish(undefined)),
+    );
+    setup(quickPick, publish, disposables);
+    quickPick.show();
+    publish();
+  }).finally(() => {
+    for (const disposable of disposables) disposable.dispose();
+    quickPick.dispose();
+  });
+}

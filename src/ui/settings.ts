@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import type { ApiKind } from '../api/types';
+
+export type Authentication = 'microsoft' | 'basic';
+
+/** The settings that decide where credentials go: read from user settings only. */
+export interface ConnectionSettings {
+  readonly api: ApiKind;
+  readonly environment: string;
+  readonly tenant: string;
+  readonly clientId: string;
+  readonly serviceUrl: string;
+  readonly authentication: Authentication;
+}
+
+const DEFAULTS: ConnectionSettings = {
+  api: 'businessCentral',
+  environment: 'production',
+  tenant: '',
+  clientId: '',
+  serviceUrl: '',
+  authentication: 'microsoft',
+};
+
+/**
+ * A workspace (a cloned repository, say) must never redirect credentials, so values found in
+ * workspace or folder settings are ignored and named in the log, even where VS Code would return them.
+ */
+export function readConnectionSettings(log: vscode.LogOutputChannel): ConnectionSettings {
+  const configuration = vscode.workspace.getConfiguration('bcPictures');
+  const read = <K extends keyof ConnectionSettings>(key: K): ConnectionSettings[K] => {
+    const inspected = configuration.inspect<ConnectionSettings[K]>(key);
+    if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
+      log.warn(`Ignored bcPictures.${key} from workspace settings: it can only be set in user settings.`);
+    }
+    const value = inspected?.globalValue ?? DEFAULTS[key];
+    return (typeof value === 'string' ? value.trim() : value) as ConnectionSettings[K];
+  };
+  return {
+    api: read('api') === 'graph' ? 'graph' : 'businessCentral',
+    environment: read('environment') || DEFAULTS.environment,
+    tenant: read('tenant'),
+    clientId: read('clientId'),
+    serviceUrl: read('serviceUrl'),
+    authentication: read('authentication') === 'basic' ? 'basic' : 'microsoft',
+  };
+}
+
+/** The key under which remembered companies and customers live: one per service, tenant and environment. */
+export function settingsScope(settings: ConnectionSettings): string {
+  return [settings.serviceUrl || 'online', settings.tenant || 'home', settings.api, settings.environment.toLowerCase()].join('|');
+}
