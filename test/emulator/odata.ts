@@ -154,7 +154,7 @@ class FilterParser {
     this.tokens = tokenize(text);
   }
 
-  parse(): (row: Row) => boolean {
+  parse(): (row: object) => boolean {
     if (this.tokens.length === 1) {
       throw errors.badQuery(`The $filter query option must not be empty.`);
     }
@@ -163,7 +163,7 @@ class FilterParser {
       throw syntaxError(this.text, this.peek().pos);
     }
     this.expectBoolean(e, 'the $filter expression');
-    return (row) => e.eval(row) === true;
+    return (row) => e.eval(row as Row) === true;
   }
 
   private peek(): Token {
@@ -404,7 +404,7 @@ class FilterParser {
 }
 
 /** Parses a $filter into a predicate; throws a 400 ServiceError for anything it does not understand. */
-export function parseFilter(text: string, schema: Schema, typeName: string): (row: Row) => boolean {
+export function parseFilter(text: string, schema: Schema, typeName: string): (row: object) => boolean {
   return new FilterParser(text, schema, typeName).parse();
 }
 
@@ -416,7 +416,7 @@ export interface OrderKey {
 }
 
 export interface QueryOptions {
-  filter?: (row: Row) => boolean;
+  filter?: (row: object) => boolean;
   orderby: OrderKey[];
   select?: string[];
   expand: string[];
@@ -549,7 +549,7 @@ export interface Page<T> {
 
 /** Applies filter, order, $skip/$top and the server page size. */
 export function page<T extends object>(all: readonly T[], opts: QueryOptions, pageSize: number): Page<T> {
-  let rows: readonly T[] = opts.filter ? all.filter(opts.filter as (r: T) => boolean) : all;
+  let rows: readonly T[] = opts.filter ? all.filter(opts.filter) : all;
   if (opts.orderby.length > 0) {
     const keys = opts.orderby;
     const sorted = rows === all ? rows.slice() : (rows as T[]);
