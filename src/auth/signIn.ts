@@ -1,9 +1,10 @@
 // Sign-in without `vscode`: which scopes to ask for, and how a credential is asked for again after a 401.
+import { createHash } from 'node:crypto';
+import type { Authorize } from '../api/http';
 import type { ApiKind } from '../api/types';
 import { t } from '../common/l10n';
 
-/** The Authorization header value for one request; `forceNew` after the service answered 401. */
-export type Authorize = (attempt: { forceNew: boolean }) => Promise<string>;
+export type { Authorize };
 
 /** The part of `vscode.authentication.getSession` sign-in needs, so tests and Node code can pass their own. */
 export type GetSession = (
@@ -39,17 +40,27 @@ export function microsoftScopes(api: ApiKind, settings: { clientId?: string; ten
 
 /**
  * Bearer credentials from VS Code's Microsoft sign-in: silent first, a prompt with one sentence of why
- * only when needed, and a new session when the service refused the last token. Nothing is cached here:
- * the provider keeps and refreshes tokens itself.
+ * only when needed. After a 401 the provider is asked silently once more (it refreshes expired tokens
+ * itself), and only when it has nothing newer does the user sign in again. No token is kept here:
+ * only a hash of the last one, to tell a refreshed token from the refused one.
  */
 export function microsoftAuthorizer(getSession: GetSession, scopes: readonly string[], why: string): Authorize {
-  return async ({ forceNew }) => {
-    const session = forceNew
-      ? await getSession(scopes, { forceNewSession: { detail: why } })
-      : ((await getSession(scopes, { silent: true })) ?? (await getSession(scopes, { createIfNone: { detail: why } })));
-    if (!session) throw new SignInCancelled();
+  let lastTokenHash: string | undefined;
+  const use = (session: { readonly accessToken: string }) => {
+    lastTokenHash = hashOf(session.accessToken);
     return `Bearer ${session.accessToken}`;
   };
+  return async ({ forceNew }) => {
+    const silent = await getSession(scopes, { silent: true });
+    if (silent && (!forceNew || hashOf(silent.accessToken) !== lastTokenHash)) return use(silent);
+    const session = await getSession(scopes, forceNew ? { forceNewSession: { detail: why } } : { createIfNone: { detail: why } });
+    if (!session) throw new SignInCancelled();
+    return use(session);
+  };
+}
+
+function hashOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 export interface BasicCredentials {
