@@ -208,7 +208,7 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
       throw tooLarge(p.maxBodyBytes);
     }
     ctx.body = body.body;
-    if (latency > 0) {
+    if (latency > 0 && action && (action.kind === 'status' || action.kind === 'expiredToken' || action.kind === 'redirect')) {
       await new Promise((r) => setTimeout(r, latency));
       if (closed) {
         return;
@@ -268,6 +268,13 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
     if (closed) {
       release();
       return;
+    }
+    if (latency > 0) {
+      // A slow service: the request holds its concurrency slot while it waits.
+      await new Promise((r) => setTimeout(r, latency));
+      if (closed) {
+        return;
+      }
     }
     found.handle(ctx, p.state);
   } catch (e) {
