@@ -168,8 +168,9 @@ export class PictureClient implements PictureService {
     return this.kind === 'graph' ? `${picture}/${checkId(customerId, 'picture')}/content` : `${picture}/pictureContent`;
   }
 
+  /** Business Central tells whether a customer has a picture cheaply with `$expand=picture`; Graph's customers do not expand it. */
   private customerQuery(extra: Record<string, string | undefined>): string {
-    return buildQuery({ $select: CUSTOMER_SELECT, $expand: 'picture', ...extra });
+    return buildQuery({ $select: CUSTOMER_SELECT, $expand: this.kind === 'graph' ? undefined : 'picture', ...extra });
   }
 
   // ------------------------------------------------------------------------------------------------- reads
@@ -290,7 +291,15 @@ export class PictureClient implements PictureService {
   }
 
   async downloadPicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Uint8Array | undefined> {
-    const url = this.contentUrl(companyId, customerId);
+    let url = this.contentUrl(companyId, customerId);
+    if (this.kind === 'graph') {
+      // Graph lists the picture (none: an empty list) and serves the bytes under its id.
+      const picture = await this.getPicture(companyId, customerId, options);
+      if (!picture.contentType && picture.width === 0) {
+        return undefined;
+      }
+      url = `${this.pictureUrl(companyId, customerId)}/${checkId(picture.id, 'picture')}/content`;
+    }
     const response = await this.transport.send({ method: 'GET', url, expect: 'bytes', signal: options.signal, subject: 'picture' });
     return response.status === 204 || !response.bytes?.length ? undefined : new Uint8Array(response.bytes);
   }
@@ -311,9 +320,15 @@ export class PictureClient implements PictureService {
         return posted;
       }
     }
+    let url = contentUrl;
+    if (this.kind === 'graph') {
+      // Graph's byte upload goes to the picture's own id; it is the customer id, but ask rather than assume.
+      const current = await this.getPicture(companyId, customerId, options);
+      url = `${this.pictureUrl(companyId, customerId)}/${checkId(current.id, 'picture')}/content`;
+    }
     await this.transport.send({
       method: this.kind === 'graph' ? 'PUT' : 'PATCH',
-      url: contentUrl,
+      url,
       headers: { 'content-type': 'application/octet-stream', 'if-match': '*' },
       body: {
         length: source.byteSize,
