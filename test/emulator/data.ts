@@ -141,7 +141,11 @@ function nextVersion(): number {
 
 /** A weak etag in the service's style: W/"<base64 of 'len;data;'>" */
 export function makeEtag(id: string, version: number): string {
-  const inner = `${id.replace(/-/g, '').slice(0, 16)}${version};`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  const inner = `${h.toString(16).padStart(8, '0')}${version};`;
   return `W/"${Buffer.from(`'${inner.length};${inner}'`).toString('base64')}"`;
 }
 
