@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { call } from './helpers';
+
+describe('emulator: command line', function () {
+  this.timeout(20_000);
+
+  it('starts on a free port, prints URLs and credentials, serves them, and stops on SIGTERM', async () => {
+    const cli = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
+    const child = spawn(process.execPath, [cli, '--port', '0', '--token', 'cli-test-token', '--user', 'WS', '--key', 'cli-key', '--graph-post-refused'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Press Ctrl+C')) {
+            resolve();
+          }
+        });
+        child.on('exit', () => reject(new Error(`exited early: ${out}`)));
+      });
+      const base = /Business Central API v2\.0: (\S+)/.exec(out)![1];
+      assert.match(base, /^http:\/\/127\.0\.0\.1:\d+\/v2\.0\/production\/api\/v2\.0$/);
+      assert.match(out, /Graph beta financials: +http:\/\/127\.0\.0\.1:\d+\/beta\/financials +\(POST picture refused\)/);
+      assert.match(out, /Basic: user WS, web service key cli-key/);
+      assert.match(out, /Bearer token \(Graph\): +graph-[0-9a-f]{32}/);
+      const r = await call(`${base}/companies`, { token: 'cli-test-token' });
+      assert.equal(r.status, 200);
+      const b = await call(`${base}/companies`, { token: null, headers: { authorization: `Basic ${Buffer.from('WS:cli-key').toString('base64')}` } });
+      assert.equal(b.status, 200);
+      await new Promise((res) => setTimeout(res, 50));
+      assert.match(out, /GET \/v2\.0\/production\/api\/v2\.0\/companies -> 200/);
+      assert.ok(!out.split('Press Ctrl+C')[1].includes('cli-test-token'), 'the request log has no credentials');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+  });
+
+  it('refuses unknown arguments with exit code 2', async () => {
+    const cli = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
+    const child = spawn(process.execPath, [cli, '--nope'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(err, /unknown argument --nope/);
+  });
+});
