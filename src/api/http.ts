@@ -126,7 +126,9 @@ export function dispatcherOptions(proxy: ProxyOptions = {}, timeouts: TimeoutOpt
 
 function getDispatcher(proxy: ProxyOptions | undefined, timeouts: TimeoutOptions | undefined): Promise<Dispatcher> {
   const options = dispatcherOptions(proxy, timeouts);
-  const key = JSON.stringify(options);
+  // The environment's proxy variables are part of the key: undici reads them when the agent is made.
+  const env = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'].map((name) => process.env[name] ?? '');
+  const key = JSON.stringify([options, env]);
   if (shared?.key !== key) {
     const previous = shared;
     shared = {
@@ -201,8 +203,16 @@ function transportError(error: unknown, signal: AbortSignal | undefined): Servic
   if (error instanceof ServiceError) {
     return error;
   }
-  if (signal?.aborted || (error instanceof Error && (error.name === 'AbortError' || errorCode(error) === 'UND_ERR_ABORTED'))) {
+  if (signal?.aborted) {
     return cancelledError();
+  }
+  const proxyStatus = error instanceof Error ? /Proxy response \((\d+)\)/i.exec(error.message)?.[1] : undefined;
+  if (proxyStatus) {
+    // undici reports a refused tunnel as an abort; it is the proxy's answer, not the user's cancellation.
+    return new ServiceError(
+      t('The proxy refused the connection to Business Central (HTTP {0}). Check the settings http.proxy and http.noProxy, and the proxy environment variables.', proxyStatus),
+      { kind: 'network', code: 'PROXY', status: Number(proxyStatus) },
+    );
   }
   const code = errorCode(error);
   if (code && TIMEOUT_CODES.has(code)) {
