@@ -15,8 +15,7 @@ export type ServiceErrorKind =
   | 'cancelled'
   | 'redirect'
   | 'invalidResponse'
-  | 'settings'
-  | 'unsupported';
+  | 'settings';
 
 export interface ServiceErrorDetails {
   readonly kind: ServiceErrorKind;

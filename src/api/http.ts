@@ -293,14 +293,15 @@ export class Transport {
       if (error instanceof ServiceError) {
         throw error;
       }
-      if (signal?.aborted || (error instanceof Error && (error.name === 'AbortError' || error.name === 'Canceled'))) {
+      if (signal?.aborted) {
         throw cancelledError(error);
       }
       const text = error instanceof Error ? error.message : String(error);
       if (/AADSTS65002/.test(text)) {
         throw new ServiceError(aadSts65002Message(), { kind: 'auth', code: 'AADSTS65002', cause: error });
       }
-      throw new ServiceError(t('Could not sign in to Business Central: {0}', text), { kind: 'auth', cause: error });
+      // The sign-in layer's own errors (a cancelled prompt, say) already speak to the user: unchanged.
+      throw error;
     }
   }
 

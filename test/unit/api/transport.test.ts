@@ -120,3 +120,18 @@ describe('api/http transport', function () {
     }
   });
 });
+
+describe('api/http sign-in errors', () => {
+  it("passes the sign-in layer's own errors through unchanged, and sends nothing", async () => {
+    class SignInCancelled extends Error {
+      override name = 'SignInCancelled';
+    }
+    const thrown = new SignInCancelled('Sign-in was cancelled.');
+    const h = harness({ api: 'businessCentral', environment: 'production', serviceUrl: 'http://127.0.0.1:9' }, { first: 'x' }, {
+      authorize: async () => {
+        throw thrown;
+      },
+    });
+    await assert.rejects(h.service.listCompanies(), (error: unknown) => error === thrown);
+  });
+});
