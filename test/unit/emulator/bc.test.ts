@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DEMO, Emulator, makePng, SAMPLE_GIF, SAMPLE_JPEG } from '../../emulator';
+import { DEMO, Emulator, makePng, SAMPLE_GIF, SAMPLE_JPEG, TenantData } from '../../emulator';
 import { call, CORRELATION_RE, start } from './helpers';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,6 +55,18 @@ describe('emulator: Business Central API v2.0', () => {
     const t = await call(`${emu.bcBaseUrl('production', '11111111-2222-4333-8444-555555555555')}/companies`);
     assert.equal(t.status, 404);
     assert.equal(t.json.error.code, 'NoEnvironmentFound');
+  });
+
+  it("serves data 'empty' (environments, no companies) and companies added through data", async () => {
+    await emu.close();
+    emu = await start({ data: 'empty' });
+    assert.deepEqual((await call(`${emu.bcBaseUrl()}/companies`)).json.value, []);
+    assert.equal((await call(emu.environmentsUrl)).json.value.length, 2);
+    const id = '0a0b0c0d-0000-4000-8000-00000000beef';
+    const customerId = '0a0b0c0d-0000-4000-8000-00000000cafe';
+    emu.data.addCompany('production', 'Test Co', id, [TenantData.customer(customerId, { number: 'T1', displayName: 'Only One' })]);
+    const r = await call(`${emu.bcBaseUrl()}/companies(${id})/customers`);
+    assert.deepEqual(r.json.value.map((c: { id: string; displayName: string }) => [c.id, c.displayName]), [[customerId, 'Only One']]);
   });
 
   it('lists environments at /environments/v1.2', async () => {
