@@ -355,8 +355,12 @@ export class Transport {
         correlationId = correlationIdOf(responseHeaders);
 
         if (status >= 200 && status < 300) {
-          const result = await this.readSuccess(request, response, correlationId);
-          this.logDone(request, url, status, began, correlationId, attempt);
+          let result: HttpResponse;
+          try {
+            result = await this.readSuccess(request, response, correlationId);
+          } finally {
+            this.logDone(request, url, status, began, correlationId, attempt);
+          }
           return result;
         }
 

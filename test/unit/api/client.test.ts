@@ -436,10 +436,29 @@ describe('api/client against the emulator', function () {
     });
   });
 
+  describe('conflicts and deletes', () => {
+    it('explains a 409: changed meanwhile, try again', async () => {
+      emu.fault({ method: 'PATCH', kind: 'status', status: 409, code: 'Request_EntityChanged', message: 'Another user has already changed the record.' });
+      const error = await rejects(bc.service.uploadPicture(CRONUS, DEMO.customer(10000), pngSource(3, 3, 2).source), 'conflict', /Try again/);
+      assert.match(error.message, /Request_EntityChanged/);
+      assert.equal(emu.requests.length, 1);
+    });
+
+    it('deletes a picture on Graph', async () => {
+      await graph.service.uploadPicture(MY_COMPANY, DEMO.customer(1002), pngSource(5, 5, 5).source);
+      await graph.service.deletePicture(MY_COMPANY, DEMO.customer(1002));
+      assert.equal(await graph.service.downloadPicture(MY_COMPANY, DEMO.customer(1002)), undefined);
+      const del = emu.requests.find((r) => r.method === 'DELETE')!;
+      assert.match(del.path, /\/picture\/c0ffee00-0000-4000-8000-000000001002$/);
+      assert.equal(del.status, 204);
+    });
+  });
+
   describe('answers that are not what they should be', () => {
     it('reports malformed JSON', async () => {
       emu.fault({ method: 'GET', kind: 'malformedJson' });
       await rejects(bc.service.listCompanies(), 'invalidResponse', /malformed JSON/);
+      assert.ok(bc.log.lines.some((line) => /GET .*\/companies.* → 200/.test(line)), bc.log.text);
     });
 
     it('reports a wrong content type', async () => {
