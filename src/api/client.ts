@@ -321,11 +321,30 @@ export class PictureClient implements PictureService {
       }
     }
     let url = contentUrl;
+    let hadNoPicture = false;
     if (this.kind === 'graph') {
       // Graph's byte upload goes to the picture's own id; it is the customer id, but ask rather than assume.
       const current = await this.getPicture(companyId, customerId, options);
+      hadNoPicture = current.width === 0 && !current.contentType;
       url = `${this.pictureUrl(companyId, customerId)}/${checkId(current.id, 'picture')}/content`;
     }
+    try {
+      await this.sendBytes(url, source, options);
+    } catch (error) {
+      if (this.kind === 'graph' && hadNoPicture && error instanceof ServiceError && error.kind === 'notFound') {
+        // Graph refused the POST that adds a picture, and its byte upload only replaces one.
+        throw new ServiceError(
+          t('Microsoft Graph does not let this customer get a first picture: it refused adding one and can only replace an existing picture. Set bcPictures.api to businessCentral to upload through the Business Central API.') +
+            (error.correlationId ? ' ' + t('(Error code: {0}, CorrelationId: {1}.)', error.code ?? '404', error.correlationId) : ''),
+          { kind: 'badRequest', status: error.status, code: error.code, correlationId: error.correlationId, cause: error },
+        );
+      }
+      throw error;
+    }
+    return this.getPicture(companyId, customerId, options);
+  }
+
+  private async sendBytes(url: string, source: UploadSource, options: UploadOptions): Promise<void> {
     await this.transport.send({
       method: this.kind === 'graph' ? 'PUT' : 'PATCH',
       url,
@@ -339,7 +358,6 @@ export class PictureClient implements PictureService {
       signal: options.signal,
       subject: 'customer',
     });
-    return this.getPicture(companyId, customerId, options);
   }
 
   /** The original Graph form: a JSON picture with base64 content. Undefined when the service refuses the POST. */

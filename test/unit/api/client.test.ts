@@ -268,6 +268,13 @@ describe('api/client against the emulator', function () {
       const downloaded = await graph.service.downloadPicture(CRONUS, DEMO.customer(50000));
       assert.equal(sha256(downloaded!), sha256(makePng(8, 8, 6)));
     });
+
+    it('explains when Graph can neither add nor replace a picture', async () => {
+      emu.graphPostRefused = true;
+      const error = await rejects(graph.service.uploadPicture(MY_COMPANY, DEMO.customer(1000), pngSource(4, 4, 1).source), 'badRequest', /bcPictures\.api/);
+      assert.equal(error.code, 'BadRequest_NotFound');
+      assert.deepEqual(emu.requests.map((r) => `${r.method} ${r.status}`), ['POST 405', 'GET 200', 'PUT 404']);
+    });
   });
 
   describe('retries', () => {
