@@ -12,13 +12,35 @@ import * as vscode from 'vscode';
 const EXTENSION_ID = 'bc-pictures.bc-customer-pictures';
 const COMMAND = 'bcPictures.addPicture';
 
-/** What the command returns in the foundation phase: the image's inspection. */
-interface Inspection {
-  readonly format: string;
-  readonly mimeType: string;
-  readonly width: number;
-  readonly height: number;
-  readonly byteSize: number;
+/**
+ * A stand-in for VS Code's Microsoft sign-in (the launcher leaves the built-in
+ * provider out): it records the scopes it is asked for and refuses, as a user
+ * who closes the sign-in would. Being asked proves the command accepted the
+ * image and went on to sign in; nothing is sent anywhere.
+ */
+class RefusingMicrosoftProvider implements vscode.AuthenticationProvider {
+  readonly requests: string[][] = [];
+  private readonly changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
+  readonly onDidChangeSessions = this.changed.event;
+
+  getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {
+    if (!scopes || scopes.length === 0) {
+      // The workbench itself (the Accounts menu) lists all sessions.
+      return Promise.resolve([]);
+    }
+    this.requests.push([...scopes]);
+    return Promise.reject(new Error('Sign-in cancelled by the foundation test'));
+  }
+  createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
+    this.requests.push([...scopes]);
+    return Promise.reject(new Error('Sign-in cancelled by the foundation test'));
+  }
+  removeSession(): Promise<void> {
+    return Promise.resolve();
+  }
+  dispose(): void {
+    this.changed.dispose();
+  }
 }
 
 /** The test workspace: a throwaway copy of test/fixtures/workspace made by the launcher. */
@@ -42,32 +64,50 @@ function extension(): vscode.Extension<unknown> {
   return ext;
 }
 
+/** Runs the command the way the Explorer context menu does, with the clicked file. */
+function addPicture(uri: vscode.Uri): Thenable<unknown> {
+  return vscode.commands.executeCommand(COMMAND, uri, [uri]);
+}
+
 describe('Foundation: activation and the Add as Customer Picture command', () => {
+  const provider = new RefusingMicrosoftProvider();
+  const disposables: vscode.Disposable[] = [];
+
+  after(() => {
+    for (const disposable of disposables.splice(0)) {
+      disposable.dispose();
+    }
+    provider.dispose();
+  });
+
   it('is not active before its command runs', () => {
     assert.equal(extension().isActive, false, 'something activated the extension before its command ran');
   });
 
-  it('contributes the command with its title and category', () => {
-    const contributes = (extension().packageJSON as { contributes?: { commands?: unknown } }).contributes;
-    const commands = (contributes?.commands ?? []) as { command: string; title: string; category?: string }[];
-    const command = commands.find((c) => c.command === COMMAND);
+  it('contributes the command with a title and category, activated by the command only', () => {
+    const manifest = extension().packageJSON as {
+      activationEvents?: string[];
+      contributes?: { commands?: { command: string; title: string; category?: string }[] };
+    };
+    const command = manifest.contributes?.commands?.find((c) => c.command === COMMAND);
     assert.ok(command, `${COMMAND} is not in contributes.commands`);
+    assert.ok(command.title, 'the command has no title');
     assert.ok(command.category, 'the command has no category');
+    const eager = (manifest.activationEvents ?? []).filter((event) => !event.startsWith('onCommand:'));
+    assert.deepEqual(eager, [], 'activation events other than the commands');
   });
 
   it('opens the test workspace', () => {
-    assert.ok(fs.existsSync(fixture('photo.png').fsPath), `photo.png is missing from ${workspaceDir()}`);
+    for (const name of ['photo.png', 'photo.JPG', 'notes.txt', 'not-an-image.png', path.join('images', 'logo.gif')]) {
+      assert.ok(fs.existsSync(fixture(name).fsPath), `${name} is missing from ${workspaceDir()}`);
+    }
   });
 
-  it('inspects photo.png: a 64×48 PNG', async () => {
-    const uri = fixture('photo.png');
-    const result = await vscode.commands.executeCommand<Inspection | undefined>(COMMAND, uri);
-    assert.ok(result, 'the command returned nothing for a valid PNG');
-    assert.equal(result.width, 64);
-    assert.equal(result.height, 48);
-    assert.match(result.format, /png/i);
-    assert.equal(result.mimeType, 'image/png');
-    assert.equal(result.byteSize, fs.statSync(uri.fsPath).size);
+  it('refuses a text file named .png: returns undefined without throwing, and does not ask to sign in', async () => {
+    disposables.push(vscode.authentication.registerAuthenticationProvider('microsoft', 'Microsoft (test)', provider));
+    const result = await addPicture(fixture('not-an-image.png'));
+    assert.equal(result, undefined);
+    assert.deepEqual(provider.requests, [], 'the command asked to sign in for a file that is not an image');
   });
 
   it('is active after its command ran, and the command is registered', async () => {
@@ -76,25 +116,23 @@ describe('Foundation: activation and the Add as Customer Picture command', () =>
     assert.ok(commands.includes(COMMAND), `${COMMAND} is not among the registered commands`);
   });
 
-  it('inspects photo.JPG (upper-case extension): a 32×24 JPEG', async () => {
-    const result = await vscode.commands.executeCommand<Inspection | undefined>(COMMAND, fixture('photo.JPG'));
-    assert.ok(result, 'the command returned nothing for a valid JPEG');
-    assert.deepEqual([result.width, result.height, result.mimeType], [32, 24, 'image/jpeg']);
+  it('refuses a file that does not exist, and a text file: returns undefined without throwing', async () => {
+    assert.equal(await addPicture(fixture('missing.png')), undefined);
+    assert.equal(await addPicture(fixture('notes.txt')), undefined);
+    assert.deepEqual(provider.requests, [], 'the command asked to sign in for a file that is not an image');
   });
 
-  it('inspects an image in a sub-folder (images/logo.gif)', async () => {
-    const result = await vscode.commands.executeCommand<Inspection | undefined>(COMMAND, fixture('images', 'logo.gif'));
-    assert.ok(result, 'the command returned nothing for a valid GIF');
-    assert.deepEqual([result.width, result.height, result.mimeType], [16, 16, 'image/gif']);
-  });
-
-  it('returns undefined, without throwing, for a text file named .png', async () => {
-    const result = await vscode.commands.executeCommand<Inspection | undefined>(COMMAND, fixture('not-an-image.png'));
-    assert.equal(result, undefined);
-  });
-
-  it('returns undefined, without throwing, for a file that does not exist', async () => {
-    const result = await vscode.commands.executeCommand<Inspection | undefined>(COMMAND, fixture('missing.png'));
-    assert.equal(result, undefined);
-  });
+  for (const name of ['photo.png', 'photo.JPG', path.join('images', 'logo.gif')]) {
+    it(`accepts the image ${name} and goes on to sign in (refused here: returns undefined)`, async () => {
+      const before = provider.requests.length;
+      const result = await addPicture(fixture(name));
+      assert.equal(result, undefined, 'the command went on although sign-in was refused');
+      const asked = provider.requests.slice(before);
+      assert.ok(asked.length > 0, `the command did not ask to sign in for ${name}: was the image refused?`);
+      assert.ok(
+        asked.every((scopes) => scopes.some((scope) => /\/Financials\.ReadWrite\.All$/.test(scope))),
+        `unexpected scopes: ${JSON.stringify(asked)}`,
+      );
+    });
+  }
 });

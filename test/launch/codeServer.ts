@@ -447,6 +447,9 @@ async function runHostTests(
       ['skipReleaseNotes', 'true'],
     ]),
   );
+  if ((await page.evaluate('window.__bcPicturesTrusted === true').catch(() => false)) !== true) {
+    say(`warning: could not add ${EXTENSION_ID} to trustedExtensionAuthAccess; authentication tests will meet a consent dialog`);
+  }
   say('workbench loaded; the extension host runs the tests:');
   console.log('');
 

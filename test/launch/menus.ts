@@ -165,6 +165,13 @@ export async function runMenuChecks(page: Page, options: MenuCheckOptions): Prom
       .locator('.editor-group-container.active .editor-container')
       .waitFor({ state: 'visible', timeout: 20_000 });
     await titleAction(page).first().waitFor({ state: 'visible', timeout: 20_000 });
+    // For the screenshot: the preview reports the image's size in the status
+    // bar once it has shown the image.
+    await page
+      .locator('.statusbar-item', { hasText: /^\s*\d+\s*[x×]\s*\d+\s*$/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 10_000 })
+      .catch(() => undefined);
     const shot = await screenshot('editor-title-photo.png');
     log(`      (screenshot: ${path.relative(process.cwd(), shot)})`);
   });
