@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
 import { sniffContent } from './contentSniffer';
 import { ImageRefusal, refuse } from './imageRefusal';
@@ -550,23 +551,3 @@ function readUInt32BE(bytes: Uint8Array, offset: number): number {
   return dataView(bytes).getUint32(offset, false);
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) {
-      c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    }
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** The CRC-32 PNG puts after each chunk. */
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) {
-    c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
