@@ -531,9 +531,16 @@ async function main(cleanup: Cleanup, deadline: number): Promise<number> {
   say(`code-server listening on ${server.url}`);
   const authority = await remoteAuthority(server, hostWorkspace);
 
+  const browserHome = path.join(tempDir, 'x', 'browser');
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
+    // Chromium keeps its crash-report database under XDG_CONFIG_HOME: not in the user's home.
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(browserHome, 'config'),
+      XDG_CACHE_HOME: path.join(browserHome, 'cache'),
+    },
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -556,10 +563,18 @@ async function main(cleanup: Cleanup, deadline: number): Promise<number> {
   let menus: CheckResults = { passed: 0, failed: 0 };
   if (process.env.BC_PICTURES_SKIP_MENUS === '1') {
     say('menu checks skipped (BC_PICTURES_SKIP_MENUS=1)');
+  } else if (Date.now() >= deadline) {
+    say('menu checks not run: the time limit is reached (BC_PICTURES_TEST_TIMEOUT)');
   } else {
     const menusStarted = Date.now();
     console.log('');
-    menus = await runMenus(browser, server, authority, menuWorkspace);
+    menus = await Promise.race([
+      runMenus(browser, server, authority, menuWorkspace),
+      delay(deadline - Date.now()).then(() => {
+        say('the menu checks did not finish in time (BC_PICTURES_TEST_TIMEOUT)');
+        return { passed: 0, failed: 1 };
+      }),
+    ]);
     console.log('');
     say(`menus: ${menus.passed} passed, ${menus.failed} failed (${seconds(menusStarted)})`);
   }
