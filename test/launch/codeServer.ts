@@ -446,6 +446,7 @@ async function runHostTests(
       ['skipWelcome', 'true'],
       ['skipReleaseNotes', 'true'],
     ]),
+    { timeout: 120_000 },
   );
   if ((await page.evaluate('window.__bcPicturesTrusted === true').catch(() => false)) !== true) {
     say(`warning: could not add ${EXTENSION_ID} to trustedExtensionAuthAccess; authentication tests will meet a consent dialog`);
@@ -488,6 +489,7 @@ async function runMenus(browser: Browser, server: Server, authority: string, wor
         ['skipWelcome', 'true'],
         ['skipReleaseNotes', 'true'],
       ]),
+      { timeout: 120_000 },
     );
     return await runMenuChecks(page, { screenshotDir: SCREENS_DIR, log: (line) => console.log(line) });
   } catch (error) {

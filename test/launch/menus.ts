@@ -85,6 +85,11 @@ export async function runMenuChecks(page: Page, options: MenuCheckOptions): Prom
   const results: CheckResults = { passed: 0, failed: 0 };
   const failures: string[] = [];
   fs.mkdirSync(options.screenshotDir, { recursive: true });
+  for (const old of fs.readdirSync(options.screenshotDir)) {
+    if (/^failure-\d+\.png$/.test(old)) {
+      fs.rmSync(path.join(options.screenshotDir, old), { force: true });
+    }
+  }
   const screenshot = async (file: string) => {
     const target = path.join(options.screenshotDir, file);
     await page.screenshot({ path: target }).catch(() => undefined);
