@@ -70,8 +70,9 @@ export async function addPicture(
   }
 }
 
+/** The service answers a customer without a picture with width 0 and no content type. */
 export function hasPicture(picture: Picture): boolean {
-  return picture.width > 0 || picture.contentType !== '';
+  return picture.width > 0 || Boolean(picture.contentType);
 }
 
 /** Company then customer, each skipped where the target names it or there is nothing to choose. */

@@ -1,0 +1,211 @@
+/**
+ * Adding a customer picture end to end, in a real extension host, against the emulator over loopback:
+ * the real quick picks are driven as a keyboard user would, sign-in is a fake Microsoft provider.
+ */
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEMO, startEmulator, type Emulator } from '../emulator';
+import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
+import { choose, dismiss, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+
+const COMMAND = 'bcPictures.addPicture';
+const TREY = DEMO.customer(20000); // no picture in the demo data
+const ADATUM = DEMO.customer(10000); // has a 64×48 PNG
+
+interface PictureResult {
+  companyId: string;
+  customerId: string;
+  width: number;
+  height: number;
+  contentType: string;
+}
+
+function workspaceDir(): string {
+  return process.env.BC_PICTURES_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
+}
+
+const photo = () => vscode.Uri.file(path.join(workspaceDir(), 'photo.png'));
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+async function setUserSettings(values: Record<string, unknown>): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('bcPictures');
+  for (const [key, value] of Object.entries(values)) {
+    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+describe('Add as Customer Picture', function () {
+  let emulator: Emulator;
+  let microsoft: FakeMicrosoftProvider;
+
+  const patches = () => emulator.requests.filter((r) => r.method === 'PATCH');
+  const run = (target?: object) =>
+    vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo(), undefined, target) as Promise<PictureResult | undefined>;
+
+  before(async function () {
+    emulator = await startEmulator({ data: 'demo' });
+    microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral' }));
+    await setUserSettings({ serviceUrl: emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production' });
+    await watchPickers();
+  });
+
+  beforeEach(() => {
+    // Trey Research starts every test without a picture, so no replacement question comes up.
+    emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
+    emulator.clearRequests();
+    emulator.clearFaults();
+    forgetPickers();
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log('emulator saw:', emulator.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errorCode ?? ''}`).join('\n  '));
+    }
+  });
+
+  after(async () => {
+    microsoft?.dispose();
+    await emulator?.close();
+  });
+
+  it('uploads the exact bytes with one PATCH and returns what the service stored', async () => {
+    const result = await run({ companyId: DEMO.cronusId, customerId: TREY });
+    assert.deepEqual(result, { companyId: DEMO.cronusId, customerId: TREY, width: 64, height: 48, contentType: 'image/png' });
+    const [patch, ...more] = patches();
+    assert.equal(more.length, 0, 'exactly one PATCH');
+    assert.match(patch.path, new RegExp(`/companies\\(${DEMO.cronusId}\\)/customers\\(${TREY}\\)/picture/pictureContent$`));
+    assert.equal(patch.headers['if-match'], '*');
+    assert.equal(patch.headers['content-type'], 'application/octet-stream');
+    assert.equal(patch.headers.authorization, 'Bearer <redacted>');
+    assert.equal(patch.bodySha256, sha256(photo().fsPath));
+    assert.equal(patch.status, 204);
+    const stored = emulator.data.company(DEMO.cronusId)!.customers.picture(TREY);
+    assert.deepEqual([stored.width, stored.height, stored.contentType], [64, 48, 'image/png']);
+    assert.ok(
+      microsoft.scopesAsked.some((scopes) => scopes.includes('https://api.businesscentral.dynamics.com/Financials.ReadWrite.All')),
+      `asked for the Business Central scope: ${JSON.stringify(microsoft.scopesAsked)}`,
+    );
+  });
+
+  it('finds the customer by number when the caller names one', async () => {
+    const result = await run({ companyId: DEMO.cronusId, customerNumber: '40000' });
+    assert.equal(result?.customerId, DEMO.customer(40000));
+    assert.equal(patches().length, 1);
+  });
+
+  it('is driven through the company and customer quick picks, and asks before replacing a picture', async () => {
+    const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
+    const companies = await waitForPicker('company');
+    assert.deepEqual(companies.items, ['CRONUS USA, Inc.', 'My Company']);
+    await choose(0);
+    const customers = await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
+    // Recently used customers come first (earlier tests used Alpine Ski House, then Trey Research), then the first page by number.
+    assert.deepEqual(customers.items.slice(0, 3), ['Alpine Ski House', 'Trey Research', 'Adatum Corporation']);
+    await choose(customers.items.indexOf('Adatum Corporation'));
+    const replace = await waitForPicker('replace');
+    assert.match(replace.title, /Adatum Corporation \(10000\) already has a picture \(64×48 image\/png\)/);
+    await choose(0);
+    const result = await running;
+    assert.equal(result?.customerId, ADATUM);
+    assert.equal(patches().length, 1);
+  });
+
+  it('keeps the current picture when the user says so: nothing is sent', async () => {
+    const before = emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000));
+    const running = run({ companyId: DEMO.cronusId, customerNumber: '30000' });
+    await waitForPicker('replace');
+    await choose(1);
+    assert.equal(await running, undefined);
+    assert.equal(patches().length, 0);
+    assert.equal(emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000)).version, before.version);
+  });
+
+  it('sends nothing when the user dismisses the company or the customer step', async () => {
+    let running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
+    await waitForPicker('company');
+    await dismiss();
+    assert.equal(await running, undefined);
+    forgetPickers();
+    running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
+    await waitForPicker('company');
+    await choose(0);
+    await waitForPicker('customer');
+    await dismiss();
+    assert.equal(await running, undefined);
+    assert.equal(patches().length, 0);
+  });
+
+  it('waits out a 429 with Retry-After and then succeeds', async () => {
+    emulator.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1 });
+    const result = await run({ companyId: DEMO.cronusId, customerId: TREY });
+    assert.equal(result?.width, 64);
+    assert.deepEqual(
+      patches().map((p) => p.status),
+      [429, 204],
+    );
+  });
+
+  it('after a 401 takes the refreshed token and succeeds', async () => {
+    // The service stops taking the token while the provider still holds it; the provider refreshes it when asked again.
+    emulator.revokeToken(microsoft.token);
+    microsoft.refreshAfterNextAsk();
+    const result = await run({ companyId: DEMO.cronusId, customerId: TREY });
+    assert.equal(result?.contentType, 'image/png');
+    assert.equal(emulator.requests[0].status, 401);
+    assert.equal(patches().at(-1)?.status, 204);
+  });
+
+  it('ends with a clear error, and no upload, when the customer is gone', async () => {
+    const gone = '0badc0de-0000-4000-8000-000000000000';
+    assert.equal(await run({ companyId: DEMO.cronusId, customerId: gone }), undefined);
+    assert.equal(patches().length, 0);
+    assert.ok(emulator.requests.some((r) => r.status === 404));
+  });
+
+  it('uploads through Graph, and falls back to the byte upload when the POST is refused', async () => {
+    const graphToken = (token: string) => emulator.acceptToken(token, { audience: 'graph' });
+    microsoft.dispose();
+    microsoft = new FakeMicrosoftProvider(graphToken);
+    await setUserSettings({ api: 'graph' });
+    try {
+      let result = await run({ companyId: DEMO.cronusId, customerId: TREY });
+      assert.equal(result?.width, 64);
+      assert.ok(emulator.requests.some((r) => r.method === 'POST' && r.status === 201), 'the original POST');
+      emulator.graphPostRefused = true;
+      emulator.clearRequests();
+      // Trey Research has the picture just set: the byte upload replaces it.
+      const replacing = run({ companyId: DEMO.cronusId, customerId: TREY });
+      await waitForPicker('replace');
+      await choose(0);
+      result = await replacing;
+      assert.equal(result?.height, 48);
+      const methods = emulator.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.status}`);
+      assert.deepEqual(methods.slice(0, 1), ['POST 405']);
+      assert.ok(methods.includes('PUT 204') || methods.includes('PATCH 204'), methods.join(', '));
+      assert.ok(microsoft.scopesAsked.some((s) => s.includes('https://graph.microsoft.com/Financials.ReadWrite.All')));
+    } finally {
+      emulator.graphPostRefused = false;
+      await setUserSettings({ api: 'businessCentral' });
+      microsoft.dispose();
+      microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral' }));
+    }
+  });
+
+  it('ignores a workspace setting that tries to send credentials elsewhere', async () => {
+    const settingsFile = path.join(workspaceDir(), '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'bcPictures.serviceUrl': 'http://127.0.0.9:9' }));
+    try {
+      // Let VS Code read the file it watches.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const result = await run({ companyId: DEMO.cronusId, customerId: TREY });
+      assert.equal(result?.customerId, TREY, 'the upload went to the user-configured service');
+      assert.equal(patches().length, 1);
+    } finally {
+      fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
+    }
+  });
+});
