@@ -8,8 +8,8 @@ export function activate(context: vscode.ExtensionContext) {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Pictures'), { log: true });
   context.subscriptions.push(log, registerCommands({ context, log }));
-  // Tests wait for the pickers through this instead of sleeping.
-  return { onDidUpdatePicker };
+  // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
+  return { onDidUpdatePicker, logFolder: context.logUri };
 }
 
 export function deactivate(): void {}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { BasicCredentials } from '../auth/signIn';
+import { askText } from './quickPick';
 
 /** User name and web service access key for Basic authentication, kept in VS Code's secret storage per service. */
 export class BasicCredentialStore {
@@ -16,19 +17,17 @@ export class BasicCredentialStore {
       if (stored) return JSON.parse(stored) as BasicCredentials;
     }
     const where = serviceUrl || vscode.l10n.t('Business Central');
-    const userName = await vscode.window.showInputBox({
+    const userName = await askText('userName', {
       title: forceNew ? vscode.l10n.t('Sign in to {0} again: the user name or key was not accepted', where) : vscode.l10n.t('Sign in to {0}', where),
       prompt: vscode.l10n.t('The Business Central user name (on-premises: Basic authentication with a web service access key).'),
-      ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter the user name.')),
+      validate: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter the user name.')),
     });
     if (!userName) return undefined;
-    const key = await vscode.window.showInputBox({
+    const key = await askText('accessKey', {
       title: vscode.l10n.t('Web service access key of {0}', userName.trim()),
       prompt: vscode.l10n.t("The web service access key from the user's card in Business Central (not the password)."),
       password: true,
-      ignoreFocusOut: true,
-      validateInput: (value) => (value ? undefined : vscode.l10n.t('Enter the web service access key.')),
+      validate: (value) => (value ? undefined : vscode.l10n.t('Enter the web service access key.')),
     });
     if (!key) return undefined;
     const credentials: BasicCredentials = { userName: userName.trim(), key };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 /** What a picker looks like now; tests (and only tests) wait for these instead of sleeping. */
 export interface PickerState {
-  readonly picker: 'company' | 'customer' | 'replace';
+  readonly picker: 'company' | 'customer' | 'replace' | 'userName' | 'accessKey';
   readonly title: string;
   readonly busy: boolean;
   readonly value: string;
@@ -75,5 +75,36 @@ export function runQuickPick<T extends vscode.QuickPickItem, R>(
   }).finally(() => {
     for (const disposable of disposables) disposable.dispose();
     quickPick.dispose();
+  });
+}
+
+/** An input box that, like the pickers, tells tests when it is shown; undefined when dismissed. */
+export function askText(
+  picker: PickerState['picker'],
+  options: { title: string; prompt: string; password?: boolean; validate: (value: string) => string | undefined },
+): Promise<string | undefined> {
+  const input = vscode.window.createInputBox();
+  input.title = options.title;
+  input.prompt = options.prompt;
+  input.password = options.password ?? false;
+  input.ignoreFocusOut = true;
+  const disposables: vscode.Disposable[] = [];
+  return new Promise<string | undefined>((resolve) => {
+    disposables.push(
+      input.onDidChangeValue((value) => (input.validationMessage = value ? options.validate(value) : undefined)),
+      input.onDidAccept(() => {
+        const problem = options.validate(input.value);
+        input.validationMessage = problem;
+        if (!problem) resolve(input.value);
+        if (!problem) input.hide();
+      }),
+      input.onDidHide(() => resolve(undefined)),
+    );
+    input.show();
+    // Never the value: it may be a key.
+    pickerUpdates.fire({ picker, title: input.title ?? '', busy: false, value: '', items: [] });
+  }).finally(() => {
+    for (const disposable of disposables) disposable.dispose();
+    input.dispose();
   });
 }

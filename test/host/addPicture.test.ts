@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, startEmulator, type Emulator } from '../emulator';
 import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
-import { choose, dismiss, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+import { choose, dismiss, extensionLog, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+import { click, needsUiDriver, pressKey, typeText } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicture';
 const TREY = DEMO.customer(20000); // no picture in the demo data
@@ -46,7 +47,7 @@ describe('Add as Customer Picture', function () {
     vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo(), undefined, target) as Promise<PictureResult | undefined>;
 
   before(async function () {
-    emulator = await startEmulator({ data: 'demo' });
+    emulator = await startEmulator({ data: 'demo', bigCompany: true });
     microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral' }));
     await setUserSettings({ serviceUrl: emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production' });
     await watchPickers();
@@ -99,7 +100,8 @@ describe('Add as Customer Picture', function () {
   it('is driven through the company and customer quick picks, and asks before replacing a picture', async () => {
     const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
     const companies = await waitForPicker('company');
-    assert.deepEqual(companies.items, ['CRONUS USA, Inc.', 'My Company']);
+    // The company used last (by the tests before) comes first and is preselected; the rest by name.
+    assert.deepEqual(companies.items, ['CRONUS USA, Inc.', 'Big Tenant Ltd.', 'My Company']);
     await choose(0);
     const customers = await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
     // Recently used customers come first (earlier tests used Alpine Ski House, then Trey Research), then the first page by number.
@@ -130,7 +132,7 @@ describe('Add as Customer Picture', function () {
     assert.equal(await running, undefined);
     forgetPickers();
     running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
-    await waitForPicker('company');
+    await waitForPicker('company', (state) => state.items[0] === 'CRONUS USA, Inc.');
     await choose(0);
     await waitForPicker('customer');
     await dismiss();
@@ -207,5 +209,121 @@ describe('Add as Customer Picture', function () {
     } finally {
       fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
     }
+  });
+  describe('searching, paging and cancelling as a person would (UI driver)', function () {
+    beforeEach(function () {
+      needsUiDriver(this);
+    });
+
+    /** Starts the command on CRONUS and types `text` into the customer search. */
+    async function search(text: string, expect: string) {
+      const running = run({ companyId: DEMO.cronusId });
+      await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
+      await typeText(text);
+      const state = await waitForPicker('customer', (s) => s.value === text && s.items.includes(expect));
+      return { running, state };
+    }
+
+    it('searches customers on the server by name as the user types, and stale answers never show', async () => {
+      const { running, state } = await search('trey', 'Trey Research');
+      assert.deepEqual(state.items, ['Trey Research', 'Go to customer "trey"'].map((l, i) => (i === 1 ? `$(arrow-right) ${l}` : l)));
+      await choose(0);
+      assert.equal((await running)?.customerId, TREY);
+      const searches = emulator.requests.filter((r) => r.method === 'GET' && /\$filter=/.test(r.url));
+      assert.ok(searches.length >= 1 && searches.length <= 4, `debounced: ${searches.length} searches for 4 keystrokes`);
+    });
+
+    it('searches by number, and by a name with an apostrophe', async () => {
+      let { running } = await search('6000', "O'Brien & Sons");
+      await dismiss();
+      assert.equal(await running, undefined);
+      forgetPickers();
+      ({ running } = await search("o'brien", "O'Brien & Sons"));
+      const filter = emulator.requests.filter((r) => /\$filter=/.test(r.url)).at(-1)!;
+      assert.equal(filter.status, 200);
+      assert.match(decodeURIComponent(filter.url), /o''brien/);
+      await dismiss();
+      assert.equal(await running, undefined);
+      assert.equal(patches().length, 0);
+    });
+
+    it('goes to a customer by the number typed', async () => {
+      const { running } = await search('20000', 'Trey Research');
+      await choose(-1); // the last item: "Go to customer"
+      assert.equal((await running)?.customerId, TREY);
+    });
+
+    it('loads more customers of the 100,000-customer company on demand', async () => {
+      const running = run({ companyId: DEMO.bigCompanyId });
+      const first = await waitForPicker('customer', (state) => state.items.length > 10);
+      assert.equal(first.items.at(-1), '$(ellipsis) Load more');
+      const pageSize = first.items.length - 1;
+      await choose(-1);
+      const second = await waitForPicker('customer', (state) => state.items.length > first.items.length);
+      assert.equal(second.items.length, 2 * pageSize + 1);
+      const listRequests = emulator.requests.filter((r) => r.url.includes(`companies(${DEMO.bigCompanyId})/customers`));
+      assert.equal(listRequests.length, 2, 'one request per page, the second by the nextLink');
+      assert.match(listRequests[1].url, /skiptoken/i);
+      await dismiss();
+      assert.equal(await running, undefined);
+    });
+
+    it('cancels an upload in flight at once: the request is aborted and the old picture stays', async () => {
+      const adatum = emulator.data.company(DEMO.cronusId)!.customers;
+      const before = adatum.picture(ADATUM);
+      emulator.fault({ method: 'PATCH', kind: 'latency', ms: 20_000 });
+      const running = run({ companyId: DEMO.cronusId, customerId: ADATUM });
+      await waitForPicker('replace');
+      await choose(0);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await click('.notifications-toasts .monaco-button:has-text("Cancel")');
+      const started = Date.now();
+      assert.equal(await running, undefined);
+      assert.ok(Date.now() - started < 5000, 'cancelled at once');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(adatum.picture(ADATUM).version, before.version, 'the old picture is intact');
+      assert.equal(patches().length, 1);
+      assert.notEqual(patches()[0].status, 204);
+    });
+
+    it('signs in with Basic authentication once, keeps the key in secret storage, and forgets it on request', async () => {
+      emulator.setBasic({ userName: 'ADMIN', key: 'Wsk3y/+Secret=' });
+      await setUserSettings({ authentication: 'basic' });
+      try {
+        const running = run({ companyId: DEMO.cronusId, customerId: TREY });
+        await waitForPicker('userName', () => true);
+        await typeText('ADMIN');
+        await pressKey('Enter');
+        await waitForPicker('accessKey', () => true);
+        await typeText('Wsk3y/+Secret=');
+        await pressKey('Enter');
+        assert.equal((await running)?.customerId, TREY);
+        assert.ok(emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>'));
+        forgetPickers();
+        emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
+        assert.equal((await run({ companyId: DEMO.cronusId, customerId: TREY }))?.customerId, TREY, 'no second prompt');
+        assert.equal(await vscode.commands.executeCommand('bcPictures.forgetCredentials'), true);
+        assert.ok(!extensionLog().includes('Wsk3y'), 'the key is never logged');
+      } finally {
+        emulator.setBasic(undefined);
+        await setUserSettings({ authentication: 'microsoft' });
+      }
+    });
+  });
+
+  it('gives up on a service that stays busy after a bounded number of tries, with a clear error', async () => {
+    emulator.fault({ method: 'PATCH', kind: 'status', status: 503, retryAfter: 1, times: Infinity });
+    assert.equal(await run({ companyId: DEMO.cronusId, customerId: TREY }), undefined);
+    const tries = patches().length;
+    assert.ok(tries >= 2 && tries <= 5, `${tries} tries`);
+    assert.match(extensionLog(), /503/);
+    assert.equal(emulator.data.company(DEMO.cronusId)!.customers.picture(TREY).width, 0);
+  });
+
+  it('never writes a token to its log', () => {
+    const log = extensionLog();
+    assert.ok(log.includes('PATCH'), 'the log has the requests');
+    assert.ok(!/fake-token-/.test(log), 'a token is in the log');
+    assert.ok(!log.includes(microsoft.token));
   });
 });

@@ -27,6 +27,7 @@ import * as util from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CodeServerInstallation, installCodeServer, REPO_ROOT } from './installCodeServer';
 import { runMenuChecks, type CheckResults } from './menus';
+import { startUiDriver, type UiDriver } from './uiDriver';
 import { CHROMIUM_PATH, ensurePrerequisites, PrerequisiteError } from './prerequisites';
 
 export const EXTENSION_ID = 'bc-pictures.bc-customer-pictures';
@@ -53,6 +54,12 @@ class Cleanup {
   private serverPid: number | undefined;
   private tempDir: string | undefined;
   private browser: Browser | undefined;
+  private readonly closers: Array<() => Promise<void>> = [];
+
+  /** Something else to close in the orderly way (the UI driver). */
+  add(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
 
   setServer(pid: number | undefined): void {
     this.serverPid = pid;
@@ -99,6 +106,7 @@ class Cleanup {
       this.killServer('SIGKILL');
       this.serverPid = undefined;
     }
+    for (const close of this.closers.splice(0)) await close().catch(() => undefined);
     this.removeTempDir();
   }
 
@@ -161,7 +169,7 @@ function builtinExtensionsDir(inst: CodeServerInstallation, dir: string): string
 }
 
 /** The environment of code-server and therefore of the extension host. */
-function serverEnv(tempDir: string, workspace: string): NodeJS.ProcessEnv {
+function serverEnv(tempDir: string, workspace: string, driver: UiDriver): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     // Variables of a surrounding VS Code (integrated terminal) would make the
@@ -185,6 +193,7 @@ function serverEnv(tempDir: string, workspace: string): NodeJS.ProcessEnv {
     XDG_RUNTIME_DIR: xdg,
     EXTENSIONS_GALLERY: '{}',
     BC_PICTURES_TEST_WORKSPACE: workspace,
+    BC_PICTURES_UI_DRIVER: driver.url,
   };
 }
 
@@ -193,6 +202,7 @@ async function startCodeServer(
   tempDir: string,
   workspace: string,
   cleanup: Cleanup,
+  driver: UiDriver,
 ): Promise<Server> {
   const userData = path.join(tempDir, 'd');
   const extensions = path.join(tempDir, 'e');
@@ -243,7 +253,7 @@ async function startCodeServer(
   ];
   const child = childProcess.spawn(process.execPath, args, {
     cwd: tempDir,
-    env: serverEnv(tempDir, workspace),
+    env: serverEnv(tempDir, workspace, driver),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -424,8 +434,10 @@ async function runHostTests(
   authority: string,
   workspace: string,
   deadline: number,
+  driver: UiDriver,
 ): Promise<HostResult> {
   const { context, page, errors } = await openWorkbenchPage(browser);
+  driver.page = page;
   let summary: RegExpExecArray | null = null;
   let finish!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (finish = resolve));
@@ -461,6 +473,7 @@ async function runHostTests(
     delay(remaining).then(() => ({ timeout: true })),
   ]);
   console.log('');
+  driver.page = undefined;
   await context.close().catch(() => undefined);
 
   if ('timeout' in outcome) {
@@ -529,7 +542,9 @@ async function main(cleanup: Cleanup, deadline: number): Promise<number> {
   // The menu checks get their own copy, so no editor state of the tests is restored there.
   const menuWorkspace = copyWorkspace(path.join(tempDir, 'menus'));
 
-  const server = await startCodeServer(inst, tempDir, hostWorkspace, cleanup);
+  const driver = await startUiDriver();
+  cleanup.add(() => driver.close());
+  const server = await startCodeServer(inst, tempDir, hostWorkspace, cleanup, driver);
   say(`code-server listening on ${server.url}`);
   const authority = await remoteAuthority(server, hostWorkspace);
 
@@ -557,7 +572,7 @@ async function main(cleanup: Cleanup, deadline: number): Promise<number> {
   cleanup.setBrowser(browser);
 
   const hostStarted = Date.now();
-  const host = await runHostTests(browser, server, authority, hostWorkspace, deadline);
+  const host = await runHostTests(browser, server, authority, hostWorkspace, deadline, driver);
   say(
     `extension host: ${host.summarised ? `${host.passed} passed, ${host.failed} failed` : 'no result'}, exit code ${host.exitCode} (${seconds(hostStarted)})`,
   );

@@ -1,15 +1,13 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { PickerState } from '../../../src/ui/quickPick';
 
-export interface PickerState {
-  readonly picker: 'company' | 'customer' | 'replace';
-  readonly title: string;
-  readonly busy: boolean;
-  readonly value: string;
-  readonly items: readonly string[];
-}
+export type { PickerState };
 
 interface ExtensionApi {
   onDidUpdatePicker: vscode.Event<PickerState>;
+  logFolder: vscode.Uri;
 }
 
 let api: ExtensionApi | undefined;
@@ -51,13 +49,25 @@ export function waitForPicker(
   });
 }
 
+/** Everything the extension's log channel wrote so far. */
+export function extensionLog(): string {
+  const folder = api!.logFolder.fsPath;
+  if (!fs.existsSync(folder)) return '';
+  return fs
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.log'))
+    .map((name) => fs.readFileSync(path.join(folder, name), 'utf8'))
+    .join('\n');
+}
+
 export function forgetPickers(): void {
   latest = undefined;
 }
 
-/** Moves the selection down `steps` items and accepts it, as a keyboard user would. */
+/** Moves the selection down `steps` items (up, when negative) and accepts it, as a keyboard user would. */
 export async function choose(steps = 0): Promise<void> {
-  for (let i = 0; i < steps; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+  const move = steps < 0 ? 'workbench.action.quickOpenSelectPrevious' : 'workbench.action.quickOpenSelectNext';
+  for (let i = 0; i < Math.abs(steps); i++) await vscode.commands.executeCommand(move);
   await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 }
 

@@ -1,0 +1,45 @@
+/**
+ * Lets extension-host tests act on the workbench as a person would (type into the focused quick pick or
+ * input box, press keys, click a button), through the browser page that shows it. The extension host
+ * reaches it over loopback at BC_PICTURES_UI_DRIVER; only code-server runs have it.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+
+export interface UiDriver {
+  readonly url: string;
+  page: Page | undefined;
+  close(): Promise<void>;
+}
+
+type Action = { type: string } | { press: string } | { click: string };
+
+export async function startUiDriver(): Promise<UiDriver> {
+  const driver: UiDriver = { url: '', page: undefined, close: async () => undefined };
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', async () => {
+      try {
+        const page = driver.page;
+        if (request.method !== 'POST' || !page) throw new Error('no workbench page to act on');
+        const action = JSON.parse(body) as Action;
+        if ('type' in action) await page.keyboard.type(action.type, { delay: 20 });
+        else if ('press' in action) await page.keyboard.press(action.press);
+        else if ('click' in action) await page.locator(action.click).first().click({ timeout: 10_000 });
+        else throw new Error(`unknown action ${body}`);
+        response.writeHead(204).end();
+      } catch (error) {
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(error instanceof Error ? error.message : String(error));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(driver, {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
+}
