@@ -50,7 +50,7 @@ function say(line: string): void {
 }
 
 /** Everything that must be undone however the run ends. */
-class Cleanup {
+export class Cleanup {
   private serverPid: number | undefined;
   private tempDir: string | undefined;
   private browser: Browser | undefined;
@@ -131,7 +131,7 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-interface Server {
+export interface Server {
   readonly url: string;
   readonly pid: number | undefined;
   readonly exited: Promise<number | null>;
@@ -169,7 +169,7 @@ function builtinExtensionsDir(inst: CodeServerInstallation, dir: string): string
 }
 
 /** The environment of code-server and therefore of the extension host. */
-function serverEnv(tempDir: string, workspace: string, driver: UiDriver): NodeJS.ProcessEnv {
+function serverEnv(tempDir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     // Variables of a surrounding VS Code (integrated terminal) would make the
@@ -192,18 +192,25 @@ function serverEnv(tempDir: string, workspace: string, driver: UiDriver): NodeJS
     XDG_CACHE_HOME: path.join(xdg, 'cache'),
     XDG_RUNTIME_DIR: xdg,
     EXTENSIONS_GALLERY: '{}',
-    BC_PICTURES_TEST_WORKSPACE: workspace,
-    BC_PICTURES_UI_DRIVER: driver.url,
+    ...extra,
   };
 }
 
-async function startCodeServer(
-  inst: CodeServerInstallation,
-  tempDir: string,
-  workspace: string,
-  cleanup: Cleanup,
-  driver: UiDriver,
-): Promise<Server> {
+export interface CodeServerOptions {
+  readonly tempDir: string;
+  readonly workspace: string;
+  /** Reaches the extension host. */
+  readonly env: NodeJS.ProcessEnv;
+  /** User settings besides the quiet defaults. */
+  readonly settings?: Record<string, unknown>;
+  /** Tests register their own `microsoft` provider; the sandbox keeps VS Code's. */
+  readonly withoutMicrosoftSignIn: boolean;
+  readonly port?: number;
+}
+
+/** Starts code-server as its own process group, with private folders; resolves once it listens. */
+export async function startCodeServer(inst: CodeServerInstallation, cleanup: Cleanup, options: CodeServerOptions): Promise<Server> {
+  const { tempDir, workspace } = options;
   const userData = path.join(tempDir, 'd');
   const extensions = path.join(tempDir, 'e');
   const builtins = path.join(tempDir, 'b');
@@ -223,16 +230,19 @@ async function startCodeServer(
     'extensions.ignoreRecommendations': true,
     'chat.commandCenter.enabled': false,
     'window.commandCenter': false,
+    ...options.settings,
   });
-  const linked = builtinExtensionsDir(inst, builtins);
-  if (verbose) {
-    say(`built-in extensions: ${linked.length} (without microsoft-authentication)`);
+  if (options.withoutMicrosoftSignIn) {
+    const linked = builtinExtensionsDir(inst, builtins);
+    if (verbose) {
+      say(`built-in extensions: ${linked.length} (without microsoft-authentication)`);
+    }
   }
 
   const args = [
     inst.entry,
     '--bind-addr',
-    '127.0.0.1:0',
+    `127.0.0.1:${options.port ?? 0}`,
     '--auth',
     'none',
     '--config',
@@ -241,8 +251,7 @@ async function startCodeServer(
     userData,
     '--extensions-dir',
     extensions,
-    '--builtin-extensions-dir',
-    builtins,
+    ...(options.withoutMicrosoftSignIn ? ['--builtin-extensions-dir', builtins] : []),
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -253,7 +262,7 @@ async function startCodeServer(
   ];
   const child = childProcess.spawn(process.execPath, args, {
     cwd: tempDir,
-    env: serverEnv(tempDir, workspace, driver),
+    env: serverEnv(tempDir, options.env),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -313,7 +322,7 @@ function decodeHtmlAttribute(value: string): string {
 }
 
 /** The workbench's remote authority, from the page's web configuration (normally `remote`). */
-async function remoteAuthority(server: Server, workspace: string): Promise<string> {
+export async function remoteAuthority(server: Server, workspace: string): Promise<string> {
   try {
     const response = await fetch(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
     const html = await response.text();
@@ -414,7 +423,7 @@ async function openWorkbenchPage(browser: Browser): Promise<Workbench> {
   return { context, page, errors };
 }
 
-function workbenchUrl(server: Server, workspace: string, payload: [string, string][]): string {
+export function workbenchUrl(server: Server, workspace: string, payload: [string, string][]): string {
   const url = new URL(server.url + '/');
   url.searchParams.set('folder', workspace);
   url.searchParams.set('payload', JSON.stringify(payload));
@@ -544,7 +553,12 @@ async function main(cleanup: Cleanup, deadline: number): Promise<number> {
 
   const driver = await startUiDriver();
   cleanup.add(() => driver.close());
-  const server = await startCodeServer(inst, tempDir, hostWorkspace, cleanup, driver);
+  const server = await startCodeServer(inst, cleanup, {
+    tempDir,
+    workspace: hostWorkspace,
+    env: { BC_PICTURES_TEST_WORKSPACE: hostWorkspace, BC_PICTURES_UI_DRIVER: driver.url },
+    withoutMicrosoftSignIn: true,
+  });
   say(`code-server listening on ${server.url}`);
   const authority = await remoteAuthority(server, hostWorkspace);
 
