@@ -115,6 +115,21 @@ describe('Add as Customer Picture', function () {
     assert.equal(patches().length, 1);
   });
 
+  it('skips the company step where the environment has only one company, and names it in the customer step', async () => {
+    await setUserSettings({ environment: 'sandbox' });
+    try {
+      const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
+      const customers = await waitForPicker('customer');
+      assert.match(customers.title, /CRONUS USA, Inc\./);
+      assert.equal(customers.items[0], 'Adatum Corporation');
+      await dismiss();
+      assert.equal(await running, undefined);
+      assert.ok(emulator.requests.every((r) => r.path.startsWith('/v2.0/sandbox/')), 'every request went to the sandbox environment');
+    } finally {
+      await setUserSettings({ environment: 'production' });
+    }
+  });
+
   it('keeps the current picture when the user says so: nothing is sent', async () => {
     const before = emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000));
     const running = run({ companyId: DEMO.cronusId, customerNumber: '30000' });
