@@ -12,4 +12,8 @@ export function activate(context: vscode.ExtensionContext) {
   return { onDidUpdatePicker, logFolder: context.logUri };
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  // Pooled connections would otherwise keep the extension host's shutdown waiting.
+  const { closeConnections } = await import('./api');
+  await closeConnections();
+}
