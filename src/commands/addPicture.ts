@@ -10,6 +10,7 @@ import { confirmReplace } from '../ui/confirm';
 import { failureMessage, isCancellation, showFailure } from '../ui/failures';
 import { customerCardUrl } from '../ui/webClient';
 import { connect, type Connection } from './connection';
+import { addPicturesByNumber, type BulkResult } from './addPicturesByNumber';
 import type { CommandContext } from '.';
 
 /** Lets tests, tasks and keybindings skip the pickers. */
@@ -34,15 +35,11 @@ export async function addPicture(
   clicked?: vscode.Uri,
   selected?: vscode.Uri[],
   target?: PictureTarget,
-): Promise<PictureResult | undefined> {
+): Promise<PictureResult | BulkResult | undefined> {
   const images = await chooseImages(clicked, selected);
   if (!images) return undefined;
-  if (images.length > 1) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t('You selected {0} images. Select one image to make it a customer picture.', images.length),
-    );
-    return undefined;
-  }
+  // Several images: each goes to the customer whose number is its name.
+  if (images.length > 1) return addPicturesByNumber(services, clicked, selected);
   const image = images[0];
   const info = await inspectImage(image, services.log);
   if (!info) return undefined;

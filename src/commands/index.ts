@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { addPicture, type PictureTarget } from './addPicture';
+import { addPicturesByNumber, type BulkOptions } from './addPicturesByNumber';
 import { forgetCredentials } from './forgetCredentials';
 
 /** What every command gets: the extension's context and its one log. */
@@ -15,6 +16,9 @@ export function registerCommands(services: CommandContext): vscode.Disposable {
       addPicture(services, asUri(clicked), selected, target),
     ),
     vscode.commands.registerCommand('bcPictures.forgetCredentials', () => forgetCredentials(services)),
+    vscode.commands.registerCommand('bcPictures.addPicturesByNumber', (clicked?: vscode.Uri, selected?: vscode.Uri[], options?: BulkOptions) =>
+      addPicturesByNumber(services, asUri(clicked), selected, options),
+    ),
   );
 }
 

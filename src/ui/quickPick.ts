@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 
 /** What a picker looks like now; tests (and only tests) wait for these instead of sleeping. */
 export interface PickerState {
-  readonly picker: 'company' | 'customer' | 'replace' | 'userName' | 'accessKey';
+  readonly picker: 'company' | 'customer' | 'replace' | 'userName' | 'accessKey' | 'plan';
   readonly title: string;
   readonly busy: boolean;
   readonly value: string;
   readonly items: readonly string[];
+  /** The checked items of a multi-select picker. */
+  readonly selected?: readonly string[];
 }
 
 const pickerUpdates = new vscode.EventEmitter<PickerState>();
@@ -106,5 +108,48 @@ export function askText(
   }).finally(() => {
     for (const disposable of disposables) disposable.dispose();
     input.dispose();
+  });
+}
+
+/**
+ * A multi-select quick pick: the checked items when accepted, undefined when dismissed.
+ * Items `fixed` says no to can be seen but not checked (they say why they are left out).
+ */
+export function runMultiPick<T extends vscode.QuickPickItem>(
+  picker: PickerState['picker'],
+  options: { title: string; placeholder: string; items: readonly T[]; checked: readonly T[]; checkable: (item: T) => boolean },
+): Promise<T[] | undefined> {
+  const quickPick = vscode.window.createQuickPick<T>();
+  quickPick.title = options.title;
+  quickPick.placeholder = options.placeholder;
+  quickPick.ignoreFocusOut = true;
+  quickPick.matchOnDescription = true;
+  quickPick.matchOnDetail = true;
+  quickPick.canSelectMany = true;
+  quickPick.items = options.items;
+  quickPick.selectedItems = options.checked;
+  const labels = (items: readonly T[]) => items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label);
+  const publish = () =>
+    pickerUpdates.fire({ picker, title: quickPick.title ?? '', busy: quickPick.busy, value: quickPick.value, items: labels(quickPick.items), selected: labels(quickPick.selectedItems) });
+  const disposables: vscode.Disposable[] = [];
+  return new Promise<T[] | undefined>((resolve) => {
+    disposables.push(
+      quickPick.onDidChangeSelection((selection) => {
+        const allowed = selection.filter(options.checkable);
+        // Unchecks what cannot be uploaded as soon as it is checked.
+        if (allowed.length !== selection.length) quickPick.selectedItems = allowed;
+        else publish();
+      }),
+      quickPick.onDidAccept(() => {
+        resolve(quickPick.selectedItems.filter(options.checkable));
+        quickPick.hide();
+      }),
+      quickPick.onDidHide(() => resolve(undefined)),
+    );
+    quickPick.show();
+    publish();
+  }).finally(() => {
+    for (const disposable of disposables) disposable.dispose();
+    quickPick.dispose();
   });
 }

@@ -1,0 +1,300 @@
+import * as vscode from 'vscode';
+import type { PlanEntry, PlanFile, UploadRecord } from '../api/bulkPlan';
+import type { Company, Customer, Picture } from '../api/types';
+import type { ImageInfo } from '../images';
+import { collectImages } from '../ui/imageFolder';
+import { readImageInfo, uploadSourceFor } from '../ui/inspectImage';
+import { pickCompany } from '../ui/pickers';
+import { pickPlan, type ExistingPictures } from '../ui/planPicker';
+import { RecentChoices } from '../ui/recent';
+import { failureMessage, isCancellation, showFailure } from '../ui/failures';
+import { connect, type Connection } from './connection';
+import type { CommandContext } from '.';
+
+/** Lets tests, tasks and keybindings skip the company picker, decide on existing pictures, or retry a run's failures. */
+export interface BulkOptions {
+  readonly companyId?: string;
+  /** Default 'skip': customers that have a picture start unchecked in the plan. */
+  readonly existing?: ExistingPictures;
+  /** Re-runs only the failed uploads of this result, without asking again. */
+  readonly retryFailedOf?: BulkResult;
+}
+
+/** What `bcPictures.addPicturesByNumber` returns: which customers changed, and what did not and why. */
+export interface BulkResult {
+  readonly companyId: string;
+  /** Numbers of the customers whose picture is now the file's. */
+  readonly done: string[];
+  /** Numbers of the matched customers left as they were by choice (unchecked in the plan). */
+  readonly skipped: string[];
+  /** Numbers of the customers not started because the user cancelled. */
+  readonly notStarted: string[];
+  /** Uploads that failed; the customer keeps the old picture. */
+  readonly failed: { readonly file: string; readonly uri: string; readonly customerNumber: string; readonly reason: string }[];
+  /** Files never planned for an upload: no customer, two files for one customer, refused image. */
+  readonly leftOut: { readonly file: string; readonly reason: string }[];
+  readonly cancelled: boolean;
+  /** The Markdown report, in the extension's storage. */
+  readonly reportUri?: string;
+}
+
+interface ImageFile {
+  readonly uri: vscode.Uri;
+  readonly info?: ImageInfo;
+}
+
+type Entry = PlanEntry<ImageFile>;
+type Upload = Entry & { readonly customer: Customer };
+
+const INSPECTING_AT_ONCE = 8;
+
+/** `bcPictures.addPicturesByNumber`: many pictures, each file named after its customer's number, with a plan to confirm first. */
+export async function addPicturesByNumber(
+  services: CommandContext,
+  clicked?: vscode.Uri,
+  selected?: vscode.Uri[],
+  options: BulkOptions = {},
+): Promise<BulkResult | undefined> {
+  const retry = options.retryFailedOf;
+  const collected = retry
+    ? { images: retry.failed.map((failure) => vscode.Uri.parse(failure.uri)), otherFiles: 0, subfolders: 0 }
+    : await collectImages(clicked, selected);
+  if (!collected) return undefined;
+  const passedOver = describePassedOver(collected.otherFiles, collected.subfolders);
+  if (passedOver) services.log.info(passedOver);
+  if (collected.images.length === 0) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('There are no PNG, JPEG, GIF, BMP or TIFF files there. Choose a folder of pictures named after customer numbers, such as 10000.jpg.') +
+        (passedOver ? ' ' + passedOver : ''),
+    );
+    return undefined;
+  }
+  try {
+    const connection = await connect(services);
+    const recent = new RecentChoices(services.context.globalState, connection.scope);
+    const company = await chooseCompany(connection, recent, options.companyId ?? retry?.companyId);
+    if (!company) return undefined;
+    const plan = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, company.displayName) },
+      () => makePlan(connection, company, collected.images),
+    );
+    const matched = plan.filter((entry): entry is Upload => entry.kind === 'ready' || entry.kind === 'hasPicture');
+    if (matched.length === 0) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('None of the {0} files is named after a customer number of {1}. Name each picture after its customer\'s number, such as 10000.jpg, and try again.', plan.length, company.displayName),
+      );
+      return undefined;
+    }
+    const chosen = retry
+      ? matched
+      : ((await pickPlan(plan, { companyName: company.displayName, existing: options.existing ?? 'skip', passedOver })) as Upload[] | undefined);
+    if (!chosen) return undefined;
+
+    const startedAt = new Date();
+    const { records, cancelled } = await uploadAll(services, connection, company, chosen);
+    const chosenIds = new Set(chosen.map((entry) => entry.customer.id));
+    const skipped = matched.filter((entry) => !chosenIds.has(entry.customer.id));
+    const allRecords: UploadRecord[] = [
+      ...records,
+      ...skipped.map((entry) => record(entry, 'skipped', entry.kind === 'hasPicture' ? vscode.l10n.t('already has a picture; not checked') : vscode.l10n.t('not checked'))),
+    ];
+    const leftOut = plan.flatMap((entry) => ('reason' in entry ? [{ file: fileLabel(entry.file.uri), reason: entry.reason }] : []));
+    const { runReportMarkdown } = await import('../api');
+    const report = runReportMarkdown({ companyName: company.displayName, startedAt, endedAt: new Date(), cancelled, records: allRecords, leftOut });
+    const reportUri = await writeReport(services, report);
+    const numbersIn = (state: UploadRecord['state']) => allRecords.filter((r) => r.state === state).map((r) => r.customerNumber);
+    const result: BulkResult = {
+      companyId: company.id,
+      done: numbersIn('done'),
+      skipped: numbersIn('skipped'),
+      notStarted: numbersIn('notStarted'),
+      failed: chosen.flatMap((entry) => {
+        const failure = records.find((r) => r.state === 'failed' && r.customerNumber === entry.customer.number);
+        return failure ? [{ file: failure.file, uri: entry.file.uri.toString(), customerNumber: failure.customerNumber, reason: failure.detail }] : [];
+      }),
+      leftOut,
+      cancelled,
+      reportUri: reportUri?.toString(),
+    };
+    services.log.info(`Pictures by number for ${company.displayName}: ${result.done.length} set, ${result.failed.length} failed, ${result.notStarted.length} not started${cancelled ? ' (cancelled)' : ''}`);
+    void announce(services, company, result, reportUri);
+    return result;
+  } catch (error) {
+    if (isCancellation(error)) return undefined;
+    showFailure(services.log, error);
+    return undefined;
+  }
+}
+
+function describePassedOver(otherFiles: number, subfolders: number): string | undefined {
+  const parts: string[] = [];
+  if (otherFiles > 0) parts.push(vscode.l10n.t('{0} files that are not pictures were ignored.', otherFiles));
+  if (subfolders > 0) parts.push(vscode.l10n.t('{0} subfolders were not read (only the folder itself is).', subfolders));
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+function fileLabel(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+}
+
+function record(entry: Upload, state: UploadRecord['state'], detail: string): UploadRecord {
+  return { file: fileLabel(entry.file.uri), customerNumber: entry.customer.number, customerName: entry.customer.displayName, state, detail };
+}
+
+/** The company named by the caller, the only one, or the one the user picks. */
+async function chooseCompany(connection: Connection, recent: RecentChoices, companyId: string | undefined): Promise<Company | undefined> {
+  const companies = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading Business Central companies…') },
+    () => connection.service.listCompanies(),
+  );
+  if (companyId) {
+    const named = companies.find((c) => c.id.toLowerCase() === companyId.toLowerCase());
+    if (!named) void vscode.window.showErrorMessage(vscode.l10n.t('No company with the id {0} in the environment "{1}".', companyId, connection.settings.environment));
+    return named;
+  }
+  if (companies.length <= 1) {
+    if (companies.length === 0) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('The environment "{0}" has no companies you can see. Check the environment setting and your permissions.', connection.settings.environment),
+      );
+    }
+    return companies[0];
+  }
+  return pickCompany(companies, recent.companyId, { step: 1, totalSteps: 2 });
+}
+
+/** Inspects every file (locally), then asks the service for the customers their names stand for, in batches. */
+async function makePlan(connection: Connection, company: Company, images: readonly vscode.Uri[]): Promise<Entry[]> {
+  const { customerNumberOf, matchFiles, numbersToLookUp, runPool } = await import('../api');
+  const inspected = await runPool(images, (uri) => readImageInfo(uri), { concurrency: INSPECTING_AT_ONCE });
+  const files: PlanFile<ImageFile>[] = inspected.map((outcome) => {
+    const name = outcome.item.path.split('/').pop() ?? '';
+    return outcome.state === 'done'
+      ? { file: { uri: outcome.item, info: outcome.value }, name }
+      : { file: { uri: outcome.item }, name, refusal: failureMessage('error' in outcome ? outcome.error : undefined) };
+  });
+  const numbers = files.flatMap((file) => (file.refusal === undefined ? customerNumberOf(file.name) ?? [] : []));
+  const customers = numbers.length > 0 ? await connection.service.findCustomersByNumber(company.id, numbersToLookUp(numbers)) : [];
+  return matchFiles(files, customers);
+}
+
+/** The uploads, a few at once, under one cancellable progress notification; cancelling lets the uploads in flight finish. */
+async function uploadAll(
+  services: CommandContext,
+  connection: Connection,
+  company: Company,
+  chosen: readonly Upload[],
+): Promise<{ records: UploadRecord[]; cancelled: boolean }> {
+  const { PauseGate, runPool, SERVICE_MAX_CONCURRENT } = await import('../api');
+  const configured = vscode.workspace.getConfiguration('bcPictures').get<number>('maxConcurrentUploads', 4);
+  const concurrency = Math.min(SERVICE_MAX_CONCURRENT, Math.max(1, Math.floor(Number(configured) || 4)));
+  const gate = new PauseGate();
+  const total = chosen.length;
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Adding {0} customer pictures to {1}', total, company.displayName),
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const controller = new AbortController();
+      let finished = 0;
+      let inFlight = 0;
+      const cancelled = token.onCancellationRequested(() => {
+        controller.abort();
+        progress.report({ message: vscode.l10n.t('Cancelling: letting the {0} uploads already started finish…', inFlight) });
+      });
+      // One worker told to wait pauses them all: the service is throttling this user, not one request.
+      connection.onWaiting = (seconds) => {
+        gate.pause(seconds * 1000);
+        progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) });
+      };
+      try {
+        const outcomes = await runPool<Upload, Picture>(
+          chosen,
+          async (entry) => {
+            const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
+            // No signal: a started upload ends as stored or refused, so the summary knows exactly what changed.
+            return connection.service.uploadPicture(company.id, entry.customer.id, source);
+          },
+          {
+            concurrency,
+            signal: controller.signal,
+            gate,
+            onStart: (entry) => {
+              inFlight++;
+              if (!controller.signal.aborted) {
+                progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', finished + inFlight, total, entry.name) });
+              }
+            },
+            onSettled: (outcome) => {
+              inFlight--;
+              finished++;
+              progress.report({ increment: 100 / total });
+              if (outcome.state === 'failed') services.log.warn(`${outcome.item.name} → ${outcome.item.customer.number}: ${failureMessage(outcome.error)}`);
+            },
+          },
+        );
+        const records = outcomes.map((outcome) => {
+          if (outcome.state === 'done') {
+            const stored = outcome.value;
+            return record(outcome.item, 'done', `${stored.width}×${stored.height} ${stored.contentType}`);
+          }
+          if (outcome.state === 'failed') return record(outcome.item, 'failed', failureMessage(outcome.error));
+          return record(outcome.item, 'notStarted', vscode.l10n.t('cancelled before it started'));
+        });
+        return { records, cancelled: controller.signal.aborted };
+      } finally {
+        cancelled.dispose();
+        connection.onWaiting = undefined;
+      }
+    },
+  );
+}
+
+/** Writes the report to the extension's own storage (never next to the user's files). */
+async function writeReport(services: CommandContext, markdown: string): Promise<vscode.Uri | undefined> {
+  try {
+    const folder = vscode.Uri.joinPath(services.context.globalStorageUri, 'reports');
+    await vscode.workspace.fs.createDirectory(folder);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const uri = vscode.Uri.joinPath(folder, `pictures-by-number-${stamp}.md`);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(markdown));
+    return uri;
+  } catch (error) {
+    // The uploads are done either way; a missing report must not hide their summary.
+    services.log.error(error instanceof Error ? error : String(error));
+    return undefined;
+  }
+}
+
+/** The summary: exactly which customers changed, what was skipped and what failed, with the report and a retry one click away. */
+async function announce(services: CommandContext, company: Company, result: BulkResult, reportUri: vscode.Uri | undefined): Promise<void> {
+  const parts: string[] = [];
+  if (result.cancelled) {
+    parts.push(
+      result.done.length > 0
+        ? vscode.l10n.t('Cancelled. Pictures set for {0} customers of {1}: {2}.', result.done.length, company.displayName, result.done.join(', '))
+        : vscode.l10n.t('Cancelled. No customer picture of {0} changed.', company.displayName),
+    );
+    if (result.notStarted.length > 0) parts.push(vscode.l10n.t('{0} not started.', result.notStarted.length));
+  } else {
+    parts.push(vscode.l10n.t('Pictures set for {0} customers of {1}.', result.done.length, company.displayName));
+  }
+  if (result.skipped.length > 0) parts.push(vscode.l10n.t('{0} skipped.', result.skipped.length));
+  if (result.failed.length > 0) {
+    const reasons = result.failed.map((failure) => `${failure.customerNumber}: ${failure.reason}`);
+    parts.push(vscode.l10n.t('{0} failed ({1}).', result.failed.length, reasons.join('; ')));
+  }
+  if (result.leftOut.length > 0) parts.push(vscode.l10n.t('{0} files left out (no customer, or not a picture).', result.leftOut.length));
+  const message = parts.join(' ');
+  const openReport = vscode.l10n.t('Open Report');
+  const retryFailed = vscode.l10n.t('Retry Failed');
+  const showLog = vscode.l10n.t('Show Log');
+  const actions = [...(reportUri ? [openReport] : []), ...(result.failed.length > 0 ? [retryFailed] : []), showLog];
+  const show = result.failed.length > 0 || result.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const action = await show(message, ...actions);
+  if (action === openReport && reportUri) await vscode.window.showTextDocument(reportUri, { preview: false });
+  if (action === retryFailed) await addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result });
+  if (action === showLog) services.log.show();
+}

@@ -1,0 +1,185 @@
+/**
+ * The upload pool against the local Business Central emulator, over real loopback HTTP: the bound on
+ * requests in flight, one pause for all workers when the service throttles one, and cancellation.
+ */
+import * as assert from 'node:assert/strict';
+import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
+import { bytesUploadSource, closeConnections, PauseGate, runPool, type PoolOutcome } from '../../../src/api';
+import { abortableSleep } from '../../../src/api/retry';
+import type { Picture } from '../../../src/api/types';
+import { harness, sha256, type Harness } from './helpers';
+
+const TOKEN = 'pool-token-SECRET-4444';
+const USER = 'pool-user';
+const BIG = DEMO.bigCompanyId;
+
+describe('api/batch: the upload pool against the emulator', function () {
+  this.timeout(30_000);
+  let emu: Emulator;
+  let bc: Harness;
+  let gate: PauseGate;
+
+  before(async () => {
+    emu = await startEmulator({ data: 'empty', bigCompany: 40 });
+    emu.acceptToken(TOKEN, { audience: 'businesscentral', user: USER });
+  });
+
+  beforeEach(() => {
+    emu.clearFaults();
+    emu.clearRequests();
+    gate = new PauseGate();
+    // Real waits here: the pause is about time.
+    bc = harness({ api: 'businessCentral', serviceUrl: emu.url, environment: 'production' }, { first: TOKEN }, {
+      onWaiting: (seconds) => gate.pause(seconds * 1000),
+      retry: { sleep: abortableSleep },
+    });
+  });
+
+  after(async () => {
+    await closeConnections();
+    await emu.close();
+  });
+
+  const customers = (count: number, from = 0) => emu.data.company(BIG)!.customers.all().slice(from, from + count);
+  const patches = () => emu.requests.filter((r) => r.method === 'PATCH');
+
+  /** One PNG per customer, distinct bytes each. */
+  function uploads(count: number, from = 0) {
+    return customers(count, from).map((customer, i) => {
+      const bytes = makePng(8 + i, 6, from + i);
+      return { customer, bytes, source: bytesUploadSource(bytes, { contentType: 'image/png', width: 8 + i, height: 6 }) };
+    });
+  }
+
+  type Item = ReturnType<typeof uploads>[number];
+  const upload = (item: Item) => bc.service.uploadPicture(BIG, item.customer.id, item.source);
+
+  it('never has more requests in flight than its concurrency, and uploads each picture exactly once', async () => {
+    const items = uploads(12);
+    emu.fault({ method: 'PATCH', kind: 'latency', ms: 150, times: Infinity });
+    let running = 0;
+    let peak = 0;
+    const outcomes = await runPool(
+      items,
+      async (item) => {
+        peak = Math.max(peak, ++running);
+        try {
+          return await upload(item);
+        } finally {
+          running--;
+        }
+      },
+      { concurrency: 3, gate },
+    );
+    assert.deepEqual(outcomes.map((o) => o.state), Array(12).fill('done'));
+    assert.equal(peak, 3);
+    assert.equal(emu.userStats(USER).peakInFlight, 3, 'the service saw 3 at once, never more');
+    assert.deepEqual(
+      patches().map((p) => `${p.path.match(/customers\(([^)]+)\)/)![1]} ${p.status} ${p.bodySha256}`).sort(),
+      items.map((item) => `${item.customer.id} 204 ${sha256(item.bytes)}`).sort(),
+    );
+  });
+
+  it('pauses every worker when the service tells one of them to wait, and loses nothing', async () => {
+    const items = uploads(9, 12);
+    emu.fault({ method: 'PATCH', kind: 'latency', ms: 100, times: Infinity });
+    // The third PATCH is throttled: by then two others are in flight, and more wait to start.
+    emu.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1, times: 1, path: items[2].customer.id });
+    const outcomes = await runPool(items, upload, { concurrency: 3, gate });
+    assert.deepEqual(outcomes.map((o) => o.state), Array(9).fill('done'));
+    const throttled = patches().find((p) => p.status === 429)!;
+    assert.ok(throttled, 'one PATCH was throttled');
+    const pauseEnds = throttled.endedAt! + 900;
+    const startedDuringPause = patches().filter((p) => p.startedAt > throttled.endedAt! + 50 && p.startedAt < pauseEnds);
+    assert.deepEqual(startedDuringPause.map((p) => p.path), [], 'no worker started an upload while the service asked to wait');
+    const ok = patches().filter((p) => p.status === 204);
+    assert.equal(ok.length, 9, 'exactly one stored PATCH per customer');
+    assert.equal(new Set(ok.map((p) => p.path)).size, 9);
+    assert.equal(patches().length, 10, 'nine uploads and the one throttled attempt');
+  });
+
+  it('stops starting uploads when cancelled, lets the ones in flight finish, and says which ones ran', async () => {
+    const items = uploads(10, 21);
+    const table = emu.data.company(BIG)!.customers;
+    const before = new Map(items.map((item) => [item.customer.id, table.picture(item.customer.id).version]));
+    emu.fault({ method: 'PATCH', kind: 'latency', ms: 300, times: Infinity });
+    const controller = new AbortController();
+    let settled = 0;
+    const outcomes: PoolOutcome<Item, Picture>[] = await runPool(items, upload, {
+      concurrency: 2,
+      gate,
+      signal: controller.signal,
+      onSettled: () => {
+        if (++settled === 3) controller.abort();
+      },
+    });
+    const done = outcomes.filter((o) => o.state === 'done').map((o) => o.item.customer.id);
+    const notStarted = outcomes.filter((o) => o.state === 'notStarted').map((o) => o.item.customer.id);
+    assert.ok(done.length >= 3 && done.length <= 4, `${done.length} done: the third finished, the one in flight too`);
+    assert.equal(done.length + notStarted.length, 10);
+    const changed = items.filter((item) => table.picture(item.customer.id).version !== before.get(item.customer.id)).map((item) => item.customer.id);
+    assert.deepEqual(changed.sort(), [...done].sort(), 'exactly the customers reported done changed');
+    assert.equal(patches().length, done.length);
+  });
+
+  it('starts nothing when cancelled before it begins', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const outcomes = await runPool(uploads(3, 31), upload, { concurrency: 2, signal: controller.signal });
+    assert.deepEqual(outcomes.map((o) => o.state), ['notStarted', 'notStarted', 'notStarted']);
+    assert.equal(emu.requests.length, 0);
+  });
+});
+
+describe('api/batch: the pause gate and the pool on their own', () => {
+  it('keeps the longer of two pauses, and opens after it', async () => {
+    let now = 1_000;
+    const slept: number[] = [];
+    const gate = new PauseGate(
+      () => now,
+      async (ms) => {
+        slept.push(ms);
+        now += ms;
+      },
+    );
+    gate.pause(500);
+    gate.pause(200);
+    assert.equal(gate.remainingMs, 500);
+    await gate.wait();
+    assert.deepEqual(slept, [500]);
+    assert.equal(gate.remainingMs, 0);
+  });
+
+  it('stops waiting when cancelled', async () => {
+    const gate = new PauseGate();
+    gate.pause(10_000);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    await assert.rejects(gate.wait(controller.signal));
+  });
+
+  it('reports failures per item and goes on with the rest', async () => {
+    const outcomes = await runPool([1, 2, 3, 4], async (n) => {
+      if (n % 2 === 0) throw new Error(`even ${n}`);
+      return n * 10;
+    }, { concurrency: 5 });
+    assert.deepEqual(
+      outcomes.map((o) => (o.state === 'done' ? o.value : o.state === 'failed' ? (o.error as Error).message : o.state)),
+      [10, 'even 2', 30, 'even 4'],
+    );
+  });
+
+  it('holds new starts while paused, across workers', async () => {
+    const gate = new PauseGate();
+    const starts: number[] = [];
+    const began = Date.now();
+    await runPool([0, 1, 2, 3], async (n) => {
+      starts.push(Date.now() - began);
+      if (n === 0) gate.pause(300);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }, { concurrency: 2, gate });
+    // Item 1 started with item 0; items 2 and 3 waited out the pause item 0 asked for.
+    assert.ok(starts[0] < 100 && starts[1] < 100, JSON.stringify(starts));
+    assert.ok(starts[2] >= 280 && starts[3] >= 280, JSON.stringify(starts));
+  });
+});
