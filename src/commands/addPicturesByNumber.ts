@@ -36,6 +36,8 @@ export interface BulkResult {
   readonly cancelled: boolean;
   /** The Markdown report, in the extension's storage. */
   readonly reportUri?: string;
+  /** The summary notification's text. */
+  readonly summary: string;
 }
 
 interface ImageFile {
@@ -103,7 +105,7 @@ export async function addPicturesByNumber(
     const report = runReportMarkdown({ companyName: company.displayName, startedAt, endedAt: new Date(), cancelled, records: allRecords, leftOut });
     const reportUri = await writeReport(services, report);
     const numbersIn = (state: UploadRecord['state']) => allRecords.filter((r) => r.state === state).map((r) => r.customerNumber);
-    const result: BulkResult = {
+    const outcome: Omit<BulkResult, 'summary'> = {
       companyId: company.id,
       done: numbersIn('done'),
       skipped: numbersIn('skipped'),
@@ -116,8 +118,9 @@ export async function addPicturesByNumber(
       cancelled,
       reportUri: reportUri?.toString(),
     };
-    services.log.info(`Pictures by number for ${company.displayName}: ${result.done.length} set, ${result.failed.length} failed, ${result.notStarted.length} not started${cancelled ? ' (cancelled)' : ''}`);
-    void announce(services, company, result, reportUri);
+    const result: BulkResult = { ...outcome, summary: summarize(company, outcome, passedOver) };
+    services.log.info(result.summary);
+    void announce(services, result, reportUri);
     return result;
   } catch (error) {
     if (isCancellation(error)) return undefined;
@@ -128,8 +131,8 @@ export async function addPicturesByNumber(
 
 function describePassedOver(otherFiles: number, subfolders: number): string | undefined {
   const parts: string[] = [];
-  if (otherFiles > 0) parts.push(vscode.l10n.t('{0} files that are not pictures were ignored.', otherFiles));
-  if (subfolders > 0) parts.push(vscode.l10n.t('{0} subfolders were not read (only the folder itself is).', subfolders));
+  if (otherFiles > 0) parts.push(vscode.l10n.t('Files that are not pictures, ignored: {0}.', otherFiles));
+  if (subfolders > 0) parts.push(vscode.l10n.t('Subfolders, not read: {0}.', subfolders));
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
@@ -268,18 +271,18 @@ async function writeReport(services: CommandContext, markdown: string): Promise<
   }
 }
 
-/** The summary: exactly which customers changed, what was skipped and what failed, with the report and a retry one click away. */
-async function announce(services: CommandContext, company: Company, result: BulkResult, reportUri: vscode.Uri | undefined): Promise<void> {
+/** The summary: exactly which customers changed, what was skipped and what failed. */
+function summarize(company: Company, result: Omit<BulkResult, 'summary'>, passedOver: string | undefined): string {
   const parts: string[] = [];
   if (result.cancelled) {
     parts.push(
       result.done.length > 0
-        ? vscode.l10n.t('Cancelled. Pictures set for {0} customers of {1}: {2}.', result.done.length, company.displayName, result.done.join(', '))
-        : vscode.l10n.t('Cancelled. No customer picture of {0} changed.', company.displayName),
+        ? vscode.l10n.t('{0}: cancelled. Pictures set for {1} customers: {2}.', company.displayName, result.done.length, result.done.join(', '))
+        : vscode.l10n.t('{0}: cancelled. No customer picture changed.', company.displayName),
     );
     if (result.notStarted.length > 0) parts.push(vscode.l10n.t('{0} not started.', result.notStarted.length));
   } else {
-    parts.push(vscode.l10n.t('Pictures set for {0} customers of {1}.', result.done.length, company.displayName));
+    parts.push(vscode.l10n.t('{0}: pictures set for {1} customers.', company.displayName, result.done.length));
   }
   if (result.skipped.length > 0) parts.push(vscode.l10n.t('{0} skipped.', result.skipped.length));
   if (result.failed.length > 0) {
@@ -287,13 +290,18 @@ async function announce(services: CommandContext, company: Company, result: Bulk
     parts.push(vscode.l10n.t('{0} failed ({1}).', result.failed.length, reasons.join('; ')));
   }
   if (result.leftOut.length > 0) parts.push(vscode.l10n.t('{0} files left out (no customer, or not a picture).', result.leftOut.length));
-  const message = parts.join(' ');
+  if (passedOver) parts.push(passedOver);
+  return parts.join(' ');
+}
+
+/** Shows the summary, with the report and a retry one click away. */
+async function announce(services: CommandContext, result: BulkResult, reportUri: vscode.Uri | undefined): Promise<void> {
   const openReport = vscode.l10n.t('Open Report');
   const retryFailed = vscode.l10n.t('Retry Failed');
   const showLog = vscode.l10n.t('Show Log');
   const actions = [...(reportUri ? [openReport] : []), ...(result.failed.length > 0 ? [retryFailed] : []), showLog];
   const show = result.failed.length > 0 || result.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const action = await show(message, ...actions);
+  const action = await show(result.summary, ...actions);
   if (action === openReport && reportUri) await vscode.window.showTextDocument(reportUri, { preview: false });
   if (action === retryFailed) await addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result });
   if (action === showLog) services.log.show();

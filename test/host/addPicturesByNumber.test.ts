@@ -1,0 +1,288 @@
+/**
+ * Many pictures at once, by customer number, in a real extension host against the emulator over loopback:
+ * the plan, the exact uploads, throttling, the bound on requests in flight, cancelling, retrying, the report.
+ */
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEMO, makePng, SAMPLE_JPEG, startEmulator, type Emulator, type RecordedRequest } from '../emulator';
+import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
+import { choose, dismiss, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+import { click, needsUiDriver } from './support/ui';
+
+const COMMAND = 'bcPictures.addPicturesByNumber';
+const USER = 'bulk-ada';
+const BIG = DEMO.bigCompanyId;
+
+interface BulkResult {
+  companyId: string;
+  done: string[];
+  skipped: string[];
+  notStarted: string[];
+  failed: { file: string; uri: string; customerNumber: string; reason: string }[];
+  leftOut: { file: string; reason: string }[];
+  cancelled: boolean;
+  reportUri?: string;
+  summary: string;
+}
+
+const number = (n: number) => `C${String(n).padStart(6, '0')}`;
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const sorted = (values: readonly string[]) => [...values].sort();
+
+function workspaceDir(): string {
+  return process.env.BC_PICTURES_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
+}
+
+async function setUserSettings(values: Record<string, unknown>): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('bcPictures');
+  for (const [key, value] of Object.entries(values)) {
+    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+/** The most requests the service had from us at once, from the recorded start and end times. */
+function peakInFlight(requests: readonly RecordedRequest[]): number {
+  return Math.max(0, ...requests.map((r) => requests.filter((o) => o.startedAt <= r.startedAt && (o.endedAt ?? Infinity) > r.startedAt).length));
+}
+
+describe('Add Pictures by Customer Number', function () {
+  let emulator: Emulator;
+  let microsoft: FakeMicrosoftProvider;
+  let folders = 0;
+
+  const customers = () => emulator.data.company(BIG)!.customers;
+  const idOf = (n: number) => customers().all()[n - 1].id;
+  const patches = () => emulator.requests.filter((r) => r.method === 'PATCH');
+  const numberOfPatch = (p: RecordedRequest) => customers().get(p.path.match(/customers\(([^)]+)\)/)![1])!.number;
+
+  /**
+   * A folder of 30 images: 20 for customers without a picture (C000001–C000020, some names in lower case),
+   * 3 for customers with one (C000021–C000023), 5 with no customer, 2 refused (C000024 empty, C000025 text),
+   * and 2 other files and a subfolder that are not read. Returns the bytes per customer number.
+   */
+  function makeFolder(): { folder: vscode.Uri; bytes: Map<string, Buffer>; files: string[] } {
+    const folder = path.join(workspaceDir(), `bulk-${process.pid}-${++folders}`);
+    fs.mkdirSync(path.join(folder, 'older'), { recursive: true });
+    const photo = fs.readFileSync(path.join(workspaceDir(), 'photo.png'));
+    const bytes = new Map<string, Buffer>();
+    const write = (name: string, content: Buffer | string) => fs.writeFileSync(path.join(folder, name), content);
+    for (let n = 1; n <= 23; n++) {
+      const content = n % 5 === 0 ? photo : n % 7 === 0 ? SAMPLE_JPEG : makePng(10 + n, 8 + (n % 4), n);
+      const extension = content === SAMPLE_JPEG ? 'jpg' : 'png';
+      write(`${n % 3 === 0 ? number(n).toLowerCase() : number(n)}.${extension}`, content);
+      bytes.set(number(n), content);
+    }
+    for (const name of ['99999.png', 'C999999.png', 'logo.png', 'C00001.png', 'C0000001.png']) write(name, makePng(6, 6, name.length));
+    write(`${number(24)}.png`, Buffer.alloc(0));
+    write(`${number(25)}.png`, 'This is a text file, not a picture.\n');
+    write('notes.txt', 'not a picture');
+    write('prices.csv', 'a,b\n');
+    write(path.join('older', `${number(26)}.png`), makePng(4, 4, 26));
+    return { folder: vscode.Uri.file(folder), bytes, files: fs.readdirSync(folder) };
+  }
+
+  const run = (folder: vscode.Uri, options: object = { companyId: BIG }) =>
+    vscode.commands.executeCommand<BulkResult | undefined>(COMMAND, folder, undefined, options) as Promise<BulkResult | undefined>;
+
+  /** Waits for the plan and accepts it as it is (Enter). */
+  async function acceptPlan() {
+    const plan = await waitForPicker('plan');
+    await choose(0);
+    return plan;
+  }
+
+  before(async function () {
+    emulator = await startEmulator({ data: 'demo', bigCompany: 200 });
+    microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral', user: USER }));
+    await setUserSettings({ serviceUrl: emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production' });
+    await watchPickers();
+  });
+
+  beforeEach(() => {
+    const table = customers();
+    for (let n = 1; n <= 30; n++) table.deletePicture(idOf(n));
+    for (let n = 21; n <= 23; n++) table.setPicture(idOf(n), makePng(40, 30, 100 + n));
+    emulator.clearRequests();
+    emulator.clearFaults();
+    forgetPickers();
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log('emulator saw:', emulator.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errorCode ?? ''}`).join('\n  '));
+    }
+  });
+
+  after(async () => {
+    await setUserSettings({ maxConcurrentUploads: undefined });
+    for (let n = 1; n <= folders; n++) fs.rmSync(path.join(workspaceDir(), `bulk-${process.pid}-${n}`), { recursive: true, force: true });
+    microsoft?.dispose();
+    await emulator?.close();
+  });
+
+  it('shows the plan, uploads exactly the matched pictures, and sums up in a notification and a report', async () => {
+    const { folder, bytes, files } = makeFolder();
+    const running = run(folder);
+    const plan = await acceptPlan();
+
+    assert.match(plan.title, /Big Tenant Ltd\.: 23 of 30 files match a customer number/);
+    assert.equal(plan.items.length, 30, 'every image in the folder, and only those');
+    const ready = Array.from({ length: 20 }, (_, i) => i + 1).map((n) => `${n % 3 === 0 ? number(n).toLowerCase() : number(n)}.${n % 7 === 0 && n % 5 !== 0 ? 'jpg' : 'png'}`);
+    assert.deepEqual(sorted(plan.selected ?? []), sorted(ready), 'the matched customers without a picture are checked');
+    assert.deepEqual(
+      plan.items.filter((label) => label.startsWith('$(circle-slash)')).map((label) => label.replace('$(circle-slash) ', '')).sort(),
+      sorted(['99999.png', 'C999999.png', 'logo.png', 'C00001.png', 'C0000001.png', `${number(24)}.png`, `${number(25)}.png`]),
+    );
+
+    const result = (await running)!;
+    assert.equal(result.cancelled, false);
+    assert.deepEqual(sorted(result.done), sorted(Array.from({ length: 20 }, (_, i) => number(i + 1))));
+    assert.deepEqual(sorted(result.skipped), [number(21), number(22), number(23)]);
+    assert.deepEqual(result.failed, []);
+    assert.equal(result.leftOut.length, 7);
+    assert.match(result.leftOut.find((l) => l.file.endsWith('99999.png'))!.reason, /No customer has the number "99999"/);
+    assert.match(result.leftOut.find((l) => l.file.endsWith(`${number(24)}.png`))!.reason, /empty/);
+    assert.match(result.leftOut.find((l) => l.file.endsWith(`${number(25)}.png`))!.reason, /text/i);
+
+    // Exactly one PATCH per matched customer, with that file's bytes, and nothing else written.
+    assert.deepEqual(
+      patches().map((p) => `${numberOfPatch(p)} ${p.status} ${p.bodySha256}`).sort(),
+      [...bytes].filter(([n]) => n <= number(20)).map(([n, b]) => `${n} 204 ${sha256(b)}`).sort(),
+    );
+    assert.ok(emulator.requests.every((r) => r.method === 'GET' || r.method === 'PATCH'));
+    for (let n = 21; n <= 23; n++) assert.equal(customers().picture(idOf(n)).width, 40, 'a skipped customer keeps its picture');
+    // The customers were looked up in one batched request, not one per file.
+    const lookups = emulator.requests.filter((r) => r.method === 'GET' && /number%20in%20|number in /.test(decodeURIComponent(r.url)) );
+    assert.equal(lookups.length, 1, lookups.map((r) => r.url).join('\n'));
+
+    assert.equal(
+      result.summary,
+      'Big Tenant Ltd.: pictures set for 20 customers. 3 skipped. 7 files left out (no customer, or not a picture). ' +
+        'Files that are not pictures, ignored: 2. Subfolders, not read: 1.',
+    );
+
+    const report = vscode.Uri.parse(result.reportUri!);
+    assert.ok(!report.fsPath.startsWith(workspaceDir()), `the report is not written into the user's folder: ${report.fsPath}`);
+    const text = Buffer.from(await vscode.workspace.fs.readFile(report)).toString('utf8');
+    assert.match(text, /# Customer pictures by number: Big Tenant Ltd\./);
+    assert.match(text, /## Pictures set \(20\)/);
+    assert.match(text, /## Skipped \(3\)/);
+    assert.match(text, /## Files left out \(7\)/);
+    for (let n = 1; n <= 20; n++) assert.ok(text.includes(`| ${number(n)} |`), `${number(n)} in the report`);
+    assert.deepEqual(fs.readdirSync(folder.fsPath), files, 'the user\'s folder is unchanged');
+
+    if (process.env.BC_PICTURES_UI_DRIVER) {
+      // "Open Report" in the summary opens the report in an editor.
+      await click('.notifications-toasts .monaco-button:has-text("Open Report")');
+      for (let waited = 0; vscode.window.activeTextEditor?.document.uri.toString() !== report.toString() && waited < 10_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), report.toString());
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+  });
+
+  it('replaces existing pictures when asked, under injected 429s: nothing lost, nothing sent twice, never more than the setting in flight', async () => {
+    await setUserSettings({ maxConcurrentUploads: 3 });
+    try {
+      const { folder, bytes } = makeFolder();
+      emulator.fault({ method: 'PATCH', kind: 'latency', ms: 150, times: Infinity });
+      emulator.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1, times: 3 });
+      const running = run(folder, { companyId: BIG, existing: 'replace' });
+      const plan = await acceptPlan();
+      assert.equal(plan.selected?.length, 23, 'customers with a picture are checked too');
+      const result = (await running)!;
+      assert.deepEqual(sorted(result.done), sorted(Array.from({ length: 23 }, (_, i) => number(i + 1))));
+      assert.deepEqual(result.failed, []);
+      const stored = patches().filter((p) => p.status === 204);
+      assert.deepEqual(
+        stored.map((p) => `${numberOfPatch(p)} ${p.bodySha256}`).sort(),
+        [...bytes].map(([n, b]) => `${n} ${sha256(b)}`).sort(),
+        'exactly one stored PATCH per customer, with its bytes',
+      );
+      assert.equal(patches().filter((p) => p.status === 429).length, 3);
+      assert.equal(patches().length, 26, 'each throttled upload was sent again once, nothing else twice');
+      assert.ok(peakInFlight(emulator.requests) <= 3, `peak in flight ${peakInFlight(emulator.requests)}`);
+      assert.ok(peakInFlight(patches()) >= 2, 'the uploads did run side by side');
+      assert.ok(emulator.userStats(USER).peakInFlight <= 4, 'never over the setting in any test (default 4)');
+      for (let n = 21; n <= 23; n++) assert.equal(sha256(customers().picture(idOf(n)).bytes!), sha256(bytes.get(number(n))!), 'replaced');
+    } finally {
+      await setUserSettings({ maxConcurrentUploads: undefined });
+    }
+  });
+
+  it('reports a failed upload with its reason, and "Retry failed" re-runs only the failures', async () => {
+    const { folder } = makeFolder();
+    emulator.fault({ method: 'PATCH', path: idOf(4), kind: 'status', status: 500, message: 'Something broke.' });
+    emulator.fault({ method: 'PATCH', path: idOf(9), kind: 'status', status: 500, message: 'Something broke.' });
+    const running = run(folder);
+    await acceptPlan();
+    const result = (await running)!;
+    assert.deepEqual(sorted(result.failed.map((f) => f.customerNumber)), [number(4), number(9)]);
+    assert.match(result.failed[0].reason, /Something broke|500/);
+    assert.equal(result.done.length, 18);
+    assert.match(result.summary, /2 failed \(C000004: .*; C000009: .*\)/);
+    assert.equal(customers().picture(idOf(4)).width, 0, 'the old picture (none) stays');
+
+    emulator.clearRequests();
+    const retried = (await vscode.commands.executeCommand<BulkResult>(COMMAND, undefined, undefined, { retryFailedOf: result }))!;
+    assert.deepEqual(sorted(retried.done), [number(4), number(9)]);
+    assert.deepEqual(retried.failed, []);
+    assert.deepEqual(patches().map(numberOfPatch).sort(), [number(4), number(9)], 'only the failures were sent again');
+  });
+
+  it('offers the flow for several images selected with "Add as Customer Picture", and sends nothing when the plan is dismissed', async () => {
+    const { folder } = makeFolder();
+    const selected = ['C000001.png', 'C000002.png', 'logo.png'].map((name) => vscode.Uri.joinPath(folder, name));
+    const running = vscode.commands.executeCommand('bcPictures.addPicture', selected[0], selected);
+    const companies = await waitForPicker('company');
+    await choose(companies.items.indexOf('Big Tenant Ltd.'));
+    const plan = await waitForPicker('plan');
+    assert.deepEqual(plan.selected, ['C000001.png', 'C000002.png']);
+    assert.equal(plan.items.length, 3);
+    await dismiss();
+    assert.equal(await running, undefined);
+    assert.equal(patches().length, 0);
+  });
+
+  describe('cancelling as a person would (UI driver)', function () {
+    beforeEach(function () {
+      needsUiDriver(this);
+    });
+
+    it('stops starting uploads, lets the ones in flight finish, and names exactly the customers that changed', async () => {
+      await setUserSettings({ maxConcurrentUploads: 2 });
+      try {
+        const { folder } = makeFolder();
+        const table = customers();
+        const before = new Map(Array.from({ length: 23 }, (_, i) => [number(i + 1), table.picture(idOf(i + 1)).version]));
+        emulator.fault({ method: 'PATCH', kind: 'latency', ms: 1500, times: Infinity });
+        const running = run(folder);
+        await acceptPlan();
+        // Some uploads are done, two are in flight, most have not started.
+        for (let waited = 0; patches().filter((p) => p.status === 204).length < 2 && waited < 20_000; waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await click('.notifications-toasts .monaco-button:has-text("Cancel")');
+        const result = (await running)!;
+        assert.equal(result.cancelled, true);
+        const changed = [...before].filter(([n, version]) => table.picture(idOf(Number(n.slice(1)))).version !== version).map(([n]) => n);
+        assert.deepEqual(sorted(result.done), sorted(changed), 'the result names exactly the customers whose picture changed');
+        assert.ok(result.done.length >= 2 && result.done.length < 20, `${result.done.length} done`);
+        assert.equal(result.done.length + result.notStarted.length, 20);
+        assert.deepEqual(result.failed, []);
+        assert.equal(patches().length, result.done.length, 'nothing was started after the cancel');
+        assert.ok(patches().every((p) => p.status === 204), 'the uploads in flight finished');
+        assert.match(result.summary, new RegExp(`^Big Tenant Ltd\\.: cancelled\\. Pictures set for ${result.done.length} customers: ${result.done.join(', ')}\\. ${result.notStarted.length} not started\\.`));
+        const report = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result.reportUri!))).toString('utf8');
+        assert.match(report, /\*\*Cancelled\.\*\*/);
+        assert.match(report, new RegExp(`## Not started \\(cancelled\\) \\(${result.notStarted.length}\\)`));
+      } finally {
+        await setUserSettings({ maxConcurrentUploads: undefined });
+      }
+    });
+  });
+});
