@@ -15,7 +15,11 @@ export type ServiceErrorKind =
   | 'cancelled'
   | 'redirect'
   | 'invalidResponse'
-  | 'settings';
+  | 'settings'
+  /** The image file changed (size, time or length) after it was inspected or while it was sent; nothing was stored. */
+  | 'fileChanged'
+  /** The image file was moved or deleted after it was chosen; nothing was sent. */
+  | 'fileMissing';
 
 export interface ServiceErrorDetails {
   readonly kind: ServiceErrorKind;
@@ -251,5 +255,25 @@ export function networkError(detail: string, cause?: unknown): ServiceError {
   return new ServiceError(
     t('Could not reach Business Central ({0}). Check your network connection, and the settings http.proxy and bcPictures.serviceUrl.', detail),
     { kind: 'network', code: detail, cause },
+  );
+}
+
+/**
+ * The image file is no longer what was inspected. `during`: it changed while its bytes were being sent (the request
+ * was aborted before its last byte); `before`: it changed between inspection and upload. Nothing was stored.
+ */
+export function fileChangedError(fileName: string, when: 'before' | 'during'): ServiceError {
+  const message =
+    when === 'during'
+      ? t('“{0}” changed while it was being uploaded, so nothing was changed in Business Central. Wait until the file is saved completely, then try again.', fileName)
+      : t('“{0}” changed after it was checked, so nothing was changed in Business Central. Wait until the file is saved completely, then choose it again.', fileName);
+  return new ServiceError(message, { kind: 'fileChanged' });
+}
+
+/** The image file is gone (moved, renamed or deleted) since it was chosen. */
+export function fileMissingError(fileName: string, cause?: unknown): ServiceError {
+  return new ServiceError(
+    t('“{0}” was moved or deleted after it was chosen, so nothing was changed in Business Central: choose it again.', fileName),
+    { kind: 'fileMissing', code: 'ENOENT', cause },
   );
 }
