@@ -7,6 +7,7 @@ import type {
   Company,
   Customer,
   CustomerQuery,
+  Environment,
   Page,
   Picture,
   PictureService,
@@ -15,7 +16,7 @@ import type {
   UploadSource,
 } from './types';
 import { graphPictureBody } from './upload';
-import { buildBaseUrl, buildQuery, checkId, customerSearchFilter, isSameOrigin, loggableUrl, numberInFilter, type ServiceSettings } from './urls';
+import { buildBaseUrl, buildEnvironmentsUrl, buildQuery, checkId, customerSearchFilter, isSameOrigin, loggableUrl, numberInFilter, type ServiceSettings } from './urls';
 
 export const DEFAULT_PAGE_SIZE = 50;
 /** Numbers per `number in (...)` request, and the longest URL such a request may have. */
@@ -63,6 +64,14 @@ function pictureFlag(raw: unknown): boolean | undefined {
     return num(raw.width) > 0 || !!str(raw.contentType);
   }
   return raw === null ? false : undefined;
+}
+
+function toEnvironment(raw: unknown, response: HttpResponse): Environment {
+  if (!isObject(raw) || typeof raw.name !== 'string') {
+    throw invalidResponseError(t('an environment without a name'), response.status, response.correlationId);
+  }
+  const version = str(raw.applicationVersion);
+  return { name: raw.name, type: str(raw.type) ?? '', countryCode: str(raw.countryCode) ?? '', ...(version ? { applicationVersion: version } : {}) };
 }
 
 function toCustomer(raw: unknown, response: HttpResponse): Customer {
@@ -128,6 +137,7 @@ export class PictureClient implements PictureService {
   private readonly transport: Transport;
   private readonly log: Log;
   private readonly pageSize: number;
+  private readonly serviceUrl?: string;
   /** Page sizes asked for, by the next links they produced: the service wants the `Prefer` header on each page. */
   private readonly pageSizes = new Map<string, number>();
   /** Graph: the service refused the JSON POST once; go straight to the byte upload after that. */
@@ -136,6 +146,7 @@ export class PictureClient implements PictureService {
   constructor(settings: ServiceSettings, options: ClientOptions) {
     this.kind = settings.api;
     this.baseUrl = buildBaseUrl(settings);
+    this.serviceUrl = settings.serviceUrl;
     this.transport = new Transport(options);
     this.log = options.log;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -174,6 +185,19 @@ export class PictureClient implements PictureService {
   }
 
   // ------------------------------------------------------------------------------------------------- reads
+
+  async listEnvironments(options: RequestOptions = {}): Promise<Environment[]> {
+    if (this.kind === 'graph') {
+      // The environments API takes a Business Central token; Graph reaches only Production anyway.
+      throw new ServiceError(t('Microsoft Graph reaches only the environment named Production. Set bcPictures.api to businessCentral to choose another environment.'), { kind: 'settings' });
+    }
+    const url = buildEnvironmentsUrl({ serviceUrl: this.serviceUrl });
+    const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal });
+    // Only Business Central environments have the customer API (the list may hold other application families).
+    return collection(response)
+      .value.filter((raw) => !isObject(raw) || raw.applicationFamily === undefined || raw.applicationFamily === 'BusinessCentral')
+      .map((raw) => toEnvironment(raw, response));
+  }
 
   async listCompanies(options: RequestOptions = {}): Promise<Company[]> {
     const companies: Company[] = [];

@@ -40,5 +40,5 @@ export { ServiceError, isServiceError, type ServiceErrorKind } from './errors';
 export { closeConnections, isTransportLoaded, type Authorize, type ProxyOptions, type TimeoutOptions } from './http';
 export { parseRetryAfter, type RetryOptions } from './retry';
 export { fileUploadSource, bytesUploadSource, type UploadInfo } from './upload';
-export { buildBaseUrl, checkId, customerSearchFilter, isLoopbackHost, odataString, type ServiceSettings } from './urls';
+export { buildBaseUrl, buildEnvironmentsUrl, checkId, customerSearchFilter, isLoopbackHost, isOnPremises, odataString, type ServiceSettings } from './urls';
 export type * from './types';

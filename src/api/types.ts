@@ -29,6 +29,16 @@ export interface Picture {
   readonly etag?: string;
 }
 
+/** A Business Central online environment of the signed-in tenant, from the environments API. */
+export interface Environment {
+  /** What goes into the API URL and the setting bcPictures.environment. */
+  readonly name: string;
+  /** 'Production' or 'Sandbox'. */
+  readonly type: string;
+  readonly countryCode: string;
+  readonly applicationVersion?: string;
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   /** The service's `@odata.nextLink`, to pass back unchanged; undefined on the last page. */
@@ -62,6 +72,8 @@ export interface UploadOptions extends RequestOptions {
 /** Everything the commands do with the service. */
 export interface PictureService {
   readonly kind: ApiKind;
+  /** The tenant's environments; throws a 'settings' ServiceError for on-premises, which has none. */
+  listEnvironments(options?: RequestOptions): Promise<Environment[]>;
   listCompanies(options?: RequestOptions): Promise<Company[]>;
   listCustomers(companyId: string, query: CustomerQuery, options?: RequestOptions): Promise<Page<Customer>>;
   nextCustomers(nextLink: string, options?: RequestOptions): Promise<Page<Customer>>;

@@ -103,6 +103,20 @@ export function buildBaseUrl(settings: ServiceSettings): string {
   return tenant ? `${origin}/v2.0/${encodeURIComponent(tenant)}/${environment}/api/v2.0` : `${origin}/v2.0/${environment}/api/v2.0`;
 }
 
+/** True for an on-premises API root (`bcPictures.serviceUrl` ending in `/api/v2.0`): it has no environments. */
+export function isOnPremises(serviceUrl: string | undefined): boolean {
+  return /\/api\/v2\.0\/*$/i.test(serviceUrl?.trim() ?? '');
+}
+
+/** Where the tenant's environments are listed: the online service, or the origin of a service shaped like it. */
+export function buildEnvironmentsUrl(settings: Pick<ServiceSettings, 'serviceUrl'>): string {
+  const serviceUrl = settings.serviceUrl?.trim() ?? '';
+  if (isOnPremises(serviceUrl)) {
+    throw settingsError(t('Business Central on-premises has no environments to choose from: the setting bcPictures.serviceUrl names one server. Change that setting to reach another server.'));
+  }
+  return `${serviceUrl ? parseServiceUrl(serviceUrl).origin : ONLINE_BC_ORIGIN}/environments/v1.2`;
+}
+
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function isGuid(value: unknown): value is string {
