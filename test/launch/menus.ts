@@ -163,6 +163,19 @@ export async function runMenuChecks(page: Page, options: MenuCheckOptions): Prom
     await screenshot('context-menu-folder.png');
   });
 
+  const BULK_TITLE = 'Add Pictures by Customer Number…';
+  await check(`the folder images: the context menu offers "${BULK_TITLE}"; photo.png alone does not`, async () => {
+    const folderLabels = await contextMenuLabels(page, 'images');
+    if (!folderLabels.includes(BULK_TITLE)) {
+      throw new Error(`not in the folder's menu; it has ${describe(folderLabels)}`);
+    }
+    await closeContextMenu(page);
+    const fileLabels = await contextMenuLabels(page, 'photo.png');
+    if (fileLabels.includes(BULK_TITLE)) {
+      throw new Error(`it is in the menu of a single image: ${describe(fileLabels)}`);
+    }
+  });
+
   await check(`photo.png opened in the image preview: the editor title bar has "${ACTION_TITLE}"`, async () => {
     await openFromExplorer(page, 'photo.png');
     // The image preview is a custom editor (a webview) of the built-in media-preview extension.
