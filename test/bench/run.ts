@@ -398,12 +398,13 @@ async function picker(emu: EmulatorProcess): Promise<void> {
     return count;
   });
   const first = await repeat(7, async () => (await service.listCustomers(company, {})).items.length);
-  const search = await repeat(7, async () => (await service.listCustomers(company, { search: 'ada' })).items.length);
+  // 'harbor' matches 3,840 of the generated names (the issue's example 'ada' matches none of them).
+  const search = await repeat(7, async () => (await service.listCustomers(company, { search: 'harbor' })).items.length);
   await closeConnections();
   const fullLabel = `every customer (${full.items.toLocaleString('en')}), pages of 20,000`;
   for (const [name, r] of [
     [`first page (${first.items} customers)`, first],
-    [`search 'ada' (${search.items} shown)`, search],
+    [`search 'harbor' (first ${search.items} shown)`, search],
   ] as const) {
     add({ section: 'picker', figure: `Picker ${name}: requests`, value: r.requests, unit: '', baseline: full.requests, baselineLabel: fullLabel, target: '1', pass: r.requests === 1, runs: r.runs });
     add({
