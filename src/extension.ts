@@ -2,12 +2,16 @@
 import * as vscode from 'vscode';
 import { setTranslator } from './common/l10n';
 import { registerCommands } from './commands';
+import { onDidConnect } from './commands/connection';
+import { registerPictureFileSystem } from './commands/pictureFileSystem';
+import { EnvironmentStatus } from './ui/environmentStatus';
 import { onDidUpdatePicker } from './ui/quickPick';
 
 export function activate(context: vscode.ExtensionContext) {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Pictures'), { log: true });
   context.subscriptions.push(log, registerCommands({ context, log }));
+  context.subscriptions.push(registerPictureFileSystem({ context, log }), new EnvironmentStatus(onDidConnect, log));
   // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
   return { onDidUpdatePicker, logFolder: context.logUri };
 }

@@ -59,6 +59,16 @@ export function microsoftAuthorizer(getSession: GetSession, scopes: readonly str
   };
 }
 
+/**
+ * Another account: VS Code forgets which account this extension used and asks again (its account list
+ * offers "Sign in with another account"); later silent asks get the account chosen here. Its label, never a token.
+ */
+export async function switchMicrosoftAccount(getSession: GetSession, scopes: readonly string[], why: string): Promise<string> {
+  const session = await getSession(scopes, { clearSessionPreference: true, createIfNone: { detail: why } });
+  if (!session) throw new SignInCancelled();
+  return session.account.label;
+}
+
 function hashOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PictureService } from '../api/types';
-import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, type Authorize } from '../auth/signIn';
+import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, type Authorize, type GetSession } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
 import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../ui/settings';
 import type { CommandContext } from '.';
@@ -14,8 +14,15 @@ export interface Connection {
   onWaiting?: (seconds: number) => void;
 }
 
-export async function connect(services: CommandContext): Promise<Connection> {
-  const settings = readConnectionSettings(services.log);
+/** Fires when a command reaches for Business Central, so the environment's status bar item can appear. */
+const connecting = new vscode.EventEmitter<void>();
+export const onDidConnect = connecting.event;
+
+/** `environment` overrides the setting: a `bc-picture:` file names the environment it came from. */
+export async function connect(services: CommandContext, overrides: { readonly environment?: string } = {}): Promise<Connection> {
+  const read = readConnectionSettings(services.log);
+  const settings = overrides.environment ? { ...read, environment: overrides.environment } : read;
+  connecting.fire();
   const authorize = authorizer(services, settings);
   // The HTTP stack loads with the first command that needs it, never at activation.
   const { createPictureService } = await import('../api');
@@ -46,9 +53,12 @@ function authorizer(services: CommandContext, settings: ConnectionSettings): Aut
     const store = new BasicCredentialStore(services.context.secrets);
     return basicAuthorizer((forceNew) => store.get(settings.serviceUrl, forceNew));
   }
-  return microsoftAuthorizer(
-    (scopes, options) => Promise.resolve(vscode.authentication.getSession('microsoft', scopes, options)),
-    microsoftScopes(settings.api, settings),
-    vscode.l10n.t('Sign in with the Microsoft account you use for Business Central, to read its companies and customers and set customer pictures.'),
-  );
+  return microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
+}
+
+/** VS Code's Microsoft sign-in, as the plain sign-in layer asks for it. */
+export const microsoftSession: GetSession = (scopes, options) => Promise.resolve(vscode.authentication.getSession('microsoft', scopes, options));
+
+export function signInReason(): string {
+  return vscode.l10n.t('Sign in with the Microsoft account you use for Business Central, to read its companies and customers and set customer pictures.');
 }

@@ -1,7 +1,12 @@
 import * as vscode from 'vscode';
 import { addPicture, type PictureTarget } from './addPicture';
 import { addPicturesByNumber, type BulkOptions } from './addPicturesByNumber';
+import { asTarget } from './chooseCustomer';
 import { forgetCredentials } from './forgetCredentials';
+import { removePicture } from './removePicture';
+import { selectEnvironment } from './selectEnvironment';
+import { showPicture } from './showPicture';
+import { switchAccount } from './switchAccount';
 
 /** What every command gets: the extension's context and its one log. */
 export interface CommandContext {
@@ -16,6 +21,10 @@ export function registerCommands(services: CommandContext): vscode.Disposable {
       addPicture(services, asUri(clicked), selected, target),
     ),
     vscode.commands.registerCommand('bcPictures.forgetCredentials', () => forgetCredentials(services)),
+    vscode.commands.registerCommand('bcPictures.showPicture', (target?: unknown) => showPicture(services, asTarget(target))),
+    vscode.commands.registerCommand('bcPictures.removePicture', (target?: unknown) => removePicture(services, asTarget(target))),
+    vscode.commands.registerCommand('bcPictures.selectEnvironment', () => selectEnvironment(services)),
+    vscode.commands.registerCommand('bcPictures.switchAccount', () => switchAccount(services)),
     vscode.commands.registerCommand('bcPictures.addPicturesByNumber', (clicked?: vscode.Uri, selected?: vscode.Uri[], options?: BulkOptions) =>
       addPicturesByNumber(services, asUri(clicked), selected, options),
     ),

@@ -36,3 +36,29 @@ export async function confirmReplace(customer: Customer, current: Picture, next:
   );
   return answer === true;
 }
+
+interface RemoveChoice extends vscode.QuickPickItem {
+  readonly remove: boolean;
+}
+
+/** Asks before a customer's picture is removed, showing what it is; a quick pick for the same reasons as above. */
+export async function confirmRemove(customer: Customer, current: Picture): Promise<boolean> {
+  const currentText = vscode.l10n.t('{0}×{1} {2}', current.width, current.height, current.contentType || vscode.l10n.t('unknown type'));
+  const items: RemoveChoice[] = [
+    { label: `$(trash) ${vscode.l10n.t('Remove the picture')}`, detail: vscode.l10n.t('Removes the {0} picture from {1} in Business Central.', currentText, customer.displayName), remove: true },
+    { label: `$(close) ${vscode.l10n.t('Keep the picture')}`, remove: false },
+  ];
+  const answer = await runQuickPick<RemoveChoice, boolean>(
+    'remove',
+    {
+      title: vscode.l10n.t('Remove the picture of {0} ({1})?', customer.displayName, customer.number),
+      placeholder: vscode.l10n.t('The current picture is {0}', currentText),
+    },
+    (quickPick) => {
+      quickPick.items = items;
+      quickPick.matchOnDescription = false;
+    },
+    (item) => item.remove,
+  );
+  return answer === true;
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 /** What a picker looks like now; tests (and only tests) wait for these instead of sleeping. */
 export interface PickerState {
-  readonly picker: 'company' | 'customer' | 'replace' | 'userName' | 'accessKey' | 'plan';
+  readonly picker: 'company' | 'customer' | 'replace' | 'userName' | 'accessKey' | 'plan' | 'remove' | 'environment';
   readonly title: string;
   readonly busy: boolean;
   readonly value: string;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, SignInCancelled, type GetSession } from '../../../src/auth/signIn';
+import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, SignInCancelled, switchMicrosoftAccount, type GetSession } from '../../../src/auth/signIn';
 
 type Options = Parameters<GetSession>[1];
 
@@ -73,5 +73,12 @@ describe('sign-in', () => {
     assert.equal(await authorize({ forceNew: true }), `Basic ${Buffer.from('ADMIN:n3w/Key+').toString('base64')}`);
     assert.deepEqual(asked, [false, true]);
     await assert.rejects(basicAuthorizer(async () => undefined)({ forceNew: false }), SignInCancelled);
+  });
+
+  it('switches account by clearing the remembered account and asking again, with the reason; only the label comes back', async () => {
+    const fake = provider('token-a');
+    assert.equal(await switchMicrosoftAccount(fake.getSession, ['scope'], 'To read customers.'), 'ada@contoso.com');
+    assert.deepEqual(fake.calls, [{ clearSessionPreference: true, createIfNone: { detail: 'To read customers.' } }]);
+    await assert.rejects(switchMicrosoftAccount(async () => undefined, ['scope'], 'why'), SignInCancelled);
   });
 });

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { confirmRemove } from '../ui/confirm';
+import { isCancellation, showFailure } from '../ui/failures';
+import { RecentChoices } from '../ui/recent';
+import { hasPicture } from './addPicture';
+import { chooseCustomer, type PictureTarget } from './chooseCustomer';
+import { connect } from './connection';
+import { forgetPictures } from './pictureFileSystem';
+import type { CommandContext } from '.';
+
+/** `bcPictures.removePicture`: pick company and customer, show the picture's size and type, ask, delete. True when removed. */
+export async function removePicture(services: CommandContext, target?: PictureTarget): Promise<boolean> {
+  try {
+    const connection = await connect(services);
+    const recent = new RecentChoices(services.context.globalState, connection.scope);
+    const chosen = await chooseCustomer(connection, recent, target);
+    if (!chosen) return false;
+    const { company, customer } = chosen;
+    const current = await connection.service.getPicture(company.id, customer.id);
+    if (!hasPicture(current)) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} ({1}) has no picture in Business Central: there is nothing to remove.', customer.displayName, customer.number));
+      return false;
+    }
+    if (!(await confirmRemove(customer, current))) return false;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Removing the picture of {0} ({1})', customer.displayName, customer.number) },
+      () => connection.service.deletePicture(company.id, customer.id),
+    );
+    forgetPictures(company.id, customer.id);
+    await recent.remember(company, customer);
+    const message = vscode.l10n.t('Picture of {0} ({1}) removed.', customer.displayName, customer.number);
+    services.log.info(message);
+    void vscode.window.showInformationMessage(message);
+    return true;
+  } catch (error) {
+    if (isCancellation(error)) return false;
+    showFailure(services.log, error);
+    return false;
+  }
+}

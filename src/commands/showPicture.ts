@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { isCancellation, showFailure } from '../ui/failures';
+import { RecentChoices } from '../ui/recent';
+import { hasPicture } from './addPicture';
+import { chooseCustomer, type PictureTarget } from './chooseCustomer';
+import { connect } from './connection';
+import { keepPicture, pictureUri } from './pictureFileSystem';
+import type { CommandContext } from '.';
+
+/** `bcPictures.showPicture`: pick company and customer, download the picture, open it in VS Code's image preview. */
+export async function showPicture(services: CommandContext, target?: PictureTarget): Promise<vscode.Uri | undefined> {
+  try {
+    const connection = await connect(services);
+    const recent = new RecentChoices(services.context.globalState, connection.scope);
+    const chosen = await chooseCustomer(connection, recent, target);
+    if (!chosen) return undefined;
+    const { company, customer } = chosen;
+    const picture = await connection.service.getPicture(company.id, customer.id);
+    const bytes = hasPicture(picture)
+      ? await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the picture of {0} ({1})', customer.displayName, customer.number) },
+          () => connection.service.downloadPicture(company.id, customer.id),
+        )
+      : undefined;
+    await recent.remember(company, customer);
+    if (!bytes) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('{0} ({1}) has no picture in Business Central. To give it one, right-click an image and choose "Add as Customer Picture…".', customer.displayName, customer.number),
+      );
+      return undefined;
+    }
+    // Image code loads with the first command that needs it, never at activation.
+    const { pictureFileName } = await import('../images/pictureFileName');
+    const uri = pictureUri(connection.settings.environment, company.id, customer.id, pictureFileName(customer, picture.contentType));
+    keepPicture(uri, bytes);
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'imagePreview.previewEditor');
+    return uri;
+  } catch (error) {
+    if (isCancellation(error)) return undefined;
+    showFailure(services.log, error);
+    return undefined;
+  }
+}
