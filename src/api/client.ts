@@ -365,7 +365,21 @@ export class PictureClient implements PictureService {
       }
       throw error;
     }
-    return this.getPicture(companyId, customerId, options);
+    return this.storedPicture(companyId, customerId, source, options);
+  }
+
+  /**
+   * What the service stored, read back after an upload it accepted. The picture is set either way, so a
+   * failed read must not report the upload as failed: the inspected size and type stand in, and the log says so.
+   */
+  private async storedPicture(companyId: string, customerId: string, source: UploadSource, options: RequestOptions): Promise<Picture> {
+    try {
+      return await this.getPicture(companyId, customerId, options);
+    } catch (error) {
+      if (error instanceof ServiceError && error.kind === 'cancelled') throw error;
+      this.log.warn(`The picture was uploaded, but reading it back failed (${error instanceof ServiceError ? (error.code ?? error.kind) : String(error)}); reporting the uploaded image's own size and type.`);
+      return { id: customerId.toLowerCase(), width: source.width, height: source.height, contentType: source.contentType };
+    }
   }
 
   private async sendBytes(url: string, source: UploadSource, options: UploadOptions): Promise<void> {
