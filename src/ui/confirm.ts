@@ -51,7 +51,7 @@ export async function confirmRemove(customer: Customer, current: Picture): Promi
   const answer = await runQuickPick<RemoveChoice, boolean>(
     'remove',
     {
-      title: vscode.l10n.t('Remove the picture of {0} ({1})?', customer.displayName, customer.number),
+      title: vscode.l10n.t('Remove the picture of {0} ({1}), {2}?', customer.displayName, customer.number, currentText),
       placeholder: vscode.l10n.t('The current picture is {0}', currentText),
     },
     (quickPick) => {

@@ -1,0 +1,217 @@
+/**
+ * Showing and removing a customer picture, choosing the environment and switching account, in a real
+ * extension host against the emulator over loopback; sign-in is a fake Microsoft provider.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { DEMO, startEmulator, type Emulator } from '../emulator';
+import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
+import { choose, dismiss, extensionLog, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+import { needsUiDriver, pressKey, typeText } from './support/ui';
+
+const ADATUM = DEMO.customer(10000); // PNG 64×48
+const SCHOOL = DEMO.customer(30000); // JPEG 16×12
+const GIF_CUSTOMER = DEMO.customer(50000); // GIF 4×4
+const PNG_CUSTOMER = DEMO.customer(60000); // PNG 32×32
+const TREY = DEMO.customer(20000); // no picture
+const KEYS = ['serviceUrl', 'authentication', 'api', 'environment', 'tenant', 'statusBar'] as const;
+
+async function setUserSettings(values: Record<string, unknown>): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('bcPictures');
+  for (const [key, value] of Object.entries(values)) {
+    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+const userSetting = (key: string) => vscode.workspace.getConfiguration('bcPictures').inspect(key)?.globalValue;
+
+describe('Show and remove customer pictures, environments and accounts', function () {
+  let emulator: Emulator;
+  let microsoft: FakeMicrosoftProvider;
+  const saved: Record<string, unknown> = {};
+
+  const cronus = () => emulator.data.company(DEMO.cronusId)!.customers;
+  const deletes = () => emulator.requests.filter((r) => r.method === 'DELETE');
+  const show = (target?: object) => vscode.commands.executeCommand<vscode.Uri | undefined>('bcPictures.showPicture', target) as Promise<vscode.Uri | undefined>;
+  const remove = (target?: object) => vscode.commands.executeCommand<boolean>('bcPictures.removePicture', target) as Promise<boolean>;
+
+  before(async function () {
+    emulator = await startEmulator({ data: 'demo' });
+    microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral' }));
+    for (const key of KEYS) saved[key] = userSetting(key);
+    await setUserSettings({ serviceUrl: emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production', tenant: undefined });
+    await watchPickers();
+  });
+
+  beforeEach(() => {
+    emulator.clearRequests();
+    emulator.clearFaults();
+    forgetPickers();
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log('emulator saw:', emulator.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errorCode ?? ''}`).join('\n  '));
+    }
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await setUserSettings(saved);
+    microsoft?.dispose();
+    await emulator?.close();
+  });
+
+  describe('Show Customer Picture', () => {
+    it('opens the picture in the image preview; the bytes read through the provider are the stored ones', async () => {
+      const uri = await show({ companyId: DEMO.cronusId, customerId: ADATUM });
+      assert.ok(uri, 'a bc-picture: Uri');
+      assert.equal(uri.scheme, 'bc-picture');
+      assert.match(uri.path, /^\/production\/.+\/10000 Adatum Corporation\.png$/);
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputCustom, `a custom editor is active: ${tab?.label}`);
+      assert.equal(tab.input.viewType, 'imagePreview.previewEditor');
+      assert.equal(tab.input.uri.toString(), uri.toString());
+      const stored = cronus().picture(ADATUM).bytes!;
+      assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(stored));
+      assert.equal((await vscode.workspace.fs.stat(uri)).size, stored.length);
+      assert.equal(emulator.requests.filter((r) => r.path.endsWith('/pictureContent')).length, 1, 'downloaded once, for the command and the preview');
+    });
+
+    it('reads a picture it has not downloaded yet through the connection, as after a reload', async () => {
+      const uri = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${DEMO.cronusId}/${SCHOOL}/30000 School of Fine Art.jpg` });
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      assert.deepEqual(Buffer.from(bytes), Buffer.from(cronus().picture(SCHOOL).bytes!));
+      assert.ok(emulator.requests.some((r) => r.method === 'GET' && r.path.endsWith(`customers(${SCHOOL})/picture/pictureContent`)));
+    });
+
+    it('is read-only', async () => {
+      const uri = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${DEMO.cronusId}/${SCHOOL}/30000 School of Fine Art.jpg` });
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, new Uint8Array([1, 2, 3]))));
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(uri)));
+      assert.equal(emulator.requests.filter((r) => r.method !== 'GET').length, 0);
+    });
+
+    it('says so for a customer without a picture, and opens nothing', async () => {
+      const editors = vscode.window.tabGroups.all.flatMap((group) => group.tabs).length;
+      assert.equal(await show({ companyId: DEMO.cronusId, customerNumber: '20000' }), undefined);
+      assert.ok(!emulator.requests.some((r) => r.path.endsWith('/pictureContent')), 'no download');
+      assert.equal(vscode.window.tabGroups.all.flatMap((group) => group.tabs).length, editors);
+    });
+
+    it('is driven through the company and customer quick picks', async () => {
+      const running = show();
+      await waitForPicker('company');
+      await choose(0); // CRONUS: the company used last
+      const customers = await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
+      await choose(customers.items.indexOf('Adatum Corporation'));
+      assert.match((await running)?.path ?? '', /10000 Adatum Corporation\.png$/);
+    });
+  });
+
+  describe('Remove Customer Picture', () => {
+    it('shows size and type, and on yes deletes with If-Match: the picture is gone', async () => {
+      const running = remove({ companyId: DEMO.cronusId, customerId: PNG_CUSTOMER });
+      const confirm = await waitForPicker('remove');
+      assert.match(confirm.title, /\(60000\), 32×32 image\/png\?$/);
+      assert.ok(confirm.items.some((item) => /Remove the picture/.test(item)), confirm.items.join(', '));
+      await choose(0);
+      assert.equal(await running, true);
+      const [request, ...more] = deletes();
+      assert.equal(more.length, 0, 'one DELETE');
+      assert.match(request.path, new RegExp(`customers\\(${PNG_CUSTOMER}\\)/picture$`));
+      assert.equal(request.headers['if-match'], '*');
+      assert.equal(request.status, 204);
+      assert.equal(cronus().picture(PNG_CUSTOMER).width, 0);
+      assert.equal(cronus().picture(PNG_CUSTOMER).bytes, undefined);
+    });
+
+    it('on no sends nothing and keeps the picture', async () => {
+      const before = cronus().picture(GIF_CUSTOMER).version;
+      const running = remove({ companyId: DEMO.cronusId, customerNumber: '50000' });
+      await waitForPicker('remove');
+      await choose(1);
+      assert.equal(await running, false);
+      assert.equal(deletes().length, 0);
+      assert.equal(cronus().picture(GIF_CUSTOMER).version, before);
+    });
+
+    it('says so for a customer without a picture, and sends no DELETE', async () => {
+      assert.equal(await remove({ companyId: DEMO.cronusId, customerId: TREY }), false);
+      assert.equal(deletes().length, 0);
+    });
+  });
+
+  describe('Select Business Central Environment', () => {
+    afterEach(async () => {
+      await setUserSettings({ environment: 'production', serviceUrl: emulator.url });
+    });
+
+    it("lists the tenant's environments, stores the choice in the user setting, and later commands use it", async () => {
+      const running = vscode.commands.executeCommand<string | undefined>('bcPictures.selectEnvironment');
+      const picker = await waitForPicker('environment');
+      assert.deepEqual(picker.items, ['production', 'sandbox'], 'the current environment first');
+      assert.ok(emulator.requests.some((r) => r.api === 'environments' && r.status === 200));
+      await choose(1);
+      assert.equal(await running, 'sandbox');
+      assert.equal(userSetting('environment'), 'sandbox');
+      emulator.clearRequests();
+      // Sandbox customers have no pictures: the command says so, after asking the sandbox.
+      assert.equal(await show({ companyId: DEMO.sandboxCronusId, customerId: DEMO.customer(500000) }), undefined);
+      assert.ok(emulator.requests.length > 0 && emulator.requests.every((r) => r.path.startsWith('/v2.0/sandbox/')), emulator.requests.map((r) => r.path).join(', '));
+    });
+
+    it('changes nothing when dismissed', async () => {
+      const running = vscode.commands.executeCommand<string | undefined>('bcPictures.selectEnvironment');
+      await waitForPicker('environment');
+      await dismiss();
+      assert.equal(await running, undefined);
+      assert.equal(userSetting('environment'), 'production');
+    });
+
+    it('is not offered for on-premises: says so and sends nothing', async () => {
+      await setUserSettings({ serviceUrl: `${emulator.url}/BC/api/v2.0` });
+      assert.equal(await vscode.commands.executeCommand('bcPictures.selectEnvironment'), undefined);
+      assert.equal(emulator.requests.length, 0);
+      assert.equal(userSetting('environment'), 'production');
+    });
+  });
+
+  describe('Switch Business Central Account', () => {
+    it('asks VS Code for the Microsoft account again and reports the account now used', async () => {
+      const asked = microsoft.scopesAsked.length;
+      assert.equal(await vscode.commands.executeCommand('bcPictures.switchAccount'), 'ada@cronus.test');
+      assert.ok(
+        microsoft.scopesAsked.slice(asked).some((scopes) => scopes.includes('https://api.businesscentral.dynamics.com/Financials.ReadWrite.All')),
+        `the provider was asked: ${JSON.stringify(microsoft.scopesAsked.slice(asked))}`,
+      );
+      assert.ok(!extensionLog().includes(microsoft.token), 'no token in the log');
+    });
+
+    it('with Basic authentication forgets the stored user name and key and asks again', async function () {
+      needsUiDriver(this);
+      emulator.setBasic({ userName: 'CLERK', key: 'Cl3rk/Key=' });
+      await setUserSettings({ authentication: 'basic' });
+      try {
+        const running = vscode.commands.executeCommand<string | undefined>('bcPictures.switchAccount');
+        await waitForPicker('userName', () => true);
+        await typeText('CLERK');
+        await pressKey('Enter');
+        await waitForPicker('accessKey', () => true);
+        await typeText('Cl3rk/Key=');
+        await pressKey('Enter');
+        assert.equal(await running, 'CLERK');
+        forgetPickers();
+        // The next command uses the new credentials without asking.
+        assert.equal(await show({ companyId: DEMO.cronusId, customerId: TREY }), undefined);
+        assert.ok(emulator.requests.length > 0 && emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>' && r.status < 400));
+        assert.ok(!extensionLog().includes('Cl3rk'), 'the key is never logged');
+      } finally {
+        await vscode.commands.executeCommand('bcPictures.forgetCredentials');
+        emulator.setBasic(undefined);
+        await setUserSettings({ authentication: 'microsoft' });
+      }
+    });
+  });
+});
+
