@@ -32,13 +32,14 @@ export async function inspectImageFile(filePath: string): Promise<ImageInfo> {
       throw refuse.specialFile(name);
     }
     handle = await fs.open(filePath, 'r');
-    const { size } = await handle.stat();
+    const { size, mtimeMs } = await handle.stat();
     const examination = examine(size, name);
     let step = examination.next();
     while (!step.done) {
       step = examination.next(await readAt(handle, step.value));
     }
-    return step.value;
+    // The upload compares against this, so a file rewritten after it was checked is never sent half old, half new.
+    return { ...step.value, modifiedMs: mtimeMs };
   } catch (error) {
     throw asRefusal(error, name);
   } finally {

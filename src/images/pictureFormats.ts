@@ -16,6 +16,8 @@ export interface ImageInfo {
   byteSize: number;
   /** Set when the file name's extension names another format than the content. */
   extensionMismatch?: { extension: string; actual: PictureFormat };
+  /** When the file was last modified, as inspected (files on disk only). */
+  modifiedMs?: number;
 }
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];

@@ -38,7 +38,7 @@ export async function readImageInfo(uri: vscode.Uri): Promise<ImageInfo> {
 /** The bytes to upload: streamed from disk for `file:` images, read through VS Code's file system otherwise. */
 export async function uploadSourceFor(uri: vscode.Uri, info: ImageInfo): Promise<UploadSource> {
   const { fileUploadSource, bytesUploadSource } = await import('../api');
-  const picture = { byteSize: info.byteSize, contentType: info.mimeType, width: info.width, height: info.height };
+  const picture = { byteSize: info.byteSize, contentType: info.mimeType, width: info.width, height: info.height, modifiedMs: info.modifiedMs };
   if (uri.scheme === 'file') return fileUploadSource(uri.fsPath, picture);
   return bytesUploadSource(await vscode.workspace.fs.readFile(uri), picture);
 }
