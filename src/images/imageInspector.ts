@@ -338,6 +338,10 @@ function* checkBmp(source: Source): Examination<Dimensions> {
     dimensions = { width: view.getUint16(18, true), height: view.getUint16(20, true) };
     bitsPerPixel = view.getUint16(24, true);
   } else {
+    // The width is signed and must be positive (a negative height only means rows run top-down).
+    if (view.getInt32(18, true) <= 0) {
+      throw refuse.corrupt(name, 'bmp');
+    }
     dimensions = measure(head.subarray(0, 14 + headerSize), 'bmp', source);
     bitsPerPixel = view.getUint16(28, true);
     compression = headerSize >= 20 ? view.getUint32(30, true) : 0;

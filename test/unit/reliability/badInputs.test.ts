@@ -26,7 +26,7 @@ const HOSTILE: Array<[file: string, codes: RefusalCode[], message?: (name: strin
   ['bmp-100000x100000.bmp', ['absurdDimensions'], (n) => m.absurd(n, '100000×100000')],
   ['tiff-70000x70000.tif', ['absurdDimensions'], (n) => m.absurd(n, '70000×70000')],
   // A negative BMP width is read as a huge unsigned one; 'corrupt' would say it better (see the report).
-  ['bmp-negative-width.bmp', ['absurdDimensions', 'corrupt']],
+  ['bmp-negative-width.bmp', ['corrupt']],
   ['gif-bad-version.gif', ['notAnImage'], m.notAnImage],
   ['png-ihdr-length-4gb.png', ['corrupt'], (n) => m.corrupt(n, 'PNG')],
   ['png-idat-length-2gb.png', ['truncated'], (n) => m.truncated(n, 'PNG')],
