@@ -3,8 +3,9 @@ import type { Company, Customer } from '../api/types';
 import { failureMessage } from '../ui/failures';
 import { findDirect, pickCompany, pickCustomer } from '../ui/pickers';
 import { BACK } from '../ui/quickPick';
-import type { RecentChoices } from '../ui/recent';
-import type { Connection } from './connection';
+import { RecentChoices } from '../ui/recent';
+import { connect, type Connection } from './connection';
+import type { CommandContext } from '.';
 
 /** Lets tests, tasks and keybindings skip the pickers. */
 export interface PictureTarget {
@@ -69,4 +70,15 @@ export async function chooseCustomer(
     if (customer === BACK) continue;
     return customer ? { company, customer } : undefined;
   }
+}
+
+/** Signs in, then company and customer: how the commands without a file start. Undefined when the user stopped. */
+export async function connectToCustomer(
+  services: CommandContext,
+  target: PictureTarget | undefined,
+): Promise<{ connection: Connection; recent: RecentChoices; company: Company; customer: Customer } | undefined> {
+  const connection = await connect(services);
+  const recent = new RecentChoices(services.context.globalState, connection.scope);
+  const chosen = await chooseCustomer(connection, recent, target);
+  return chosen && { connection, recent, ...chosen };
 }

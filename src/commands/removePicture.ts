@@ -1,21 +1,17 @@
 import * as vscode from 'vscode';
 import { confirmRemove } from '../ui/confirm';
 import { isCancellation, showFailure } from '../ui/failures';
-import { RecentChoices } from '../ui/recent';
 import { hasPicture } from './addPicture';
-import { chooseCustomer, type PictureTarget } from './chooseCustomer';
-import { connect } from './connection';
+import { connectToCustomer, type PictureTarget } from './chooseCustomer';
 import { forgetPictures } from './pictureFileSystem';
 import type { CommandContext } from '.';
 
 /** `bcPictures.removePicture`: pick company and customer, show the picture's size and type, ask, delete. True when removed. */
 export async function removePicture(services: CommandContext, target?: PictureTarget): Promise<boolean> {
   try {
-    const connection = await connect(services);
-    const recent = new RecentChoices(services.context.globalState, connection.scope);
-    const chosen = await chooseCustomer(connection, recent, target);
+    const chosen = await connectToCustomer(services, target);
     if (!chosen) return false;
-    const { company, customer } = chosen;
+    const { connection, recent, company, customer } = chosen;
     const current = await connection.service.getPicture(company.id, customer.id);
     if (!hasPicture(current)) {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} ({1}) has no picture in Business Central: there is nothing to remove.', customer.displayName, customer.number));

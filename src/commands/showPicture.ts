@@ -1,20 +1,16 @@
 import * as vscode from 'vscode';
 import { isCancellation, showFailure } from '../ui/failures';
-import { RecentChoices } from '../ui/recent';
 import { hasPicture } from './addPicture';
-import { chooseCustomer, type PictureTarget } from './chooseCustomer';
-import { connect } from './connection';
+import { connectToCustomer, type PictureTarget } from './chooseCustomer';
 import { keepPicture, pictureUri } from './pictureFileSystem';
 import type { CommandContext } from '.';
 
 /** `bcPictures.showPicture`: pick company and customer, download the picture, open it in VS Code's image preview. */
 export async function showPicture(services: CommandContext, target?: PictureTarget): Promise<vscode.Uri | undefined> {
   try {
-    const connection = await connect(services);
-    const recent = new RecentChoices(services.context.globalState, connection.scope);
-    const chosen = await chooseCustomer(connection, recent, target);
+    const chosen = await connectToCustomer(services, target);
     if (!chosen) return undefined;
-    const { company, customer } = chosen;
+    const { connection, recent, company, customer } = chosen;
     const picture = await connection.service.getPicture(company.id, customer.id);
     const bytes = hasPicture(picture)
       ? await vscode.window.withProgress(
