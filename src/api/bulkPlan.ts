@@ -2,7 +2,7 @@
  * Pictures by customer number: which file goes to which customer (a file's base name is the customer's number,
  * compared without regard to case), what is left out and why, and the Markdown report of a finished run.
  */
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 import type { Customer } from './types';
 
 /** The customer number a file name stands for: the name without its last extension, or undefined when empty. */
@@ -59,14 +59,14 @@ export function matchFiles<F>(files: readonly PlanFile<F>[], customers: readonly
     const base = { file: file.file, name: file.name };
     if (file.refusal) return { ...base, kind: 'refused', reason: file.refusal };
     if (!customer) {
-      return { ...base, kind: 'noCustomer', reason: t('No customer has the number "{0}". Rename the file to the customer\'s number.', number ?? file.name) };
+      return { ...base, kind: 'noCustomer', reason: l10n.t('No customer has the number "{0}". Rename the file to the customer\'s number.', number ?? file.name) };
     }
     const names = filesPerCustomer.get(customer.id) ?? [];
     if (names.length > 1) {
       return {
         ...base,
         kind: 'duplicate',
-        reason: t('{0} files name customer {1}: {2}. Keep one of them.', names.length, customer.number, names.join(', ')),
+        reason: l10n.t('{0} files name customer {1}: {2}. Keep one of them.', names.length, customer.number, names.join(', ')),
       };
     }
     if (customer.hasPicture === false) return { ...base, kind: 'ready', customer };
@@ -102,27 +102,27 @@ function cell(text: string): string {
 /** The report of a run, in Markdown: one table per outcome, each row a customer or a file. */
 export function runReportMarkdown(report: RunReport): string {
   const lines: string[] = [
-    `# ${t('Customer pictures by number: {0}', report.companyName)}`,
+    `# ${l10n.t('Customer pictures by number: {0}', report.companyName)}`,
     '',
-    t('Started {0}, ended {1}.', report.startedAt.toISOString(), report.endedAt.toISOString()),
+    l10n.t('Started {0}, ended {1}.', report.startedAt.toISOString(), report.endedAt.toISOString()),
     '',
   ];
-  if (report.cancelled) lines.push(`**${t('Cancelled.')}** ${t('Only the customers listed under "Pictures set" changed.')}`, '');
+  if (report.cancelled) lines.push(`**${l10n.t('Cancelled.')}** ${l10n.t('Only the customers listed under "Pictures set" changed.')}`, '');
   const sections: Array<[string, UploadRecord['state']]> = [
-    [t('Pictures set'), 'done'],
-    [t('Failed (the old picture stays)'), 'failed'],
-    [t('Not started (cancelled)'), 'notStarted'],
-    [t('Skipped'), 'skipped'],
+    [l10n.t('Pictures set'), 'done'],
+    [l10n.t('Failed (the old picture stays)'), 'failed'],
+    [l10n.t('Not started (cancelled)'), 'notStarted'],
+    [l10n.t('Skipped'), 'skipped'],
   ];
   for (const [title, state] of sections) {
     const rows = report.records.filter((record) => record.state === state);
     if (rows.length === 0) continue;
-    lines.push(`## ${title} (${rows.length})`, '', `| ${t('Customer')} | ${t('Name')} | ${t('File')} | ${t('Details')} |`, '| --- | --- | --- | --- |');
+    lines.push(`## ${title} (${rows.length})`, '', `| ${l10n.t('Customer')} | ${l10n.t('Name')} | ${l10n.t('File')} | ${l10n.t('Details')} |`, '| --- | --- | --- | --- |');
     for (const row of rows) lines.push(`| ${cell(row.customerNumber)} | ${cell(row.customerName)} | ${cell(row.file)} | ${cell(row.detail)} |`);
     lines.push('');
   }
   if (report.leftOut.length > 0) {
-    lines.push(`## ${t('Files left out')} (${report.leftOut.length})`, '', `| ${t('File')} | ${t('Why')} |`, '| --- | --- |');
+    lines.push(`## ${l10n.t('Files left out')} (${report.leftOut.length})`, '', `| ${l10n.t('File')} | ${l10n.t('Why')} |`, '| --- | --- |');
     for (const row of report.leftOut) lines.push(`| ${cell(row.file)} | ${cell(row.reason)} |`);
     lines.push('');
   }

@@ -1,4 +1,4 @@
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 import type { Log } from '../common/log';
 import { errorFromStatus, invalidResponseError, ServiceError } from './errors';
 import { Transport, type HttpResponse, type TransportOptions } from './http';
@@ -42,14 +42,14 @@ function num(value: unknown): number {
 function collection(response: HttpResponse): { value: unknown[]; nextLink?: string } {
   const json = response.json;
   if (!isObject(json) || !Array.isArray(json.value)) {
-    throw invalidResponseError(t('no list of results'), response.status, response.correlationId);
+    throw invalidResponseError(l10n.t('no list of results'), response.status, response.correlationId);
   }
   return { value: json.value, nextLink: str(json['@odata.nextLink']) };
 }
 
 function toCompany(raw: unknown, response: HttpResponse): Company {
   if (!isObject(raw) || typeof raw.id !== 'string') {
-    throw invalidResponseError(t('a company without an id'), response.status, response.correlationId);
+    throw invalidResponseError(l10n.t('a company without an id'), response.status, response.correlationId);
   }
   const name = str(raw.name) ?? '';
   return { id: raw.id, name, displayName: str(raw.displayName) || name };
@@ -68,7 +68,7 @@ function pictureFlag(raw: unknown): boolean | undefined {
 
 function toEnvironment(raw: unknown, response: HttpResponse): Environment {
   if (!isObject(raw) || typeof raw.name !== 'string') {
-    throw invalidResponseError(t('an environment without a name'), response.status, response.correlationId);
+    throw invalidResponseError(l10n.t('an environment without a name'), response.status, response.correlationId);
   }
   const version = str(raw.applicationVersion);
   return { name: raw.name, type: str(raw.type) ?? '', countryCode: str(raw.countryCode) ?? '', ...(version ? { applicationVersion: version } : {}) };
@@ -76,7 +76,7 @@ function toEnvironment(raw: unknown, response: HttpResponse): Environment {
 
 function toCustomer(raw: unknown, response: HttpResponse): Customer {
   if (!isObject(raw) || typeof raw.id !== 'string') {
-    throw invalidResponseError(t('a customer without an id'), response.status, response.correlationId);
+    throw invalidResponseError(l10n.t('a customer without an id'), response.status, response.correlationId);
   }
   const address = isObject(raw.address) ? raw.address : undefined;
   const customer: { -readonly [K in keyof Customer]: Customer[K] } = {
@@ -113,7 +113,7 @@ function toPicture(raw: unknown, customerId: string, response: HttpResponse): Pi
     }
   }
   if (!isObject(item)) {
-    throw invalidResponseError(t('no picture'), response.status, response.correlationId);
+    throw invalidResponseError(l10n.t('no picture'), response.status, response.correlationId);
   }
   const etag = str(item['@odata.etag']);
   return {
@@ -189,7 +189,7 @@ export class PictureClient implements PictureService {
   async listEnvironments(options: RequestOptions = {}): Promise<Environment[]> {
     if (this.kind === 'graph') {
       // The environments API takes a Business Central token; Graph reaches only Production anyway.
-      throw new ServiceError(t('Microsoft Graph reaches only the environment named Production. Set bcPictures.api to businessCentral to choose another environment.'), { kind: 'settings' });
+      throw new ServiceError(l10n.t('Microsoft Graph reaches only the environment named Production. Set bcPictures.api to businessCentral to choose another environment.'), { kind: 'settings' });
     }
     const url = buildEnvironmentsUrl({ serviceUrl: this.serviceUrl });
     const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal });
@@ -261,7 +261,7 @@ export class PictureClient implements PictureService {
       }
       this.log.warn(`Refused a next link to another address: ${origin ? loggableUrl(origin) : '(invalid URL)'}`);
       throw new ServiceError(
-        t('Business Central sent a link to the next page on another address ({0}); it was not followed, so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', origin || t('not a valid URL')),
+        l10n.t('Business Central sent a link to the next page on another address ({0}); it was not followed, so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', origin || l10n.t('not a valid URL')),
         { kind: 'invalidResponse' },
       );
     }
@@ -358,8 +358,8 @@ export class PictureClient implements PictureService {
       if (this.kind === 'graph' && hadNoPicture && error instanceof ServiceError && error.kind === 'notFound') {
         // Graph refused the POST that adds a picture, and its byte upload only replaces one.
         throw new ServiceError(
-          t('Microsoft Graph does not let this customer get a first picture: it refused adding one and can only replace an existing picture. Set bcPictures.api to businessCentral to upload through the Business Central API.') +
-            (error.correlationId ? ' ' + t('(Error code: {0}, CorrelationId: {1}.)', error.code ?? '404', error.correlationId) : ''),
+          l10n.t('Microsoft Graph does not let this customer get a first picture: it refused adding one and can only replace an existing picture. Set bcPictures.api to businessCentral to upload through the Business Central API.') +
+            (error.correlationId ? ' ' + l10n.t('(Error code: {0}, CorrelationId: {1}.)', error.code ?? '404', error.correlationId) : ''),
           { kind: 'badRequest', status: error.status, code: error.code, correlationId: error.correlationId, cause: error },
         );
       }

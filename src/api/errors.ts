@@ -1,4 +1,4 @@
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 
 /** What went wrong, in the terms the UI needs to decide what to offer next. */
 export type ServiceErrorKind =
@@ -32,7 +32,7 @@ export interface ServiceErrorDetails {
 }
 
 /**
- * The one error the API layer throws. `message` is for the user (translated through `t()`), names the
+ * The one error the API layer throws. `message` is for the user (translated through `l10n.t()`), names the
  * cause, the service's error code and CorrelationId, and points to the fix. It never holds a credential.
  */
 export class ServiceError extends Error {
@@ -62,7 +62,7 @@ export function isServiceError(error: unknown, kind?: ServiceErrorKind): error i
 }
 
 export function cancelledError(cause?: unknown): ServiceError {
-  return new ServiceError(t('The request to Business Central was cancelled.'), { kind: 'cancelled', cause });
+  return new ServiceError(l10n.t('The request to Business Central was cancelled.'), { kind: 'cancelled', cause });
 }
 
 /** What the service said in its error body: `{"error":{"code","message"}}` (+ Graph's `innerError`). */
@@ -110,13 +110,13 @@ export function parseErrorBody(text: string): ServiceErrorBody {
 /** The suffix every service error message carries: the code and CorrelationId, for support. */
 function reference(code: string | undefined, correlationId: string | undefined): string {
   if (code && correlationId) {
-    return ' ' + t('(Error code: {0}, CorrelationId: {1}.)', code, correlationId);
+    return ' ' + l10n.t('(Error code: {0}, CorrelationId: {1}.)', code, correlationId);
   }
   if (code) {
-    return ' ' + t('(Error code: {0}.)', code);
+    return ' ' + l10n.t('(Error code: {0}.)', code);
   }
   if (correlationId) {
-    return ' ' + t('(CorrelationId: {0}.)', correlationId);
+    return ' ' + l10n.t('(CorrelationId: {0}.)', correlationId);
   }
   return '';
 }
@@ -147,7 +147,7 @@ export function errorFromStatus(failure: HttpFailure): ServiceError {
       return new ServiceError(aadSts65002Message() + ref, { kind: 'auth', ...details, code: code ?? aadsts });
     }
     return new ServiceError(
-      t(
+      l10n.t(
         'Business Central did not accept your sign-in. Sign in again with an account that has access to this environment, and check the settings bcPictures.tenant and bcPictures.environment.',
       ) + ref,
       { kind: 'auth', ...details },
@@ -155,7 +155,7 @@ export function errorFromStatus(failure: HttpFailure): ServiceError {
   }
   if (status === 403) {
     return new ServiceError(
-      t(
+      l10n.t(
         'Business Central refused the request: your user is not allowed to change customers. Ask your administrator for a permission set that allows modifying customers (for example D365 BUS FULL ACCESS), and check that the user has a license for this environment.',
       ) + ref,
       { kind: 'permission', ...details },
@@ -164,60 +164,60 @@ export function errorFromStatus(failure: HttpFailure): ServiceError {
   if (status === 404) {
     const message =
       failure.subject === 'company' || failure.subject === 'companies' || code === 'BadRequest_CompanyNotFound'
-        ? t('The company no longer exists in Business Central, or the environment is wrong. Pick the company again, and check the setting bcPictures.environment.')
+        ? l10n.t('The company no longer exists in Business Central, or the environment is wrong. Pick the company again, and check the setting bcPictures.environment.')
         : failure.subject === 'picture'
-          ? t('The customer has no picture in Business Central, or the customer no longer exists. Pick the customer again.')
-          : t('The customer no longer exists in Business Central (it may have been deleted or renamed). Pick the customer again.');
+          ? l10n.t('The customer has no picture in Business Central, or the customer no longer exists. Pick the customer again.')
+          : l10n.t('The customer no longer exists in Business Central (it may have been deleted or renamed). Pick the customer again.');
     return new ServiceError(message + ref, { kind: 'notFound', ...details });
   }
   if (status === 409 || status === 412) {
     return new ServiceError(
-      t('Someone changed this customer in Business Central in the meantime. Try again.') + ref,
+      l10n.t('Someone changed this customer in Business Central in the meantime. Try again.') + ref,
       { kind: 'conflict', ...details },
     );
   }
   if (status === 413) {
     return new ServiceError(
-      t('The image is too large for Business Central. Choose a smaller image, or reduce its size first.') + ref,
+      l10n.t('The image is too large for Business Central. Choose a smaller image, or reduce its size first.') + ref,
       { kind: 'tooLarge', ...details },
     );
   }
   if (status === 429) {
     return new ServiceError(
-      t('Business Central is limiting the number of requests from your user. Wait a few minutes and try again.') + ref,
+      l10n.t('Business Central is limiting the number of requests from your user. Wait a few minutes and try again.') + ref,
       { kind: 'throttled', ...details },
     );
   }
   if (status === 408) {
     return new ServiceError(
-      t('Business Central took too long to answer. Try again later.') + ref,
+      l10n.t('Business Central took too long to answer. Try again later.') + ref,
       { kind: 'timeout', ...details },
     );
   }
   if (status === 502 || status === 503 || status === 504) {
     return new ServiceError(
-      t('Business Central is busy or not reachable right now (HTTP {0}). Try again later.', status) + ref,
+      l10n.t('Business Central is busy or not reachable right now (HTTP {0}). Try again later.', status) + ref,
       { kind: 'unavailable', ...details },
     );
   }
   if (status === 405 || status === 400 || status === 415 || status === 422) {
-    const explained = serviceText ? t('Business Central refused the request: {0}', serviceText) : t('Business Central refused the request (HTTP {0}).', status);
+    const explained = serviceText ? l10n.t('Business Central refused the request: {0}', serviceText) : l10n.t('Business Central refused the request (HTTP {0}).', status);
     return new ServiceError(explained + ref, { kind: 'badRequest', ...details });
   }
   if (status >= 500) {
     return new ServiceError(
-      t('Business Central failed to handle the request (HTTP {0}). Try again later; if it keeps failing, give your administrator the CorrelationId.', status) + ref,
+      l10n.t('Business Central failed to handle the request (HTTP {0}). Try again later; if it keeps failing, give your administrator the CorrelationId.', status) + ref,
       { kind: 'unavailable', ...details },
     );
   }
   return new ServiceError(
-    t('Business Central answered with an unexpected status (HTTP {0}).', status) + ref,
+    l10n.t('Business Central answered with an unexpected status (HTTP {0}).', status) + ref,
     { kind: 'invalidResponse', ...details },
   );
 }
 
 export function aadSts65002Message(): string {
-  return t(
+  return l10n.t(
     'Signing in to Business Central needs your own Microsoft Entra app registration: the default client is not pre-authorised for Business Central (AADSTS65002). Register a public-client app with the delegated permission Financials.ReadWrite.All and put its application (client) id in the setting bcPictures.clientId.',
   );
 }
@@ -230,14 +230,14 @@ export function redirectError(status: number, location: string | undefined): Ser
     target = '';
   }
   const message = target
-    ? t('Business Central redirected the request to {0}; redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', target)
-    : t('Business Central redirected the request (HTTP {0}); redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', status);
+    ? l10n.t('Business Central redirected the request to {0}; redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', target)
+    : l10n.t('Business Central redirected the request (HTTP {0}); redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', status);
   return new ServiceError(message, { kind: 'redirect', status });
 }
 
 export function invalidResponseError(reason: string, status?: number, correlationId?: string): ServiceError {
   return new ServiceError(
-    t('Business Central sent an unexpected answer ({0}). Check the setting bcPictures.serviceUrl; a proxy or sign-in page may be answering instead of the service.', reason) +
+    l10n.t('Business Central sent an unexpected answer ({0}). Check the setting bcPictures.serviceUrl; a proxy or sign-in page may be answering instead of the service.', reason) +
       reference(undefined, correlationId),
     { kind: 'invalidResponse', status, correlationId },
   );
@@ -245,7 +245,7 @@ export function invalidResponseError(reason: string, status?: number, correlatio
 
 export function timeoutError(cause?: unknown): ServiceError {
   return new ServiceError(
-    t('Business Central did not answer in time. Check your network connection and try again later.'),
+    l10n.t('Business Central did not answer in time. Check your network connection and try again later.'),
     { kind: 'timeout', cause },
   );
 }
@@ -253,7 +253,7 @@ export function timeoutError(cause?: unknown): ServiceError {
 /** A failure below HTTP: DNS, refused or reset connections, TLS. `detail` is the system's code. */
 export function networkError(detail: string, cause?: unknown): ServiceError {
   return new ServiceError(
-    t('Could not reach Business Central ({0}). Check your network connection, and the settings http.proxy and bcPictures.serviceUrl.', detail),
+    l10n.t('Could not reach Business Central ({0}). Check your network connection, and the settings http.proxy and bcPictures.serviceUrl.', detail),
     { kind: 'network', code: detail, cause },
   );
 }
@@ -265,15 +265,15 @@ export function networkError(detail: string, cause?: unknown): ServiceError {
 export function fileChangedError(fileName: string, when: 'before' | 'during'): ServiceError {
   const message =
     when === 'during'
-      ? t('“{0}” changed while it was being uploaded, so nothing was changed in Business Central. Wait until the file is saved completely, then try again.', fileName)
-      : t('“{0}” changed after it was checked, so nothing was changed in Business Central. Wait until the file is saved completely, then choose it again.', fileName);
+      ? l10n.t('“{0}” changed while it was being uploaded, so nothing was changed in Business Central. Wait until the file is saved completely, then try again.', fileName)
+      : l10n.t('“{0}” changed after it was checked, so nothing was changed in Business Central. Wait until the file is saved completely, then choose it again.', fileName);
   return new ServiceError(message, { kind: 'fileChanged' });
 }
 
 /** The image file is gone (moved, renamed or deleted) since it was chosen. */
 export function fileMissingError(fileName: string, cause?: unknown): ServiceError {
   return new ServiceError(
-    t('“{0}” was moved or deleted after it was chosen, so nothing was changed in Business Central: choose it again.', fileName),
+    l10n.t('“{0}” was moved or deleted after it was chosen, so nothing was changed in Business Central: choose it again.', fileName),
     { kind: 'fileMissing', code: 'ENOENT', cause },
   );
 }

@@ -5,7 +5,7 @@
  * log line per request. Never logs or reports a credential.
  */
 import type { Dispatcher } from 'undici';
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 import type { Log } from '../common/log';
 import {
   aadSts65002Message,
@@ -210,7 +210,7 @@ function transportError(error: unknown, signal: AbortSignal | undefined): Servic
   if (proxyStatus) {
     // undici reports a refused tunnel as an abort; it is the proxy's answer, not the user's cancellation.
     return new ServiceError(
-      t('The proxy refused the connection to Business Central (HTTP {0}). Check the settings http.proxy and http.noProxy, and the proxy environment variables.', proxyStatus),
+      l10n.t('The proxy refused the connection to Business Central (HTTP {0}). Check the settings http.proxy and http.noProxy, and the proxy environment variables.', proxyStatus),
       { kind: 'network', code: 'PROXY', status: Number(proxyStatus) },
     );
   }
@@ -219,10 +219,10 @@ function transportError(error: unknown, signal: AbortSignal | undefined): Servic
     return timeoutError();
   }
   if (code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') {
-    return new ServiceError(t('The image changed while it was being uploaded. Try again.'), { kind: 'badRequest', code });
+    return new ServiceError(l10n.t('The image changed while it was being uploaded. Try again.'), { kind: 'badRequest', code });
   }
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-    return new ServiceError(t('The image file could not be read ({0}).', code), { kind: 'badRequest', code });
+    return new ServiceError(l10n.t('The image file could not be read ({0}).', code), { kind: 'badRequest', code });
   }
   return networkError(code ?? (isReset(error) ? 'ECONNRESET' : 'network error'));
 }
@@ -430,13 +430,13 @@ export class Transport {
     const contentType = headerValue(headers, 'content-type') ?? '';
     if (status === 204 || !/json/i.test(contentType)) {
       await discard(response.body);
-      throw invalidResponseError(status === 204 ? t('no content') : t('content type {0}', contentType || t('none')), status, correlationId);
+      throw invalidResponseError(status === 204 ? l10n.t('no content') : l10n.t('content type {0}', contentType || l10n.t('none')), status, correlationId);
     }
     const text = await response.body.text();
     try {
       return { status, headers, correlationId, json: JSON.parse(text) as unknown };
     } catch {
-      throw invalidResponseError(t('malformed JSON'), status, correlationId);
+      throw invalidResponseError(l10n.t('malformed JSON'), status, correlationId);
     }
   }
 

@@ -1,4 +1,4 @@
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 import { ServiceError } from './errors';
 import type { ApiKind } from './types';
 
@@ -38,21 +38,21 @@ function parseServiceUrl(serviceUrl: string): URL {
   try {
     url = new URL(serviceUrl);
   } catch {
-    throw settingsError(t('The setting bcPictures.serviceUrl is not a valid URL: {0}', serviceUrl));
+    throw settingsError(l10n.t('The setting bcPictures.serviceUrl is not a valid URL: {0}', serviceUrl));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw settingsError(t('The setting bcPictures.serviceUrl must start with https:// (it is {0}).', serviceUrl));
+    throw settingsError(l10n.t('The setting bcPictures.serviceUrl must start with https:// (it is {0}).', serviceUrl));
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw settingsError(
-      t('The setting bcPictures.serviceUrl must use https:// to protect your credentials; plain http:// is only allowed for this computer (localhost, 127.0.0.1, ::1). It is {0}.', url.origin),
+      l10n.t('The setting bcPictures.serviceUrl must use https:// to protect your credentials; plain http:// is only allowed for this computer (localhost, 127.0.0.1, ::1). It is {0}.', url.origin),
     );
   }
   if (url.username || url.password) {
-    throw settingsError(t('The setting bcPictures.serviceUrl must not contain a user name or password.'));
+    throw settingsError(l10n.t('The setting bcPictures.serviceUrl must not contain a user name or password.'));
   }
   if (url.search || url.hash) {
-    throw settingsError(t('The setting bcPictures.serviceUrl must not contain a query (?) or fragment (#): {0}', url.origin + url.pathname));
+    throw settingsError(l10n.t('The setting bcPictures.serviceUrl must not contain a query (?) or fragment (#): {0}', url.origin + url.pathname));
   }
   return url;
 }
@@ -63,11 +63,11 @@ const TENANT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
 function checkEnvironment(environment: string): string {
   const value = environment.trim();
   if (!value) {
-    throw settingsError(t('The setting bcPictures.environment is empty. Enter the name of the Business Central environment, for example production.'));
+    throw settingsError(l10n.t('The setting bcPictures.environment is empty. Enter the name of the Business Central environment, for example production.'));
   }
   if (!ENVIRONMENT.test(value)) {
     throw settingsError(
-      t('The setting bcPictures.environment is not a valid environment name: {0}. Use the name shown in the Business Central admin center (letters, digits, - and _).', value),
+      l10n.t('The setting bcPictures.environment is not a valid environment name: {0}. Use the name shown in the Business Central admin center (letters, digits, - and _).', value),
     );
   }
   return value;
@@ -79,7 +79,7 @@ function checkTenant(tenant: string | undefined): string | undefined {
     return undefined;
   }
   if (!TENANT.test(value)) {
-    throw settingsError(t('The setting bcPictures.tenant must be a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com. It is {0}.', value));
+    throw settingsError(l10n.t('The setting bcPictures.tenant must be a tenant id (a GUID) or a domain such as contoso.onmicrosoft.com. It is {0}.', value));
   }
   return value;
 }
@@ -112,7 +112,7 @@ export function isOnPremises(serviceUrl: string | undefined): boolean {
 export function buildEnvironmentsUrl(settings: Pick<ServiceSettings, 'serviceUrl'>): string {
   const serviceUrl = settings.serviceUrl?.trim() ?? '';
   if (isOnPremises(serviceUrl)) {
-    throw settingsError(t('Business Central on-premises has no environments to choose from: the setting bcPictures.serviceUrl names one server. Change that setting to reach another server.'));
+    throw settingsError(l10n.t('Business Central on-premises has no environments to choose from: the setting bcPictures.serviceUrl names one server. Change that setting to reach another server.'));
   }
   return `${serviceUrl ? parseServiceUrl(serviceUrl).origin : ONLINE_BC_ORIGIN}/environments/v1.2`;
 }
@@ -130,10 +130,10 @@ export function checkId(value: string, what: 'company' | 'customer' | 'picture')
     const shown = JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text);
     const message =
       what === 'company'
-        ? t('The company id {0} is not valid (a Business Central id looks like 00000000-0000-0000-0000-000000000000). Pick the company again.', shown)
+        ? l10n.t('The company id {0} is not valid (a Business Central id looks like 00000000-0000-0000-0000-000000000000). Pick the company again.', shown)
         : what === 'customer'
-          ? t('The customer id {0} is not valid (a Business Central id looks like 00000000-0000-0000-0000-000000000000). Pick the customer again.', shown)
-          : t('The picture id {0} is not valid.', shown);
+          ? l10n.t('The customer id {0} is not valid (a Business Central id looks like 00000000-0000-0000-0000-000000000000). Pick the customer again.', shown)
+          : l10n.t('The picture id {0} is not valid.', shown);
     throw new ServiceError(message, { kind: 'badRequest' });
   }
   return value.toLowerCase();

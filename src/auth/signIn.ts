@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Authorize } from '../api/http';
 import type { ApiKind } from '../api/types';
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 
 export type { Authorize };
 
@@ -20,7 +20,7 @@ export type GetSession = (
 /** Thrown when the user closes a sign-in prompt: the command ends quietly, nothing was sent. */
 export class SignInCancelled extends Error {
   constructor() {
-    super(t('Sign-in was cancelled.'));
+    super(l10n.t('Sign-in was cancelled.'));
     this.name = 'SignInCancelled';
   }
 }

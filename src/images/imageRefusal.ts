@@ -1,5 +1,5 @@
-// Why a file cannot be uploaded as a customer picture, told in words the user understands (every message goes through t()).
-import { t } from '../common/l10n';
+// Why a file cannot be uploaded as a customer picture, told in words the user understands (every message goes through l10n.t()).
+import * as l10n from '../common/l10n';
 import { FORMAT_NAMES, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, PictureFormat, formatBytes } from './pictureFormats';
 
 export type RefusalCode =
@@ -35,69 +35,69 @@ export type ContentKind = 'pdf' | 'zip' | 'html' | 'xml' | 'text';
 
 export const refuse = {
   notFound: (name: string, cause?: unknown) =>
-    new ImageRefusal('notFound', t('The file “{0}” was not found. It may have been moved, renamed or deleted: choose the picture again.', name), name, cause),
+    new ImageRefusal('notFound', l10n.t('The file “{0}” was not found. It may have been moved, renamed or deleted: choose the picture again.', name), name, cause),
 
   folder: (name: string) =>
-    new ImageRefusal('notAFile', t('“{0}” is a folder, not a picture file. Choose a PNG, JPEG, GIF, BMP or TIFF file.', name), name),
+    new ImageRefusal('notAFile', l10n.t('“{0}” is a folder, not a picture file. Choose a PNG, JPEG, GIF, BMP or TIFF file.', name), name),
 
   specialFile: (name: string) =>
-    new ImageRefusal('notAFile', t('“{0}” is not a regular file (it is a device, pipe or socket). Choose a PNG, JPEG, GIF, BMP or TIFF file.', name), name),
+    new ImageRefusal('notAFile', l10n.t('“{0}” is not a regular file (it is a device, pipe or socket). Choose a PNG, JPEG, GIF, BMP or TIFF file.', name), name),
 
   noPermission: (name: string, cause?: unknown) =>
-    new ImageRefusal('unreadable', t('You do not have permission to read “{0}”. Check the file’s permissions, or copy it to a folder you can read, and try again.', name), name, cause),
+    new ImageRefusal('unreadable', l10n.t('You do not have permission to read “{0}”. Check the file’s permissions, or copy it to a folder you can read, and try again.', name), name, cause),
 
   linkLoop: (name: string, cause?: unknown) =>
-    new ImageRefusal('unreadable', t('“{0}” is a link that leads back to itself, so there is no picture to read. Choose the picture file itself.', name), name, cause),
+    new ImageRefusal('unreadable', l10n.t('“{0}” is a link that leads back to itself, so there is no picture to read. Choose the picture file itself.', name), name, cause),
 
   unreadable: (name: string, cause?: unknown) =>
-    new ImageRefusal('unreadable', t('“{0}” could not be read. Check that the file is still there and not in use by another program, then try again.', name), name, cause),
+    new ImageRefusal('unreadable', l10n.t('“{0}” could not be read. Check that the file is still there and not in use by another program, then try again.', name), name, cause),
 
   empty: (name: string) =>
-    new ImageRefusal('empty', t('The file “{0}” is empty (0 bytes), so it contains no picture. Choose another file.', name), name),
+    new ImageRefusal('empty', l10n.t('The file “{0}” is empty (0 bytes), so it contains no picture. Choose another file.', name), name),
 
   tooLarge: (name: string, size: number) =>
     new ImageRefusal(
       'tooLarge',
-      t('“{0}” is {1}, more than the {2} Business Central accepts for a picture. Make it smaller (for example, resize it or save it as JPEG) and try again.', name, formatBytes(size), formatBytes(MAX_PICTURE_BYTES)),
+      l10n.t('“{0}” is {1}, more than the {2} Business Central accepts for a picture. Make it smaller (for example, resize it or save it as JPEG) and try again.', name, formatBytes(size), formatBytes(MAX_PICTURE_BYTES)),
       name,
     ),
 
   notAnImage: (name: string, kind?: ContentKind) => {
     if (kind === undefined) {
-      return new ImageRefusal('notAnImage', t('“{0}” is not a picture: its content is not PNG, JPEG, GIF, BMP or TIFF image data. Choose a picture file and try again.', name), name);
+      return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: its content is not PNG, JPEG, GIF, BMP or TIFF image data. Choose a picture file and try again.', name), name);
     }
-    return new ImageRefusal('notAnImage', t('“{0}” is not a picture: it contains {1}. Choose a PNG, JPEG, GIF, BMP or TIFF file and try again.', name, contentKindName(kind)), name);
+    return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: it contains {1}. Choose a PNG, JPEG, GIF, BMP or TIFF file and try again.', name, contentKindName(kind)), name);
   },
 
   unsupportedFormat: (name: string, formatName: string) =>
     new ImageRefusal(
       'unsupportedFormat',
-      t('“{0}” is a picture in {1} format. Business Central takes PNG, JPEG, GIF, BMP or TIFF pictures: convert it to one of those and try again.', name, formatName),
+      l10n.t('“{0}” is a picture in {1} format. Business Central takes PNG, JPEG, GIF, BMP or TIFF pictures: convert it to one of those and try again.', name, formatName),
       name,
     ),
 
   truncated: (name: string, format: PictureFormat) =>
     new ImageRefusal(
       'truncated',
-      t('“{0}” looks like a {1} picture, but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.', name, FORMAT_NAMES[format]),
+      l10n.t('“{0}” looks like a {1} picture, but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.', name, FORMAT_NAMES[format]),
       name,
     ),
 
   corrupt: (name: string, format: PictureFormat, cause?: unknown) =>
     new ImageRefusal(
       'corrupt',
-      t('“{0}” looks like a {1} picture, but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.', name, FORMAT_NAMES[format]),
+      l10n.t('“{0}” looks like a {1} picture, but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.', name, FORMAT_NAMES[format]),
       name,
       cause,
     ),
 
   zeroDimensions: (name: string, width: number, height: number) =>
-    new ImageRefusal('zeroDimensions', t('The picture in “{0}” is {1}×{2} pixels, so there is nothing to show. Choose another picture.', name, width, height), name),
+    new ImageRefusal('zeroDimensions', l10n.t('The picture in “{0}” is {1}×{2} pixels, so there is nothing to show. Choose another picture.', name, width, height), name),
 
   absurdDimensions: (name: string, width: number, height: number) =>
     new ImageRefusal(
       'absurdDimensions',
-      t(
+      l10n.t(
         'The picture in “{0}” is {1}×{2} pixels, more than the {3} pixels per side or {4} megapixels a customer picture can have. Resize it and try again.',
         name,
         width,
@@ -112,14 +112,14 @@ export const refuse = {
 function contentKindName(kind: ContentKind): string {
   switch (kind) {
     case 'pdf':
-      return t('a PDF document');
+      return l10n.t('a PDF document');
     case 'zip':
-      return t('a ZIP archive (or an Office document, which is one)');
+      return l10n.t('a ZIP archive (or an Office document, which is one)');
     case 'html':
-      return t('a web page (HTML)');
+      return l10n.t('a web page (HTML)');
     case 'xml':
-      return t('an XML document');
+      return l10n.t('an XML document');
     case 'text':
-      return t('text');
+      return l10n.t('text');
   }
 }

@@ -1,5 +1,5 @@
 // The picture formats Business Central media fields take, their limits, and small helpers to show them to the user.
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 
 /** A picture format Business Central takes for a customer picture. */
 export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
@@ -63,7 +63,7 @@ export const FORMAT_NAMES: Readonly<Record<PictureFormat, string>> = {
 /** Human-readable size in binary units, e.g. "512 bytes", "12.3 KB", "350 MB". */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 1024) {
-    return bytes === 1 ? t('1 byte') : t('{0} bytes', Math.max(0, Math.floor(bytes || 0)));
+    return bytes === 1 ? l10n.t('1 byte') : l10n.t('{0} bytes', Math.max(0, Math.floor(bytes || 0)));
   }
   let value = bytes / 1024;
   let unit = 0;
@@ -76,19 +76,19 @@ export function formatBytes(bytes: number): string {
   // Literal strings per unit, so the localisation export finds each of them.
   switch (unit) {
     case 0:
-      return t('{0} KB', rounded);
+      return l10n.t('{0} KB', rounded);
     case 1:
-      return t('{0} MB', rounded);
+      return l10n.t('{0} MB', rounded);
     case 2:
-      return t('{0} GB', rounded);
+      return l10n.t('{0} GB', rounded);
     default:
-      return t('{0} TB', rounded);
+      return l10n.t('{0} TB', rounded);
   }
 }
 
 /** A one-line summary to show the user, e.g. "PNG, 640×480, 12.3 KB". */
 export function describeImage(info: ImageInfo): string {
-  return t('{0}, {1}×{2}, {3}', FORMAT_NAMES[info.format], info.width, info.height, formatBytes(info.byteSize));
+  return l10n.t('{0}, {1}×{2}, {3}', FORMAT_NAMES[info.format], info.width, info.height, formatBytes(info.byteSize));
 }
 
 /** The note to show when a picture is accepted by its content although its extension says otherwise; undefined if none. */
@@ -96,7 +96,7 @@ export function describeExtensionMismatch(info: ImageInfo): string | undefined {
   if (!info.extensionMismatch) {
     return undefined;
   }
-  return t(
+  return l10n.t(
     '“{0}” is named like a .{1} file but contains a {2} picture. It will be uploaded as {2}.',
     info.fileName,
     info.extensionMismatch.extension,
