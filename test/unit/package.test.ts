@@ -1,0 +1,57 @@
+// The .vsix holds only what runs: built in a copy of the repository, so the tree under test is untouched.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const VSCE = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+/** Everything the package may hold; the manifest's own files are added by vsce. */
+const SHIPPED = /^(dist\/extension\.js|media\/.+|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?)$/;
+
+describe('the .vsix package', function () {
+  this.timeout(120_000);
+  let stage: string;
+  let files: string[];
+  let vsixBytes: number;
+
+  before(() => {
+    stage = fs.mkdtempSync(path.join(os.tmpdir(), 'bcp-vsix-'));
+    for (const entry of fs.readdirSync(REPO)) {
+      if (['.git', 'node_modules', 'out', 'dist', '.vscode-test'].includes(entry) || entry.endsWith('.vsix')) continue;
+      fs.cpSync(path.join(REPO, entry), path.join(stage, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+    const vsix = path.join(stage, 'package.vsix');
+    // vsce runs vscode:prepublish (the production bundle) itself, as `npm run package` does.
+    execFileSync(process.execPath, [VSCE, 'package', '--no-dependencies', '-o', vsix], { cwd: stage, stdio: 'pipe' });
+    vsixBytes = fs.statSync(vsix).size;
+    files = execFileSync(process.execPath, [VSCE, 'ls', '--no-dependencies'], { cwd: stage, encoding: 'utf8' })
+      .split(/\r?\n/)
+      .filter(Boolean);
+  });
+
+  after(() => fs.rmSync(stage, { recursive: true, force: true }));
+
+  it('ships the production bundle, media, translations, manifest, README, CHANGELOG and LICENSE', () => {
+    for (const required of ['dist/extension.js', 'package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) {
+      assert.ok(files.includes(required), `${required} is missing from ${files.join(', ')}`);
+    }
+  });
+
+  it('ships no sources, tests, source maps or node_modules', () => {
+    assert.deepEqual(
+      files.filter((file) => !SHIPPED.test(file) || /\.(ts|map)$/.test(file) || /(^|\/)(src|test|node_modules)\//.test(file)),
+      [],
+    );
+  });
+
+  it('is a small download with a minified bundle', () => {
+    const bundle = fs.readFileSync(path.join(stage, 'dist', 'extension.js'), 'utf8');
+    assert.ok(!bundle.includes('sourceMappingURL'), 'the production bundle has no source map');
+    // Minified: long lines (the few line breaks left are inside template strings).
+    assert.ok(bundle.length / bundle.split('\n').length > 1000, 'the production bundle is minified');
+    assert.ok(vsixBytes < 1024 * 1024, `the .vsix is ${vsixBytes} bytes`);
+  });
+});
