@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { probeActivation } from './instrumented';
+import { probeActivation } from '../bench/instrumented';
 
 // Proof by evaluation markers in an instrumented production-option build (see instrumented.ts): a file's marker fires iff its top level runs.
-describe('activation (bench)', function () {
+describe('activation', function () {
   this.timeout(60_000);
 
   it('evaluates neither undici nor image decoding; both are still in the bundle and load on demand', async () => {
