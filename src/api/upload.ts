@@ -13,10 +13,10 @@ export interface UploadInfo {
   readonly modifiedMs?: number;
 }
 
-const FILE_CHUNK = 64 * 1024;
+const FILE_CHUNK = 256 * 1024;
 
 /**
- * An upload source streaming a file from disk, in 64 KiB chunks; never reads the whole file. Re-opened per attempt.
+ * An upload source streaming a file from disk, in 256 KiB chunks; never reads the whole file. Re-opened per attempt.
  *
  * The file must stay what was inspected: at each `open()` its size (and modification time, when known) must match,
  * and the last chunk is handed over only after the open file was checked again (size, modification time, no byte
