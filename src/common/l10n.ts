@@ -11,6 +11,11 @@ export function setTranslator(translate: Translate): void {
   translator = translate;
 }
 
+/** Back to the English fallback (for tests). */
+export function resetTranslator(): void {
+  translator = format as Translate;
+}
+
 /** Every user-facing string of the plain layers goes through here, and so through `vscode.l10n.t`. */
 export function t(message: string, ...args: Array<string | number | boolean>): string;
 export function t(message: string, args: Record<string, unknown>): string;
