@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { DEMO, startEmulator, type Emulator } from '../emulator';
 import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
 import { choose, dismiss, extensionLog, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
-import { needsUiDriver, pressKey, typeText } from './support/ui';
+import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
 const ADATUM = DEMO.customer(10000); // PNG 64×48
 const SCHOOL = DEMO.customer(30000); // JPEG 16×12
@@ -161,6 +161,17 @@ describe('Show and remove customer pictures, environments and accounts', functio
       // Sandbox customers have no pictures: the command says so, after asking the sandbox.
       assert.equal(await show({ companyId: DEMO.sandboxCronusId, customerId: DEMO.customer(500000) }), undefined);
       assert.ok(emulator.requests.length > 0 && emulator.requests.every((r) => r.path.startsWith('/v2.0/sandbox/')), emulator.requests.map((r) => r.path).join(', '));
+    });
+
+    it('shows the current environment in the status bar, and the item opens the environment list', async function () {
+      needsUiDriver(this);
+      const statusBar = () => readTexts('.part.statusbar');
+      await waitUntil(async () => (await statusBar()).join(' ').includes('production'), 'the status bar shows production');
+      await click('.part.statusbar .statusbar-item:has-text("production")');
+      await waitForPicker('environment');
+      await choose(1);
+      await waitUntil(async () => (await statusBar()).join(' ').includes('sandbox'), 'the status bar shows sandbox');
+      assert.equal(userSetting('environment'), 'sandbox');
     });
 
     it('changes nothing when dismissed', async () => {

@@ -1,6 +1,6 @@
 /**
  * Lets extension-host tests act on the workbench as a person would (type into the focused quick pick or
- * input box, press keys, click a button), through the browser page that shows it. The extension host
+ * input box, press keys, click a button, read what is shown), through the browser page that shows it. The extension host
  * reaches it over loopback at BC_PICTURES_UI_DRIVER; only code-server runs have it.
  */
 import * as http from 'node:http';
@@ -13,7 +13,7 @@ export interface UiDriver {
   close(): Promise<void>;
 }
 
-type Action = { type: string } | { press: string } | { click: string };
+type Action = { type: string } | { press: string } | { click: string } | { text: string };
 
 export async function startUiDriver(): Promise<UiDriver> {
   const driver: UiDriver = { url: '', page: undefined, close: async () => undefined };
@@ -29,7 +29,12 @@ export async function startUiDriver(): Promise<UiDriver> {
         if ('type' in action) await page.keyboard.type(action.type, { delay: 20 });
         else if ('press' in action) await page.keyboard.press(action.press);
         else if ('click' in action) await page.locator(action.click).first().click({ timeout: 10_000 });
-        else throw new Error(`unknown action ${body}`);
+        else if ('text' in action) {
+          // What a person reads there: the visible text of every element the selector finds.
+          const texts = await page.locator(action.text).allInnerTexts();
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(texts));
+          return;
+        } else throw new Error(`unknown action ${body}`);
         response.writeHead(204).end();
       } catch (error) {
         response.writeHead(500, { 'content-type': 'text/plain' }).end(error instanceof Error ? error.message : String(error));

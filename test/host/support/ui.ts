@@ -9,12 +9,24 @@ export function needsUiDriver(context: Mocha.Context): void {
   if (!DRIVER) context.skip();
 }
 
-async function act(action: object): Promise<void> {
+async function act(action: object): Promise<Response> {
   if (!DRIVER) throw new Error('no UI driver (BC_PICTURES_UI_DRIVER) in this run');
   const response = await fetch(DRIVER, { method: 'POST', body: JSON.stringify(action) });
   if (!response.ok) throw new Error(`UI driver: ${await response.text()}`);
+  return response;
 }
 
-export const typeText = (text: string) => act({ type: text });
-export const pressKey = (key: string) => act({ press: key });
-export const click = (selector: string) => act({ click: selector });
+export const typeText = async (text: string) => void (await act({ type: text }));
+export const pressKey = async (key: string) => void (await act({ press: key }));
+export const click = async (selector: string) => void (await act({ click: selector }));
+/** The visible text of every element `selector` finds in the workbench. */
+export const readTexts = async (selector: string) => (await (await act({ text: selector })).json()) as string[];
+
+/** Polls `condition` until it holds, for what the workbench shows a moment later. */
+export async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
