@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEMO, startEmulator, type Emulator } from '../emulator';
-import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
-import { choose, dismiss, extensionLog, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+import { DEMO } from '../emulator';
+import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
+import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, typeText } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicture';
@@ -24,52 +24,19 @@ interface PictureResult {
   contentType: string;
 }
 
-function workspaceDir(): string {
-  return process.env.BC_PICTURES_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
-}
-
 const photo = () => vscode.Uri.file(path.join(workspaceDir(), 'photo.png'));
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-async function setUserSettings(values: Record<string, unknown>): Promise<void> {
-  const configuration = vscode.workspace.getConfiguration('bcPictures');
-  for (const [key, value] of Object.entries(values)) {
-    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
-  }
-}
-
 describe('Add as Customer Picture', function () {
-  let emulator: Emulator;
-  let microsoft: FakeMicrosoftProvider;
+  const suite = emulatorSuite({ data: 'demo', bigCompany: true });
 
-  const patches = () => emulator.requests.filter((r) => r.method === 'PATCH');
+  const patches = () => suite.emulator.requests.filter((r) => r.method === 'PATCH');
   const run = (target?: object) =>
     vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo(), undefined, target) as Promise<PictureResult | undefined>;
 
-  before(async function () {
-    emulator = await startEmulator({ data: 'demo', bigCompany: true });
-    microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral' }));
-    await setUserSettings({ serviceUrl: emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production' });
-    await watchPickers();
-  });
-
   beforeEach(() => {
     // Trey Research starts every test without a picture, so no replacement question comes up.
-    emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
-    emulator.clearRequests();
-    emulator.clearFaults();
-    forgetPickers();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log('emulator saw:', emulator.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errorCode ?? ''}`).join('\n  '));
-    }
-  });
-
-  after(async () => {
-    microsoft?.dispose();
-    await emulator?.close();
+    suite.emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
   });
 
   it('uploads the exact bytes with one PATCH and returns what the service stored', async () => {
@@ -83,11 +50,11 @@ describe('Add as Customer Picture', function () {
     assert.equal(patch.headers.authorization, 'Bearer <redacted>');
     assert.equal(patch.bodySha256, sha256(photo().fsPath));
     assert.equal(patch.status, 204);
-    const stored = emulator.data.company(DEMO.cronusId)!.customers.picture(TREY);
+    const stored = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(TREY);
     assert.deepEqual([stored.width, stored.height, stored.contentType], [64, 48, 'image/png']);
     assert.ok(
-      microsoft.scopesAsked.some((scopes) => scopes.includes('https://api.businesscentral.dynamics.com/Financials.ReadWrite.All')),
-      `asked for the Business Central scope: ${JSON.stringify(microsoft.scopesAsked)}`,
+      suite.microsoft.scopesAsked.some((scopes) => scopes.includes('https://api.businesscentral.dynamics.com/Financials.ReadWrite.All')),
+      `asked for the Business Central scope: ${JSON.stringify(suite.microsoft.scopesAsked)}`,
     );
   });
 
@@ -124,20 +91,20 @@ describe('Add as Customer Picture', function () {
       assert.equal(customers.items[0], 'Adatum Corporation');
       await dismiss();
       assert.equal(await running, undefined);
-      assert.ok(emulator.requests.every((r) => r.path.startsWith('/v2.0/sandbox/')), 'every request went to the sandbox environment');
+      assert.ok(suite.emulator.requests.every((r) => r.path.startsWith('/v2.0/sandbox/')), 'every request went to the sandbox environment');
     } finally {
       await setUserSettings({ environment: 'production' });
     }
   });
 
   it('keeps the current picture when the user says so: nothing is sent', async () => {
-    const before = emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000));
+    const before = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000));
     const running = run({ companyId: DEMO.cronusId, customerNumber: '30000' });
     await waitForPicker('replace');
     await choose(1);
     assert.equal(await running, undefined);
     assert.equal(patches().length, 0);
-    assert.equal(emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000)).version, before.version);
+    assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000)).version, before.version);
   });
 
   it('sends nothing when the user dismisses the company or the customer step', async () => {
@@ -156,7 +123,7 @@ describe('Add as Customer Picture', function () {
   });
 
   it('waits out a 429 with Retry-After and then succeeds', async () => {
-    emulator.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1 });
+    suite.emulator.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1 });
     const result = await run({ companyId: DEMO.cronusId, customerId: TREY });
     assert.equal(result?.width, 64);
     assert.deepEqual(
@@ -167,11 +134,11 @@ describe('Add as Customer Picture', function () {
 
   it('after a 401 takes the refreshed token and succeeds', async () => {
     // The service stops taking the token while the provider still holds it; the provider refreshes it when asked again.
-    emulator.revokeToken(microsoft.token);
-    microsoft.refreshAfterNextAsk();
+    suite.emulator.revokeToken(suite.microsoft.token);
+    suite.microsoft.refreshAfterNextAsk();
     const result = await run({ companyId: DEMO.cronusId, customerId: TREY });
     assert.equal(result?.contentType, 'image/png');
-    assert.equal(emulator.requests[0].status, 401);
+    assert.equal(suite.emulator.requests[0].status, 401);
     assert.equal(patches().at(-1)?.status, 204);
   });
 
@@ -179,35 +146,32 @@ describe('Add as Customer Picture', function () {
     const gone = '0badc0de-0000-4000-8000-000000000000';
     assert.equal(await run({ companyId: DEMO.cronusId, customerId: gone }), undefined);
     assert.equal(patches().length, 0);
-    assert.ok(emulator.requests.some((r) => r.status === 404));
+    assert.ok(suite.emulator.requests.some((r) => r.status === 404));
   });
 
   it('uploads through Graph, and falls back to the byte upload when the POST is refused', async () => {
-    const graphToken = (token: string) => emulator.acceptToken(token, { audience: 'graph' });
-    microsoft.dispose();
-    microsoft = new FakeMicrosoftProvider(graphToken);
+    suite.signInFor('graph');
     await setUserSettings({ api: 'graph' });
     try {
       let result = await run({ companyId: DEMO.cronusId, customerId: TREY });
       assert.equal(result?.width, 64);
-      assert.ok(emulator.requests.some((r) => r.method === 'POST' && r.status === 201), 'the original POST');
-      emulator.graphPostRefused = true;
-      emulator.clearRequests();
+      assert.ok(suite.emulator.requests.some((r) => r.method === 'POST' && r.status === 201), 'the original POST');
+      suite.emulator.graphPostRefused = true;
+      suite.emulator.clearRequests();
       // Trey Research has the picture just set: the byte upload replaces it.
       const replacing = run({ companyId: DEMO.cronusId, customerId: TREY });
       await waitForPicker('replace');
       await choose(0);
       result = await replacing;
       assert.equal(result?.height, 48);
-      const methods = emulator.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.status}`);
+      const methods = suite.emulator.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.status}`);
       assert.deepEqual(methods.slice(0, 1), ['POST 405']);
       assert.ok(methods.includes('PUT 204') || methods.includes('PATCH 204'), methods.join(', '));
-      assert.ok(microsoft.scopesAsked.some((s) => s.includes('https://graph.microsoft.com/Financials.ReadWrite.All')));
+      assert.ok(suite.microsoft.scopesAsked.some((s) => s.includes('https://graph.microsoft.com/Financials.ReadWrite.All')));
     } finally {
-      emulator.graphPostRefused = false;
+      suite.emulator.graphPostRefused = false;
       await setUserSettings({ api: 'businessCentral' });
-      microsoft.dispose();
-      microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral' }));
+      suite.signInFor('businesscentral');
     }
   });
 
@@ -244,7 +208,7 @@ describe('Add as Customer Picture', function () {
       assert.deepEqual(state.items, ['Trey Research', 'Go to customer "trey"'].map((l, i) => (i === 1 ? `$(arrow-right) ${l}` : l)));
       await choose(0);
       assert.equal((await running)?.customerId, TREY);
-      const searches = emulator.requests.filter((r) => r.method === 'GET' && /\$filter=/.test(r.url));
+      const searches = suite.emulator.requests.filter((r) => r.method === 'GET' && /\$filter=/.test(r.url));
       assert.ok(searches.length >= 1 && searches.length <= 4, `debounced: ${searches.length} searches for 4 keystrokes`);
     });
 
@@ -254,7 +218,7 @@ describe('Add as Customer Picture', function () {
       assert.equal(await running, undefined);
       forgetPickers();
       ({ running } = await search("o'brien", "O'Brien & Sons"));
-      const filter = emulator.requests.filter((r) => /\$filter=/.test(r.url)).at(-1)!;
+      const filter = suite.emulator.requests.filter((r) => /\$filter=/.test(r.url)).at(-1)!;
       assert.equal(filter.status, 200);
       assert.match(decodeURIComponent(filter.url), /o''brien/);
       await dismiss();
@@ -276,7 +240,7 @@ describe('Add as Customer Picture', function () {
       await choose(-1);
       const second = await waitForPicker('customer', (state) => state.items.length > first.items.length);
       assert.equal(second.items.length, 2 * pageSize + 1);
-      const listRequests = emulator.requests.filter((r) => r.url.includes(`companies(${DEMO.bigCompanyId})/customers`));
+      const listRequests = suite.emulator.requests.filter((r) => r.url.includes(`companies(${DEMO.bigCompanyId})/customers`));
       assert.equal(listRequests.length, 2, 'one request per page, the second by the nextLink');
       assert.match(listRequests[1].url, /skiptoken/i);
       await dismiss();
@@ -284,9 +248,9 @@ describe('Add as Customer Picture', function () {
     });
 
     it('cancels an upload in flight at once: the request is aborted and the old picture stays', async () => {
-      const adatum = emulator.data.company(DEMO.cronusId)!.customers;
+      const adatum = suite.emulator.data.company(DEMO.cronusId)!.customers;
       const before = adatum.picture(ADATUM);
-      emulator.fault({ method: 'PATCH', kind: 'latency', ms: 20_000 });
+      suite.emulator.fault({ method: 'PATCH', kind: 'latency', ms: 20_000 });
       const running = run({ companyId: DEMO.cronusId, customerId: ADATUM });
       await waitForPicker('replace');
       await choose(0);
@@ -302,7 +266,7 @@ describe('Add as Customer Picture', function () {
     });
 
     it('signs in with Basic authentication once, keeps the key in secret storage, and forgets it on request', async () => {
-      emulator.setBasic({ userName: 'ADMIN', key: 'Wsk3y/+Secret=' });
+      suite.emulator.setBasic({ userName: 'ADMIN', key: 'Wsk3y/+Secret=' });
       await setUserSettings({ authentication: 'basic' });
       try {
         const running = run({ companyId: DEMO.cronusId, customerId: TREY });
@@ -313,32 +277,32 @@ describe('Add as Customer Picture', function () {
         await typeText('Wsk3y/+Secret=');
         await pressKey('Enter');
         assert.equal((await running)?.customerId, TREY);
-        assert.ok(emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>'));
+        assert.ok(suite.emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>'));
         forgetPickers();
-        emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
+        suite.emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
         assert.equal((await run({ companyId: DEMO.cronusId, customerId: TREY }))?.customerId, TREY, 'no second prompt');
         assert.equal(await vscode.commands.executeCommand('bcPictures.forgetCredentials'), true);
         assert.ok(!extensionLog().includes('Wsk3y'), 'the key is never logged');
       } finally {
-        emulator.setBasic(undefined);
+        suite.emulator.setBasic(undefined);
         await setUserSettings({ authentication: 'microsoft' });
       }
     });
   });
 
   it('gives up on a service that stays busy after a bounded number of tries, with a clear error', async () => {
-    emulator.fault({ method: 'PATCH', kind: 'status', status: 503, retryAfter: 1, times: Infinity });
+    suite.emulator.fault({ method: 'PATCH', kind: 'status', status: 503, retryAfter: 1, times: Infinity });
     assert.equal(await run({ companyId: DEMO.cronusId, customerId: TREY }), undefined);
     const tries = patches().length;
     assert.ok(tries >= 2 && tries <= 5, `${tries} tries`);
     assert.match(extensionLog(), /503/);
-    assert.equal(emulator.data.company(DEMO.cronusId)!.customers.picture(TREY).width, 0);
+    assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(TREY).width, 0);
   });
 
   it('never writes a token to its log', () => {
     const log = extensionLog();
     assert.ok(log.includes('PATCH'), 'the log has the requests');
     assert.ok(!/fake-token-/.test(log), 'a token is in the log');
-    assert.ok(!log.includes(microsoft.token));
+    assert.ok(!log.includes(suite.microsoft.token));
   });
 });

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEMO, makePng, SAMPLE_JPEG, startEmulator, type Emulator, type RecordedRequest } from '../emulator';
-import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
-import { choose, dismiss, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+import { DEMO, makePng, SAMPLE_JPEG, type RecordedRequest } from '../emulator';
+import { choose, dismiss, waitForPicker } from './support/pickers';
+import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicturesByNumber';
@@ -32,30 +32,18 @@ const number = (n: number) => `C${String(n).padStart(6, '0')}`;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const sorted = (values: readonly string[]) => [...values].sort();
 
-function workspaceDir(): string {
-  return process.env.BC_PICTURES_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
-}
-
-async function setUserSettings(values: Record<string, unknown>): Promise<void> {
-  const configuration = vscode.workspace.getConfiguration('bcPictures');
-  for (const [key, value] of Object.entries(values)) {
-    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
-  }
-}
-
 /** The most requests the service had from us at once, from the recorded start and end times. */
 function peakInFlight(requests: readonly RecordedRequest[]): number {
   return Math.max(0, ...requests.map((r) => requests.filter((o) => o.startedAt <= r.startedAt && (o.endedAt ?? Infinity) > r.startedAt).length));
 }
 
 describe('Add Pictures by Customer Number', function () {
-  let emulator: Emulator;
-  let microsoft: FakeMicrosoftProvider;
+  const suite = emulatorSuite({ data: 'demo', bigCompany: 200 }, USER);
   let folders = 0;
 
-  const customers = () => emulator.data.company(BIG)!.customers;
+  const customers = () => suite.emulator.data.company(BIG)!.customers;
   const idOf = (n: number) => customers().all()[n - 1].id;
-  const patches = () => emulator.requests.filter((r) => r.method === 'PATCH');
+  const patches = () => suite.emulator.requests.filter((r) => r.method === 'PATCH');
   const numberOfPatch = (p: RecordedRequest) => customers().get(p.path.match(/customers\(([^)]+)\)/)![1])!.number;
 
   /**
@@ -94,33 +82,14 @@ describe('Add Pictures by Customer Number', function () {
     return plan;
   }
 
-  before(async function () {
-    emulator = await startEmulator({ data: 'demo', bigCompany: 200 });
-    microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral', user: USER }));
-    await setUserSettings({ serviceUrl: emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production' });
-    await watchPickers();
-  });
-
   beforeEach(() => {
     const table = customers();
     for (let n = 1; n <= 30; n++) table.deletePicture(idOf(n));
     for (let n = 21; n <= 23; n++) table.setPicture(idOf(n), makePng(40, 30, 100 + n));
-    emulator.clearRequests();
-    emulator.clearFaults();
-    forgetPickers();
   });
 
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log('emulator saw:', emulator.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errorCode ?? ''}`).join('\n  '));
-    }
-  });
-
-  after(async () => {
-    await setUserSettings({ maxConcurrentUploads: undefined });
+  after(() => {
     for (let n = 1; n <= folders; n++) fs.rmSync(path.join(workspaceDir(), `bulk-${process.pid}-${n}`), { recursive: true, force: true });
-    microsoft?.dispose();
-    await emulator?.close();
   });
 
   it('shows the plan, uploads exactly the matched pictures, and sums up in a notification and a report', async () => {
@@ -152,10 +121,10 @@ describe('Add Pictures by Customer Number', function () {
       patches().map((p) => `${numberOfPatch(p)} ${p.status} ${p.bodySha256}`).sort(),
       [...bytes].filter(([n]) => n <= number(20)).map(([n, b]) => `${n} 204 ${sha256(b)}`).sort(),
     );
-    assert.ok(emulator.requests.every((r) => r.method === 'GET' || r.method === 'PATCH'));
+    assert.ok(suite.emulator.requests.every((r) => r.method === 'GET' || r.method === 'PATCH'));
     for (let n = 21; n <= 23; n++) assert.equal(customers().picture(idOf(n)).width, 40, 'a skipped customer keeps its picture');
     // The customers were looked up in one batched request, not one per file.
-    const lookups = emulator.requests.filter((r) => r.method === 'GET' && /number%20in%20|number in /.test(decodeURIComponent(r.url)) );
+    const lookups = suite.emulator.requests.filter((r) => r.method === 'GET' && /number%20in%20|number in /.test(decodeURIComponent(r.url)) );
     assert.equal(lookups.length, 1, lookups.map((r) => r.url).join('\n'));
 
     assert.equal(
@@ -189,8 +158,8 @@ describe('Add Pictures by Customer Number', function () {
     await setUserSettings({ maxConcurrentUploads: 3 });
     try {
       const { folder, bytes } = makeFolder();
-      emulator.fault({ method: 'PATCH', kind: 'latency', ms: 150, times: Infinity });
-      emulator.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1, times: 3 });
+      suite.emulator.fault({ method: 'PATCH', kind: 'latency', ms: 150, times: Infinity });
+      suite.emulator.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1, times: 3 });
       const running = run(folder, { companyId: BIG, existing: 'replace' });
       const plan = await acceptPlan();
       assert.equal(plan.selected?.length, 23, 'customers with a picture are checked too');
@@ -205,9 +174,9 @@ describe('Add Pictures by Customer Number', function () {
       );
       assert.equal(patches().filter((p) => p.status === 429).length, 3);
       assert.equal(patches().length, 26, 'each throttled upload was sent again once, nothing else twice');
-      assert.ok(peakInFlight(emulator.requests) <= 3, `peak in flight ${peakInFlight(emulator.requests)}`);
+      assert.ok(peakInFlight(suite.emulator.requests) <= 3, `peak in flight ${peakInFlight(suite.emulator.requests)}`);
       assert.ok(peakInFlight(patches()) >= 2, 'the uploads did run side by side');
-      assert.ok(emulator.userStats(USER).peakInFlight <= 4, 'never over the setting in any test (default 4)');
+      assert.ok(suite.emulator.userStats(USER).peakInFlight <= 4, 'never over the setting in any test (default 4)');
       for (let n = 21; n <= 23; n++) assert.equal(sha256(customers().picture(idOf(n)).bytes!), sha256(bytes.get(number(n))!), 'replaced');
     } finally {
       await setUserSettings({ maxConcurrentUploads: undefined });
@@ -216,8 +185,8 @@ describe('Add Pictures by Customer Number', function () {
 
   it('reports a failed upload with its reason, and "Retry failed" re-runs only the failures', async () => {
     const { folder } = makeFolder();
-    emulator.fault({ method: 'PATCH', path: idOf(4), kind: 'status', status: 500, message: 'Something broke.' });
-    emulator.fault({ method: 'PATCH', path: idOf(9), kind: 'status', status: 500, message: 'Something broke.' });
+    suite.emulator.fault({ method: 'PATCH', path: idOf(4), kind: 'status', status: 500, message: 'Something broke.' });
+    suite.emulator.fault({ method: 'PATCH', path: idOf(9), kind: 'status', status: 500, message: 'Something broke.' });
     const running = run(folder);
     await acceptPlan();
     const result = (await running)!;
@@ -227,7 +196,7 @@ describe('Add Pictures by Customer Number', function () {
     assert.match(result.summary, /2 failed \(C000004: .*; C000009: .*\)/);
     assert.equal(customers().picture(idOf(4)).width, 0, 'the old picture (none) stays');
 
-    emulator.clearRequests();
+    suite.emulator.clearRequests();
     const retried = (await vscode.commands.executeCommand<BulkResult>(COMMAND, undefined, undefined, { retryFailedOf: result }))!;
     assert.deepEqual(sorted(retried.done), [number(4), number(9)]);
     assert.deepEqual(retried.failed, []);
@@ -259,7 +228,7 @@ describe('Add Pictures by Customer Number', function () {
         const { folder } = makeFolder();
         const table = customers();
         const before = new Map(Array.from({ length: 23 }, (_, i) => [number(i + 1), table.picture(idOf(i + 1)).version]));
-        emulator.fault({ method: 'PATCH', kind: 'latency', ms: 1500, times: Infinity });
+        suite.emulator.fault({ method: 'PATCH', kind: 'latency', ms: 1500, times: Infinity });
         const running = run(folder);
         await acceptPlan();
         // Some uploads are done, two are in flight, most have not started.

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { workspaceDir } from './support/suite';
 
 const EXTENSION_ID = 'bc-pictures.bc-customer-pictures';
 const COMMAND = 'bcPictures.addPicture';
@@ -41,17 +42,6 @@ class RefusingMicrosoftProvider implements vscode.AuthenticationProvider {
   dispose(): void {
     this.changed.dispose();
   }
-}
-
-/** The test workspace: a throwaway copy of test/fixtures/workspace made by the launcher. */
-function workspaceDir(): string {
-  const fromLauncher = process.env.BC_PICTURES_TEST_WORKSPACE;
-  if (fromLauncher) {
-    return fromLauncher;
-  }
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need a workspace folder (the launcher opens test/fixtures/workspace)');
-  return folder.uri.fsPath;
 }
 
 function fixture(...segments: string[]): vscode.Uri {

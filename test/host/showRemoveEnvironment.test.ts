@@ -4,9 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DEMO, startEmulator, type Emulator } from '../emulator';
-import { FakeMicrosoftProvider } from './support/fakeMicrosoft';
-import { choose, dismiss, extensionLog, forgetPickers, waitForPicker, watchPickers } from './support/pickers';
+import { DEMO } from '../emulator';
+import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
+import { emulatorSuite, setUserSettings, userSetting } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
 const ADATUM = DEMO.customer(10000); // PNG 64×48
@@ -14,52 +14,16 @@ const SCHOOL = DEMO.customer(30000); // JPEG 16×12
 const GIF_CUSTOMER = DEMO.customer(50000); // GIF 4×4
 const PNG_CUSTOMER = DEMO.customer(60000); // PNG 32×32
 const TREY = DEMO.customer(20000); // no picture
-const KEYS = ['serviceUrl', 'authentication', 'api', 'environment', 'tenant', 'statusBar'] as const;
-
-async function setUserSettings(values: Record<string, unknown>): Promise<void> {
-  const configuration = vscode.workspace.getConfiguration('bcPictures');
-  for (const [key, value] of Object.entries(values)) {
-    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
-  }
-}
-
-const userSetting = (key: string) => vscode.workspace.getConfiguration('bcPictures').inspect(key)?.globalValue;
-
 describe('Show and remove customer pictures, environments and accounts', function () {
-  let emulator: Emulator;
-  let microsoft: FakeMicrosoftProvider;
-  const saved: Record<string, unknown> = {};
+  const suite = emulatorSuite({ data: 'demo' });
 
-  const cronus = () => emulator.data.company(DEMO.cronusId)!.customers;
-  const deletes = () => emulator.requests.filter((r) => r.method === 'DELETE');
+  const cronus = () => suite.emulator.data.company(DEMO.cronusId)!.customers;
+  const deletes = () => suite.emulator.requests.filter((r) => r.method === 'DELETE');
   const show = (target?: object) => vscode.commands.executeCommand<vscode.Uri | undefined>('bcPictures.showPicture', target) as Promise<vscode.Uri | undefined>;
   const remove = (target?: object) => vscode.commands.executeCommand<boolean>('bcPictures.removePicture', target) as Promise<boolean>;
 
-  before(async function () {
-    emulator = await startEmulator({ data: 'demo' });
-    microsoft = new FakeMicrosoftProvider((token) => emulator.acceptToken(token, { audience: 'businesscentral' }));
-    for (const key of KEYS) saved[key] = userSetting(key);
-    await setUserSettings({ serviceUrl: emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production', tenant: undefined });
-    await watchPickers();
-  });
-
-  beforeEach(() => {
-    emulator.clearRequests();
-    emulator.clearFaults();
-    forgetPickers();
-  });
-
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') {
-      console.log('emulator saw:', emulator.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errorCode ?? ''}`).join('\n  '));
-    }
-  });
-
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await setUserSettings(saved);
-    microsoft?.dispose();
-    await emulator?.close();
   });
 
   describe('Show Customer Picture', () => {
@@ -75,21 +39,21 @@ describe('Show and remove customer pictures, environments and accounts', functio
       const stored = cronus().picture(ADATUM).bytes!;
       assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(stored));
       assert.equal((await vscode.workspace.fs.stat(uri)).size, stored.length);
-      assert.equal(emulator.requests.filter((r) => r.path.endsWith('/pictureContent')).length, 1, 'downloaded once, for the command and the preview');
+      assert.equal(suite.emulator.requests.filter((r) => r.path.endsWith('/pictureContent')).length, 1, 'downloaded once, for the command and the preview');
     });
 
     it('reads a picture it has not downloaded yet through the connection, as after a reload', async () => {
       const uri = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${DEMO.cronusId}/${SCHOOL}/30000 School of Fine Art.jpg` });
       const bytes = await vscode.workspace.fs.readFile(uri);
       assert.deepEqual(Buffer.from(bytes), Buffer.from(cronus().picture(SCHOOL).bytes!));
-      assert.ok(emulator.requests.some((r) => r.method === 'GET' && r.path.endsWith(`customers(${SCHOOL})/picture/pictureContent`)));
+      assert.ok(suite.emulator.requests.some((r) => r.method === 'GET' && r.path.endsWith(`customers(${SCHOOL})/picture/pictureContent`)));
     });
 
     it('is read-only', async () => {
       const uri = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${DEMO.cronusId}/${SCHOOL}/30000 School of Fine Art.jpg` });
       await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, new Uint8Array([1, 2, 3]))));
       await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(uri)));
-      assert.equal(emulator.requests.filter((r) => r.method !== 'GET').length, 0);
+      assert.equal(suite.emulator.requests.filter((r) => r.method !== 'GET').length, 0);
     });
 
     it('says so for a customer without a picture, and opens nothing', async () => {
@@ -97,7 +61,7 @@ describe('Show and remove customer pictures, environments and accounts', functio
       assert.equal(await show({ companyId: DEMO.cronusId, customerNumber: '20000' }), undefined);
       // Only this customer counts: an image preview left open by an earlier test may read its own picture again.
       const trey = `customers(${DEMO.customer(20000)})`;
-      assert.ok(!emulator.requests.some((r) => r.path.includes(trey) && r.path.endsWith('/pictureContent')), 'no download');
+      assert.ok(!suite.emulator.requests.some((r) => r.path.includes(trey) && r.path.endsWith('/pictureContent')), 'no download');
       assert.equal(vscode.window.tabGroups.all.flatMap((group) => group.tabs).length, editors);
     });
 
@@ -146,21 +110,21 @@ describe('Show and remove customer pictures, environments and accounts', functio
 
   describe('Select Business Central Environment', () => {
     afterEach(async () => {
-      await setUserSettings({ environment: 'production', serviceUrl: emulator.url });
+      await setUserSettings({ environment: 'production', serviceUrl: suite.emulator.url });
     });
 
     it("lists the tenant's environments, stores the choice in the user setting, and later commands use it", async () => {
       const running = vscode.commands.executeCommand<string | undefined>('bcPictures.selectEnvironment');
       const picker = await waitForPicker('environment');
       assert.deepEqual(picker.items, ['production', 'sandbox'], 'the current environment first');
-      assert.ok(emulator.requests.some((r) => r.api === 'environments' && r.status === 200));
+      assert.ok(suite.emulator.requests.some((r) => r.api === 'environments' && r.status === 200));
       await choose(1);
       assert.equal(await running, 'sandbox');
       assert.equal(userSetting('environment'), 'sandbox');
-      emulator.clearRequests();
+      suite.emulator.clearRequests();
       // Sandbox customers have no pictures: the command says so, after asking the sandbox.
       assert.equal(await show({ companyId: DEMO.sandboxCronusId, customerId: DEMO.customer(500000) }), undefined);
-      assert.ok(emulator.requests.length > 0 && emulator.requests.every((r) => r.path.startsWith('/v2.0/sandbox/')), emulator.requests.map((r) => r.path).join(', '));
+      assert.ok(suite.emulator.requests.length > 0 && suite.emulator.requests.every((r) => r.path.startsWith('/v2.0/sandbox/')), suite.emulator.requests.map((r) => r.path).join(', '));
     });
 
     it('shows the current environment in the status bar, and the item opens the environment list', async function () {
@@ -183,27 +147,27 @@ describe('Show and remove customer pictures, environments and accounts', functio
     });
 
     it('is not offered for on-premises: says so and sends nothing', async () => {
-      await setUserSettings({ serviceUrl: `${emulator.url}/BC/api/v2.0` });
+      await setUserSettings({ serviceUrl: `${suite.emulator.url}/BC/api/v2.0` });
       assert.equal(await vscode.commands.executeCommand('bcPictures.selectEnvironment'), undefined);
-      assert.equal(emulator.requests.length, 0);
+      assert.equal(suite.emulator.requests.length, 0);
       assert.equal(userSetting('environment'), 'production');
     });
   });
 
   describe('Switch Business Central Account', () => {
     it('asks VS Code for the Microsoft account again and reports the account now used', async () => {
-      const asked = microsoft.scopesAsked.length;
+      const asked = suite.microsoft.scopesAsked.length;
       assert.equal(await vscode.commands.executeCommand('bcPictures.switchAccount'), 'ada@cronus.test');
       assert.ok(
-        microsoft.scopesAsked.slice(asked).some((scopes) => scopes.includes('https://api.businesscentral.dynamics.com/Financials.ReadWrite.All')),
-        `the provider was asked: ${JSON.stringify(microsoft.scopesAsked.slice(asked))}`,
+        suite.microsoft.scopesAsked.slice(asked).some((scopes) => scopes.includes('https://api.businesscentral.dynamics.com/Financials.ReadWrite.All')),
+        `the provider was asked: ${JSON.stringify(suite.microsoft.scopesAsked.slice(asked))}`,
       );
-      assert.ok(!extensionLog().includes(microsoft.token), 'no token in the log');
+      assert.ok(!extensionLog().includes(suite.microsoft.token), 'no token in the log');
     });
 
     it('with Basic authentication forgets the stored user name and key and asks again', async function () {
       needsUiDriver(this);
-      emulator.setBasic({ userName: 'CLERK', key: 'Cl3rk/Key=' });
+      suite.emulator.setBasic({ userName: 'CLERK', key: 'Cl3rk/Key=' });
       await setUserSettings({ authentication: 'basic' });
       try {
         const running = vscode.commands.executeCommand<string | undefined>('bcPictures.switchAccount');
@@ -217,11 +181,11 @@ describe('Show and remove customer pictures, environments and accounts', functio
         forgetPickers();
         // The next command uses the new credentials without asking.
         assert.equal(await show({ companyId: DEMO.cronusId, customerId: TREY }), undefined);
-        assert.ok(emulator.requests.length > 0 && emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>' && r.status < 400));
+        assert.ok(suite.emulator.requests.length > 0 && suite.emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>' && r.status < 400));
         assert.ok(!extensionLog().includes('Cl3rk'), 'the key is never logged');
       } finally {
         await vscode.commands.executeCommand('bcPictures.forgetCredentials');
-        emulator.setBasic(undefined);
+        suite.emulator.setBasic(undefined);
         await setUserSettings({ authentication: 'microsoft' });
       }
     });

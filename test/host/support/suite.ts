@@ -1,0 +1,76 @@
+/**
+ * What every host suite against the emulator needs, in one place: its own emulator, a fake Microsoft sign-in
+ * that issues tokens the emulator accepts, user settings pointing at it (restored afterwards), and the
+ * requests the emulator saw printed when a test fails.
+ */
+import * as vscode from 'vscode';
+import { startEmulator, type Audience, type Emulator, type EmulatorOptions } from '../../emulator';
+import { FakeMicrosoftProvider } from './fakeMicrosoft';
+import { forgetPickers, watchPickers } from './pickers';
+
+const SETTINGS = ['serviceUrl', 'authentication', 'api', 'environment', 'tenant', 'statusBar', 'maxConcurrentUploads'] as const;
+
+/** The test workspace: a throwaway copy of test/fixtures/workspace made by the launcher. */
+export function workspaceDir(): string {
+  const folder = process.env.BC_PICTURES_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!folder) throw new Error('the tests need a workspace folder (the launcher opens a copy of test/fixtures/workspace)');
+  return folder;
+}
+
+export async function setUserSettings(values: Record<string, unknown>): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('bcPictures');
+  for (const [key, value] of Object.entries(values)) {
+    await configuration.update(key, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+export const userSetting = (key: string) => vscode.workspace.getConfiguration('bcPictures').inspect(key)?.globalValue;
+
+export interface EmulatorSuite {
+  readonly emulator: Emulator;
+  readonly microsoft: FakeMicrosoftProvider;
+  /** Replaces the fake sign-in by one whose tokens open `audience` (Graph tests). */
+  signInFor(audience: Audience): void;
+}
+
+/**
+ * Registers the hooks in the calling `describe`; the returned object is filled in by its `before`.
+ * `user` names the signed-in user in the emulator's per-user statistics.
+ */
+export function emulatorSuite(options: EmulatorOptions = { data: 'demo' }, user?: string): EmulatorSuite {
+  const saved: Record<string, unknown> = {};
+  const suite = {
+    signInFor(audience: Audience) {
+      suite.microsoft?.dispose();
+      suite.microsoft = new FakeMicrosoftProvider((token) => suite.emulator.acceptToken(token, { audience, user }));
+    },
+  } as { emulator: Emulator; microsoft: FakeMicrosoftProvider; signInFor(audience: Audience): void };
+
+  before(async () => {
+    suite.emulator = await startEmulator(options);
+    suite.signInFor('businesscentral');
+    for (const key of SETTINGS) saved[key] = userSetting(key);
+    await setUserSettings({ serviceUrl: suite.emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production', tenant: undefined });
+    await watchPickers();
+  });
+
+  beforeEach(() => {
+    suite.emulator.clearRequests();
+    suite.emulator.clearFaults();
+    forgetPickers();
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log('emulator saw:', suite.emulator.requests.map((r) => `${r.method} ${r.url} ${r.status} ${r.errorCode ?? ''}`).join('\n  '));
+    }
+  });
+
+  after(async () => {
+    suite.microsoft?.dispose();
+    await setUserSettings(saved);
+    await suite.emulator?.close();
+  });
+
+  return suite;
+}
