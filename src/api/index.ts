@@ -2,10 +2,8 @@
  * The Business Central API layer: plain TypeScript, no `vscode`. The extension builds one service per settings
  * change with `createPictureService`; undici is loaded only when the first request is made.
  */
-import type { Log } from '../common/log';
 import { PictureClient } from './client';
-import type { Authorize, ProxyOptions, TimeoutOptions } from './http';
-import type { RetryOptions } from './retry';
+import type { TransportOptions } from './http';
 import type { ApiKind, PictureService } from './types';
 
 export interface PictureServiceSettings {
@@ -15,15 +13,8 @@ export interface PictureServiceSettings {
   readonly tenant?: string;
 }
 
-export interface PictureServiceDeps {
-  /** The `Authorization` header value; `forceNew` once after the service answered 401. */
-  readonly authorize: Authorize;
-  readonly log: Log;
-  readonly proxy?: ProxyOptions;
-  readonly retry?: RetryOptions;
-  readonly timeouts?: TimeoutOptions;
-  /** Called before waiting for a throttled or busy service, with the wait in seconds. */
-  readonly onWaiting?: (seconds: number) => void;
+/** What the service needs besides its settings: the transport's options, and the pickers' page size. */
+export interface PictureServiceDeps extends TransportOptions {
   /** Page size of customer lists when the query names none. Default 50. */
   readonly pageSize?: number;
 }

@@ -24,18 +24,18 @@ export interface MenuCheckOptions {
   readonly log: (line: string) => void;
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The Explorer row of a file or folder at the top level of the workspace. */
-function explorerRow(page: Page, name: string): Locator {
+export function explorerRow(page: Page, name: string): Locator {
   return page
     .locator('.explorer-folders-view .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) });
 }
 
-function contextMenu(page: Page): Locator {
+export function contextMenu(page: Page): Locator {
   return page.locator('.context-view .monaco-menu');
 }
 

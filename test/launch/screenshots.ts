@@ -18,7 +18,7 @@ import { chromium, type Locator, type Page } from 'playwright-core';
 import { DEMO, startEmulator, type Emulator } from '../emulator';
 import { Cleanup, remoteAuthority, startCodeServer, workbenchUrl } from './codeServer';
 import { installCodeServer, REPO_ROOT } from './installCodeServer';
-import { ACTION_TITLE } from './menus';
+import { ACTION_TITLE, contextMenu, explorerRow } from './menus';
 import { CHROMIUM_PATH, ensurePrerequisites, which } from './prerequisites';
 
 const OUT_DIR = path.join(REPO_ROOT, 'media', 'screenshots');
@@ -35,17 +35,6 @@ function say(line: string): void {
   console.log(`[screenshots ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function explorerRow(page: Page, name: string): Locator {
-  return page
-    .locator('.explorer-folders-view .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) }) });
-}
-
-const contextMenu = (page: Page) => page.locator('.context-view .monaco-menu');
 const quickInputRow = (page: Page, text: string | RegExp) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text });
 const toasts = (page: Page) => page.locator('.notifications-toasts');
 
