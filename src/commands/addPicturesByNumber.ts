@@ -4,7 +4,7 @@ import type { Company, Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
 import { collectImages } from '../ui/imageFolder';
 import { readImageInfo, uploadSourceFor } from '../ui/inspectImage';
-import { pickCompany } from '../ui/pickers';
+import { chooseCompany } from './chooseCustomer';
 import { pickPlan, type ExistingPictures } from '../ui/planPicker';
 import { RecentChoices } from '../ui/recent';
 import { failureMessage, isCancellation, showFailure } from '../ui/failures';
@@ -142,28 +142,6 @@ function fileLabel(uri: vscode.Uri): string {
 
 function record(entry: Upload, state: UploadRecord['state'], detail: string): UploadRecord {
   return { file: fileLabel(entry.file.uri), customerNumber: entry.customer.number, customerName: entry.customer.displayName, state, detail };
-}
-
-/** The company named by the caller, the only one, or the one the user picks. */
-async function chooseCompany(connection: Connection, recent: RecentChoices, companyId: string | undefined): Promise<Company | undefined> {
-  const companies = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading Business Central companies…') },
-    () => connection.service.listCompanies(),
-  );
-  if (companyId) {
-    const named = companies.find((c) => c.id.toLowerCase() === companyId.toLowerCase());
-    if (!named) void vscode.window.showErrorMessage(vscode.l10n.t('No company with the id {0} in the environment "{1}".', companyId, connection.settings.environment));
-    return named;
-  }
-  if (companies.length <= 1) {
-    if (companies.length === 0) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t('The environment "{0}" has no companies you can see. Check the environment setting and your permissions.', connection.settings.environment),
-      );
-    }
-    return companies[0];
-  }
-  return pickCompany(companies, recent.companyId, { step: 1, totalSteps: 2 });
 }
 
 /** Inspects every file (locally), then asks the service for the customers their names stand for, in batches. */

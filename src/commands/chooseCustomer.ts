@@ -22,16 +22,14 @@ export function asTarget(value: unknown): PictureTarget | undefined {
   return { companyId: text(companyId), customerId: text(customerId), customerNumber: text(customerNumber) };
 }
 
-/** Company then customer, each skipped where the target names it or there is nothing to choose. */
-export async function chooseCustomer(
-  connection: Connection,
-  recent: RecentChoices,
-  target: PictureTarget | undefined,
-): Promise<{ company: Company; customer: Customer } | undefined> {
-  const { service } = connection;
+/**
+ * The environment's companies, and the one `companyId` names (if given). Undefined, after telling the user,
+ * when there is no company to work with or the named one does not exist.
+ */
+async function loadCompanies(connection: Connection, companyId: string | undefined): Promise<Loaded | undefined> {
   const companies = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading Business Central companies…') },
-    () => service.listCompanies(),
+    () => connection.service.listCompanies(),
   );
   if (companies.length === 0) {
     void vscode.window.showWarningMessage(
@@ -39,15 +37,44 @@ export async function chooseCustomer(
     );
     return undefined;
   }
-  const named = target?.companyId ? companies.find((c) => c.id.toLowerCase() === target.companyId!.toLowerCase()) : undefined;
-  if (target?.companyId && !named) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('No company with the id {0} in the environment "{1}".', target.companyId, connection.settings.environment));
+  if (!companyId) return { companies };
+  const named = companies.find((c) => c.id.toLowerCase() === companyId.toLowerCase());
+  if (!named) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('No company with the id {0} in the environment "{1}".', companyId, connection.settings.environment));
     return undefined;
   }
-  const skipCompany = named !== undefined || companies.length === 1;
+  return { companies, named };
+}
+
+type Loaded = { companies: Company[]; named?: Company };
+
+/** The company named by the caller or the only one, else the one the user picks (step 1 of `totalSteps`). */
+async function companyOf(loaded: Loaded, recent: RecentChoices, totalSteps: number): Promise<{ company: Company; picked: boolean } | undefined> {
+  const only = loaded.named ?? (loaded.companies.length === 1 ? loaded.companies[0] : undefined);
+  if (only) return { company: only, picked: false };
+  const company = await pickCompany(loaded.companies, recent.companyId, { step: 1, totalSteps });
+  return company ? { company, picked: true } : undefined;
+}
+
+/** The company for commands whose next step is not a customer (many pictures at once). */
+export async function chooseCompany(connection: Connection, recent: RecentChoices, companyId: string | undefined): Promise<Company | undefined> {
+  const loaded = await loadCompanies(connection, companyId);
+  return loaded && (await companyOf(loaded, recent, 2))?.company;
+}
+
+/** Company then customer, each skipped where the target names it or there is nothing to choose. */
+export async function chooseCustomer(
+  connection: Connection,
+  recent: RecentChoices,
+  target: PictureTarget | undefined,
+): Promise<{ company: Company; customer: Customer } | undefined> {
+  const { service } = connection;
+  const loaded = await loadCompanies(connection, target?.companyId);
+  if (!loaded) return undefined;
   for (;;) {
-    const company = named ?? (companies.length === 1 ? companies[0] : await pickCompany(companies, recent.companyId, { step: 1, totalSteps: 2 }));
-    if (!company) return undefined;
+    const chosen = await companyOf(loaded, recent, 2);
+    if (!chosen) return undefined;
+    const { company, picked } = chosen;
     if (target?.customerId) return { company, customer: await service.getCustomer(company.id, target.customerId) };
     if (target?.customerNumber) {
       const customer = await findDirect(service, company.id, target.customerNumber);
@@ -62,8 +89,8 @@ export async function chooseCustomer(
     const customer = await pickCustomer(service, {
       company,
       recent: recent.customers(company.id),
-      step: skipCompany ? { step: 1, totalSteps: 1 } : { step: 2, totalSteps: 2 },
-      canGoBack: !skipCompany,
+      step: picked ? { step: 2, totalSteps: 2 } : { step: 1, totalSteps: 1 },
+      canGoBack: picked,
       title: vscode.l10n.t('Select the Customer of {0}', company.displayName),
       onError: failureMessage,
     });
