@@ -9,6 +9,7 @@ import { pickPlan, type ExistingPictures } from '../ui/planPicker';
 import { RecentChoices } from '../ui/recent';
 import { failureMessage, isCancellation, showFailure } from '../ui/failures';
 import { connect, type Connection } from './connection';
+import { forgetPictures } from './pictureFileSystem';
 import type { CommandContext } from '.';
 
 /** Lets tests, tasks and keybindings skip the company picker, decide on existing pictures, or retry a run's failures. */
@@ -219,6 +220,7 @@ async function uploadAll(
         const records = outcomes.map((outcome) => {
           if (outcome.state === 'done') {
             const stored = outcome.value;
+            forgetPictures(company.id, outcome.item.customer.id, vscode.FileChangeType.Changed);
             return record(outcome.item, 'done', `${stored.width}×${stored.height} ${stored.contentType}`);
           }
           if (outcome.state === 'failed') return record(outcome.item, 'failed', failureMessage(outcome.error));

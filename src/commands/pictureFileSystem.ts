@@ -38,18 +38,18 @@ export function keepPicture(uri: vscode.Uri, bytes: Uint8Array): void {
   if (replaced) changes.fire([{ type: vscode.FileChangeType.Changed, uri }]);
 }
 
-/** After a removal: open previews of the customer's picture learn it is gone. */
-export function forgetPictures(companyId: string, customerId: string): void {
-  const gone: vscode.FileChangeEvent[] = [];
+/** After a removal (Deleted) or a new upload (Changed): open previews of the customer's picture learn of it. */
+export function forgetPictures(companyId: string, customerId: string, type = vscode.FileChangeType.Deleted): void {
+  const events: vscode.FileChangeEvent[] = [];
   for (const key of [...kept.keys()]) {
     const uri = vscode.Uri.parse(key);
     const path = parse(uri);
     if (path?.companyId === companyId.toLowerCase() && path.customerId === customerId.toLowerCase()) {
       kept.delete(key);
-      gone.push({ type: vscode.FileChangeType.Deleted, uri });
+      events.push({ type, uri });
     }
   }
-  if (gone.length) changes.fire(gone);
+  if (events.length) changes.fire(events);
 }
 
 /** Read-only: a customer picture is changed with the add and remove commands, never by saving a file. */

@@ -3,10 +3,12 @@
  * extension host against the emulator over loopback; sign-in is a fake Microsoft provider.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO } from '../emulator';
 import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
-import { emulatorSuite, setUserSettings, userSetting } from './support/suite';
+import { emulatorSuite, setUserSettings, userSetting, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
 const ADATUM = DEMO.customer(10000); // PNG 64×48
@@ -27,6 +29,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
   });
 
   describe('Show Customer Picture', () => {
+    after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
     it('opens the picture in the image preview; the bytes read through the provider are the stored ones', async () => {
       const uri = await show({ companyId: DEMO.cronusId, customerId: ADATUM });
       assert.ok(uri, 'a bc-picture: Uri');
@@ -72,6 +76,23 @@ describe('Show and remove customer pictures, environments and accounts', functio
       const customers = await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
       await choose(customers.items.indexOf('Adatum Corporation'));
       assert.match((await running)?.path ?? '', /10000 Adatum Corporation\.png$/);
+    });
+  });
+
+  describe('Show, then set a new picture', () => {
+    // An open preview reads its picture again whenever it likes: later tests must not see those requests.
+    after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+    it('an open picture shows the new one after an upload, not the old download', async () => {
+      const uri = await show({ companyId: DEMO.cronusId, customerId: SCHOOL });
+      assert.ok(uri);
+      const photo = vscode.Uri.file(path.join(workspaceDir(), 'photo.JPG'));
+      const adding = vscode.commands.executeCommand('bcPictures.addPicture', photo, undefined, { companyId: DEMO.cronusId, customerId: SCHOOL });
+      await waitForPicker('replace');
+      await choose(0);
+      assert.ok(await adding, 'the new picture was set');
+      const shown = await vscode.workspace.fs.readFile(uri);
+      assert.deepEqual(Buffer.from(shown), fs.readFileSync(photo.fsPath));
     });
   });
 
