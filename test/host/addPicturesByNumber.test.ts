@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { DEMO, makePng, SAMPLE_JPEG, type RecordedRequest } from '../emulator';
 import { choose, dismiss, waitForPicker } from './support/pickers';
 import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
-import { click, needsUiDriver } from './support/ui';
+import { click, needsUiDriver, waitUntil } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicturesByNumber';
 const USER = 'bulk-ada';
@@ -145,12 +145,14 @@ describe('Add Pictures by Customer Number', function () {
 
     if (process.env.BC_PICTURES_UI_DRIVER) {
       // "Open Report" in the summary opens the report in an editor.
-      await click('.notifications-toasts .monaco-button:has-text("Open Report")');
-      for (let waited = 0; vscode.window.activeTextEditor?.document.uri.toString() !== report.toString() && waited < 10_000; waited += 100) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      const opened = () => vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === report.toString());
+      // A click on a toast still sliding in can miss on a busy machine: a person would click again.
+      for (let attempt = 0; attempt < 3 && !opened(); attempt++) {
+        await click('.notifications-toasts .monaco-button:has-text("Open Report")').catch(() => undefined);
+        await waitUntil(async () => opened(), 'the report opens', 5_000).catch(() => undefined);
       }
-      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), report.toString());
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      assert.ok(opened(), 'Open Report opened the report in an editor');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 
