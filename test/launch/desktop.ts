@@ -9,7 +9,9 @@
  * VS Code and internet access (on Linux without a display, run it under
  * `xvfb-run -a`). The launcher that CI runs is codeServer.ts (`npm run test:host`).
  * It runs the extension-host suite only; the browser menu checks need the
- * code-server launcher.
+ * code-server launcher, and so do the tests that type or click through the UI
+ * driver (they skip themselves here). Unverified here: whether desktop test mode
+ * asks for sign-in consent where code-server's launcher pre-trusts the extension.
  *
  * The VS Code version defaults to the one `engines.vscode` and `@types/vscode`
  * are pinned to (1.100.3); set BC_PICTURES_VSCODE_VERSION (for example
@@ -59,6 +61,8 @@ async function main(): Promise<number> {
         workspace,
         // Only the extension under development (and built-ins) is loaded.
         '--disable-extensions',
+        // The tests register their own `microsoft` sign-in; the built-in one would claim the id first.
+        '--disable-extension=vscode.microsoft-authentication',
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
