@@ -18,6 +18,11 @@ function settingsError(message: string): ServiceError {
   return new ServiceError(message, { kind: 'settings' });
 }
 
+/** A refused `bcPictures.serviceUrl`: what is wrong, then where to correct it. */
+function serviceUrlError(problem: string): ServiceError {
+  return settingsError(`${problem} ${l10n.t('Correct it in your user settings, or leave it empty for Business Central online.')}`);
+}
+
 /** 127.0.0.0/8, ::1 and localhost: the only hosts plain http is allowed to. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
@@ -38,21 +43,21 @@ function parseServiceUrl(serviceUrl: string): URL {
   try {
     url = new URL(serviceUrl);
   } catch {
-    throw settingsError(l10n.t('The setting bcPictures.serviceUrl is not a valid URL: {0}', serviceUrl));
+    throw serviceUrlError(l10n.t('The setting bcPictures.serviceUrl is not a valid URL: {0}.', serviceUrl));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw settingsError(l10n.t('The setting bcPictures.serviceUrl must start with https:// (it is {0}).', serviceUrl));
+    throw serviceUrlError(l10n.t('The setting bcPictures.serviceUrl must start with https:// (it is {0}).', serviceUrl));
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw settingsError(
+    throw serviceUrlError(
       l10n.t('The setting bcPictures.serviceUrl must use https:// to protect your credentials; plain http:// is only allowed for this computer (localhost, 127.0.0.1, ::1). It is {0}.', url.origin),
     );
   }
   if (url.username || url.password) {
-    throw settingsError(l10n.t('The setting bcPictures.serviceUrl must not contain a user name or password.'));
+    throw serviceUrlError(l10n.t('The setting bcPictures.serviceUrl must not contain a user name or password.'));
   }
   if (url.search || url.hash) {
-    throw settingsError(l10n.t('The setting bcPictures.serviceUrl must not contain a query (?) or fragment (#): {0}', url.origin + url.pathname));
+    throw serviceUrlError(l10n.t('The setting bcPictures.serviceUrl must not contain a query (?) or fragment (#): {0}.', url.origin + url.pathname));
   }
   return url;
 }

@@ -37,7 +37,7 @@ describe('api/urls', () => {
       for (const serviceUrl of ['http://bc.contoso.com', 'http://10.0.0.5:7048/api/v2.0', 'http://128.0.0.1', 'ftp://127.0.0.1']) {
         assert.throws(
           () => buildBaseUrl({ api: 'businessCentral', environment: 'production', serviceUrl }),
-          (error: unknown) => error instanceof ServiceError && error.kind === 'settings' && /bcPictures\.serviceUrl/.test(error.message),
+          (error: unknown) => error instanceof ServiceError && error.kind === 'settings' && /bcPictures\.serviceUrl/.test(error.message) && /Correct it in your user settings/.test(error.message),
           serviceUrl,
         );
       }
