@@ -321,6 +321,31 @@ function decodeHtmlAttribute(value: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** Headless Debian Chromium as this machine allows it (no sandbox as root, no background network), with private folders. */
+export function launchChromium(tempDir: string): Promise<Browser> {
+  const browserHome = path.join(tempDir, 'x', 'browser');
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    // Chromium keeps its crash-report database under XDG_CONFIG_HOME: not in the user's home.
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(browserHome, 'config'),
+      XDG_CACHE_HOME: path.join(browserHome, 'cache'),
+    },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
 /** The workbench's remote authority, from the page's web configuration (normally `remote`). */
 export async function remoteAuthority(server: Server, workspace: string): Promise<string> {
   try {
@@ -562,27 +587,7 @@ async function main(cleanup: Cleanup, deadline: number): Promise<number> {
   say(`code-server listening on ${server.url}`);
   const authority = await remoteAuthority(server, hostWorkspace);
 
-  const browserHome = path.join(tempDir, 'x', 'browser');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    // Chromium keeps its crash-report database under XDG_CONFIG_HOME: not in the user's home.
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: path.join(browserHome, 'config'),
-      XDG_CACHE_HOME: path.join(browserHome, 'cache'),
-    },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  const browser = await launchChromium(tempDir);
   cleanup.setBrowser(browser);
 
   const hostStarted = Date.now();

@@ -14,12 +14,12 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { DEMO, startEmulator, type Emulator } from '../emulator';
-import { Cleanup, remoteAuthority, startCodeServer, workbenchUrl } from './codeServer';
+import { Cleanup, launchChromium, remoteAuthority, startCodeServer, workbenchUrl } from './codeServer';
 import { installCodeServer, REPO_ROOT } from './installCodeServer';
 import { ACTION_TITLE, contextMenu, explorerRow } from './menus';
-import { CHROMIUM_PATH, ensurePrerequisites, which } from './prerequisites';
+import { ensurePrerequisites, which } from './prerequisites';
 
 const OUT_DIR = path.join(REPO_ROOT, 'media', 'screenshots');
 const WALKTHROUGH_DIR = path.join(REPO_ROOT, 'media', 'walkthrough');
@@ -233,13 +233,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   const authority = await remoteAuthority(server, workspace);
   say(`code-server listening on ${server.url}`);
 
-  const browserHome = path.join(tempDir, 'x', 'browser');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    env: { ...process.env, XDG_CONFIG_HOME: path.join(browserHome, 'config'), XDG_CACHE_HOME: path.join(browserHome, 'cache') },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium(tempDir);
   cleanup.setBrowser(browser);
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
