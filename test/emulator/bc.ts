@@ -1,7 +1,7 @@
 /** Business Central API v2.0: /v2.0[/{tenant}]/{environment}/api/v2.0/... and /environments/v1.2. */
 import { Context, sendBytes, sendEmpty, sendJson, sendText } from './context';
 import { sendCollection } from './collection';
-import { Company, COMPANY_PROPERTIES, CUSTOMER_PROPERTIES, Customer, Environment, TenantData } from './data';
+import { Company, COMPANY_PROPERTIES, CUSTOMER_MAX_LENGTHS, CUSTOMER_PROPERTIES, Customer, Environment, TenantData } from './data';
 import { errors, ServiceError } from './errors';
 import { acceptedImage } from './images';
 import { page, parseQuery, project } from './odata';
@@ -11,6 +11,13 @@ export interface ServiceState {
   data: TenantData;
   maxPageSize: number;
   graphPostRefused: boolean;
+  /** 'old': a server from before April 2024, which ignores `in` and knows no $schemaversion=2.1. */
+  serverVersion: 'current' | 'old';
+}
+
+/** How a query is parsed for customers on this server: its version, and the Code[20] number. */
+export function customerFilters(state: ServiceState) {
+  return { serverVersion: state.serverVersion, maxLengths: CUSTOMER_MAX_LENGTHS };
 }
 
 const CUSTOMER_TYPE = 'Microsoft.NAV.customer';
@@ -21,13 +28,16 @@ export function handleEnvironments(ctx: Context, state: ServiceState): void {
   if (ctx.req.method !== 'GET') {
     throw errors.methodNotAllowed(ctx.req.method ?? '', 'environments', 'Collection');
   }
+  // Both spellings of the family are seen in the field; other families (an ISV's) carry no customer API.
+  const family = (e: Environment) => (e.info.type === 'Sandbox' ? 'Business Central' : 'BusinessCentral');
+  const other = { friendlyName: 'Partner App', type: 'Production', name: 'partner-app', countryCode: 'US', applicationFamily: 'PartnerApp', aadTenantId: state.data.tenantId, status: 'Active' };
   sendJson(ctx, 200, {
-    value: state.data.environments.map((e) => ({
+    value: [...state.data.environments.map((e) => ({
       friendlyName: e.info.name,
       type: e.info.type,
       name: e.info.name,
       countryCode: e.info.countryCode,
-      applicationFamily: 'BusinessCentral',
+      applicationFamily: family(e),
       aadTenantId: state.data.tenantId,
       applicationVersion: e.info.applicationVersion,
       status: 'Active',
@@ -37,7 +47,7 @@ export function handleEnvironments(ctx: Context, state: ServiceState): void {
       geoName: e.info.geoName,
       platformVersion: e.info.platformVersion,
       ringName: e.info.type === 'Production' ? 'PROD' : 'PREVIEW',
-    })),
+    })), other],
   });
 }
 
@@ -122,7 +132,7 @@ export function handleBc(ctx: Context, state: ServiceState, tenant: string | und
       collectionLast(s0);
     }
     allow(ctx, ['GET'], 'companies', 'Collection');
-    const opts = parseQuery(params, COMPANY_PROPERTIES, COMPANY_TYPE, [], true);
+    const opts = parseQuery(params, COMPANY_PROPERTIES, COMPANY_TYPE, [], true, state);
     sendCollection(ctx, env.companies.map((c) => c.info), opts, state.maxPageSize, `${meta}#companies`, (c) => ({ '@odata.etag': env.company(c.id)!.etag, ...c }));
     return;
   }
@@ -132,7 +142,7 @@ export function handleBc(ctx: Context, state: ServiceState, tenant: string | und
   }
   if (!s1) {
     allow(ctx, ['GET'], 'companies', 'Entity');
-    const opts = parseQuery(params, COMPANY_PROPERTIES, COMPANY_TYPE, [], false);
+    const opts = parseQuery(params, COMPANY_PROPERTIES, COMPANY_TYPE, [], false, state);
     sendJson(ctx, 200, { '@odata.context': `${meta}#companies/$entity`, ...project({ '@odata.etag': company.etag, ...company.info }, opts.select) });
     return;
   }
@@ -153,7 +163,7 @@ export function handleBc(ctx: Context, state: ServiceState, tenant: string | und
   if (s1.key === undefined || s1.key === '') {
     if (s2 && s2.name === '$count' && !s3) {
       allow(ctx, ['GET'], '$count', 'Collection');
-      const opts = parseQuery(params, CUSTOMER_PROPERTIES, CUSTOMER_TYPE, [], true);
+      const opts = parseQuery(params, CUSTOMER_PROPERTIES, CUSTOMER_TYPE, [], true, customerFilters(state));
       sendText(ctx, 200, String(page(table.all(), opts, Number.MAX_SAFE_INTEGER).total));
       return;
     }
@@ -161,7 +171,7 @@ export function handleBc(ctx: Context, state: ServiceState, tenant: string | und
       collectionLast(s1);
     }
     allow(ctx, ['GET'], 'customers', 'Collection');
-    const opts = parseQuery(params, CUSTOMER_PROPERTIES, CUSTOMER_TYPE, ['picture'], true);
+    const opts = parseQuery(params, CUSTOMER_PROPERTIES, CUSTOMER_TYPE, ['picture'], true, customerFilters(state));
     const select = opts.select ? `(${opts.select.join(',')})` : '';
     sendCollection(ctx, table.all(), opts, state.maxPageSize, `${meta}#companies(${company.id})/customers${select}`, (c) => customerJson(c, opts.expand));
     return;
@@ -172,7 +182,7 @@ export function handleBc(ctx: Context, state: ServiceState, tenant: string | und
   }
   if (!s2) {
     allow(ctx, ['GET'], 'customers', 'Entity');
-    const opts = parseQuery(params, CUSTOMER_PROPERTIES, CUSTOMER_TYPE, ['picture'], false);
+    const opts = parseQuery(params, CUSTOMER_PROPERTIES, CUSTOMER_TYPE, ['picture'], false, customerFilters(state));
     const keep = opts.select ? [...opts.select, ...opts.expand] : undefined;
     sendJson(ctx, 200, { '@odata.context': `${meta}#companies(${company.id})/customers/$entity`, ...project(customerJson(customer, opts.expand), keep) });
     return;
@@ -185,7 +195,7 @@ export function handleBc(ctx: Context, state: ServiceState, tenant: string | und
   if (!s3) {
     const method = allow(ctx, ['GET', 'DELETE'], 'picture', 'Entity');
     if (method === 'GET') {
-      const opts = parseQuery(params, { id: 'guid', parentType: 'string', width: 'number', height: 'number', contentType: 'string' }, 'Microsoft.NAV.picture', [], false);
+      const opts = parseQuery(params, { id: 'guid', parentType: 'string', width: 'number', height: 'number', contentType: 'string' }, 'Microsoft.NAV.picture', [], false, state);
       sendJson(ctx, 200, {
         '@odata.context': `${meta}#companies(${company.id})/customers(${id})/picture/$entity`,
         ...project(pictureJson(table, id, mediaLink(id)), opts.select),

@@ -2,7 +2,7 @@
 /**
  * npm run emulator -- [--port N] [--host 127.0.0.1] [--data demo|empty] [--big [N]]
  *                     [--user NAME --key KEY] [--token TOKEN]... [--graph-token TOKEN]...
- *                     [--graph-post-refused] [--quiet]
+ *                     [--graph-post-refused] [--server-version current|old] [--quiet]
  * Prints the base URLs and credentials, logs one line per request (never
  * credentials) and runs until SIGINT/SIGTERM.
  */
@@ -20,6 +20,9 @@ const HELP = `Business Central emulator (local, strict like the service)
   --token TOKEN         accept this bearer token for Business Central (repeatable; default: generated)
   --graph-token TOKEN   accept this bearer token for Graph (repeatable; default: generated)
   --graph-post-refused  refuse Graph's POST picture like Business Central does
+  --server-version current|old
+                        current (default): strict like today's service; old: a server
+                        from before April 2024 (ignores 'in', no $schemaversion=2.1)
   --quiet               do not log requests
 `;
 
@@ -80,6 +83,14 @@ function parse(argv: string[]): Parsed {
       case '--graph-token':
         out.graphTokens.push(value());
         break;
+      case '--server-version': {
+        const v = value();
+        if (v !== 'current' && v !== 'old') {
+          throw new Error('--server-version must be current or old');
+        }
+        out.options.serverVersion = v;
+        break;
+      }
       case '--graph-post-refused':
         out.options.graphPostRefused = true;
         break;
@@ -128,6 +139,7 @@ async function main(): Promise<void> {
     `  Environments:              ${emu.environmentsUrl}`,
     `  Graph beta financials:     ${emu.graphBaseUrl}${parsed.options.graphPostRefused ? '   (POST picture refused)' : ''}`,
     `  Tenant id:                 ${emu.data.tenantId}`,
+    `  Server version:            ${emu.serverVersion}${emu.serverVersion === 'old' ? " (ignores 'in', no $schemaversion=2.1)" : ''}`,
     `  Bearer token (Business Central): ${tokens.join(', ')}`,
     `  Bearer token (Graph):            ${graphTokens.join(', ')}`,
     `  Basic: user ${parsed.user}, web service key ${key}`,

@@ -50,7 +50,7 @@ export interface Context {
 const JSON_TYPE = 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8';
 
 function baseHeaders(ctx: Context): Record<string, string> {
-  return { 'request-id': ctx.correlationId, 'OData-Version': '4.0' };
+  return { 'request-id': ctx.correlationId, 'ms-correlation-x': ctx.correlationId, 'OData-Version': '4.0' };
 }
 
 /** Sends a JSON answer, applying a response fault if one is scheduled. */

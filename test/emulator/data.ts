@@ -5,7 +5,7 @@
  */
 import { inspectImage, makePng, SAMPLE_GIF, SAMPLE_JPEG } from './images';
 
-export type EdmType = 'string' | 'number' | 'boolean' | 'guid' | 'datetime';
+export type EdmType = 'string' | 'number' | 'boolean' | 'guid' | 'datetime' | 'address';
 
 export interface Customer {
   id: string;
@@ -33,7 +33,8 @@ export interface Customer {
   paymentTermsId: string;
   shipmentMethodId: string;
   paymentMethodId: string;
-  blocked: '' | 'Ship' | 'Invoice' | 'All';
+  /** ' ' (one space, the option's first value) when not blocked, as the service answers. */
+  blocked: ' ' | 'Ship' | 'Invoice' | 'All';
   lastModifiedDateTime: string;
 }
 
@@ -67,6 +68,64 @@ export const CUSTOMER_PROPERTIES: Readonly<Record<keyof Customer, EdmType>> = {
   blocked: 'string',
   lastModifiedDateTime: 'datetime',
 };
+
+/**
+ * Graph beta's customer (https://learn.microsoft.com/en-us/graph/api/resources/customer?view=graph-rest-beta):
+ * the address is one postalAddressType object, with no flat city; amounts are named balance and overdueAmount.
+ */
+export const GRAPH_CUSTOMER_PROPERTIES: Readonly<Record<string, EdmType>> = {
+  id: 'guid',
+  number: 'string',
+  displayName: 'string',
+  type: 'string',
+  address: 'address',
+  phoneNumber: 'string',
+  email: 'string',
+  website: 'string',
+  taxLiable: 'boolean',
+  taxAreaId: 'guid',
+  taxAreaDisplayName: 'string',
+  taxRegistrationNumber: 'string',
+  currencyId: 'guid',
+  currencyCode: 'string',
+  paymentTermsId: 'guid',
+  shipmentMethodId: 'guid',
+  paymentMethodId: 'guid',
+  blocked: 'string',
+  balance: 'number',
+  overdueAmount: 'number',
+  lastModifiedDateTime: 'datetime',
+};
+
+/** A customer as Graph shows it. */
+export function graphCustomer(c: Customer): Record<string, unknown> {
+  return {
+    id: c.id,
+    number: c.number,
+    displayName: c.displayName,
+    type: c.type,
+    address: { street: [c.addressLine1, c.addressLine2].filter(Boolean).join('\r\n'), city: c.city, state: c.state, countryLetterCode: c.country, postalCode: c.postalCode },
+    phoneNumber: c.phoneNumber,
+    email: c.email,
+    website: c.website,
+    taxLiable: c.taxLiable,
+    taxAreaId: c.taxAreaId,
+    taxAreaDisplayName: c.taxAreaDisplayName,
+    taxRegistrationNumber: c.taxRegistrationNumber,
+    currencyId: c.currencyId,
+    currencyCode: c.currencyCode,
+    paymentTermsId: c.paymentTermsId,
+    shipmentMethodId: c.shipmentMethodId,
+    paymentMethodId: c.paymentMethodId,
+    blocked: c.blocked,
+    balance: c.balanceDue,
+    overdueAmount: 0,
+    lastModifiedDateTime: c.lastModifiedDateTime,
+  };
+}
+
+/** Code fields of the customer and their length (table 18 Customer: "No." is Code[20]); a longer filter literal is a 400. */
+export const CUSTOMER_MAX_LENGTHS: Readonly<Record<string, number>> = { number: 20 };
 
 export interface CompanyInfo {
   id: string;
@@ -330,7 +389,7 @@ function customer(id: string, seed: CustomerSeed, minutes: number): Customer {
     paymentTermsId: 'b1c2d3e4-0000-4000-8000-0000000000bb',
     shipmentMethodId: EMPTY_GUID,
     paymentMethodId: EMPTY_GUID,
-    blocked: '',
+    blocked: ' ',
     lastModifiedDateTime: new Date(BASE_TIME + minutes * 60_000).toISOString(),
     ...seed,
   };
@@ -366,7 +425,7 @@ const CITIES: Array<[string, string, string]> = [
   ['Atlanta', 'GA', '30301'], ['Chicago', 'IL', '60601'], ['Seattle', 'WA', '98101'], ['Miami', 'FL', '33101'],
   ['Denver', 'CO', '80202'], ['Boston', 'MA', '02108'], ['Austin', 'TX', '73301'], ['Portland', 'OR', '97201'],
 ];
-const BLOCKED: Customer['blocked'][] = ['', '', '', '', '', '', '', '', 'Ship', 'Invoice', 'All', ''];
+const BLOCKED: Customer['blocked'][] = [' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', 'Ship', 'Invoice', 'All', ' '];
 
 const bigCache = new Map<string, readonly Customer[]>();
 

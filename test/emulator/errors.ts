@@ -22,9 +22,10 @@ export interface ErrorBody {
   };
 }
 
-/** Business Central ends every message with `  CorrelationId: <guid>.`; Graph adds innerError. */
+/** Business Central ends every message with `  CorrelationId:  <guid>.`; Graph adds innerError. */
 export function errorBody(api: ApiKind, code: string, message: string, correlationId: string, now = new Date()): ErrorBody {
-  const body: ErrorBody = { error: { code, message: `${message}  CorrelationId: ${correlationId}.` } };
+  // Two spaces on each side of "CorrelationId:", as the service writes it.
+  const body: ErrorBody = { error: { code, message: `${message}  CorrelationId:  ${correlationId}.` } };
   if (api === 'graph') {
     body.error.innerError = { 'request-id': correlationId, date: now.toISOString().replace(/\.\d{3}Z$/, '') };
   }
@@ -38,6 +39,11 @@ export const errors = {
   noSegment: (segment: string) => new ServiceError(404, 'BadRequest_NotFound', `Resource not found for the segment '${segment}'.`),
   noRoute: (path: string) => new ServiceError(404, 'BadRequest_NotFound', `No HTTP resource was found that matches the request URI '${path}'.`),
   badQuery: (message: string) => new ServiceError(400, 'BadRequest', message),
+  /** What Business Central's OData does not implement (an `or` across fields, `not`, `in` without 2.1). */
+  notImplemented: (message: string) => new ServiceError(501, 'BadRequest_MethodNotImplemented', message),
+  /** A literal longer than the Code[n] field it is compared with fails the whole request. */
+  filterLength: (value: string, max: number) =>
+    new ServiceError(400, 'Application_FilterErrorException', `The length of the string is ${value.length}, but it must be less than or equal to ${max} characters. Value: ${value}`),
   badKey: (value: string) =>
     new ServiceError(400, 'BadRequest_InvalidToken', `Bad Request - Error in query syntax. The key value '${value}' is not a valid Edm.Guid.`),
   methodNotAllowed: (method: string, segment: string, kind = 'Entity') =>

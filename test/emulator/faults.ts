@@ -36,7 +36,11 @@ export type FaultAction =
   /** Handle normally, but point @odata.nextLink to another origin (default http://localhost:PORT). */
   | { kind: 'foreignNextLink'; origin?: string }
   /** Redirect (default 307) to another origin (default: the same path on http://localhost:PORT). */
-  | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location?: string };
+  | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location?: string }
+  /** Hold the request, its body read, until the test calls `releaseHeld()`; then handle it normally. */
+  | { kind: 'hold' }
+  /** Handle normally, but as a server that ignores $filter (the whole table comes back), as bug reports describe. */
+  | { kind: 'ignoreFilter' };
 
 export type FaultSpec = FaultMatch & FaultAction;
 
@@ -99,9 +103,47 @@ export interface Limits {
   concurrent: number;
   /** How long a queued request waits before it is answered 503 (service: 8 minutes). */
   queueTimeoutMs: number;
+  /** Requests of a user in flight (executing and queued) past which the next is a 429 (service: 100). */
+  maxInFlight: number;
+  /** Requests of a user waiting for a slot past which the next is a 429 (service: 95). */
+  maxQueued: number;
 }
 
-export const SERVICE_LIMITS: Limits = { requestsPerWindow: 6000, windowMs: 5 * 60_000, concurrent: 5, queueTimeoutMs: 8 * 60_000 };
+export const SERVICE_LIMITS: Limits = { requestsPerWindow: 6000, windowMs: 5 * 60_000, concurrent: 5, queueTimeoutMs: 8 * 60_000, maxInFlight: 100, maxQueued: 95 };
+
+/** Requests held by the `hold` fault until the test lets them go. */
+export class HeldRequests {
+  private held: Array<() => void> = [];
+  private watchers: Array<{ count: number; wake: () => void }> = [];
+
+  get count(): number {
+    return this.held.length;
+  }
+
+  /** Resolves when the test releases it. */
+  hold(): Promise<void> {
+    return new Promise((resolve) => {
+      this.held.push(resolve);
+      for (const w of this.watchers.filter((w) => this.held.length >= w.count)) {
+        this.watchers.splice(this.watchers.indexOf(w), 1);
+        w.wake();
+      }
+    });
+  }
+
+  /** Lets every request held now go on. */
+  release(): void {
+    const all = this.held;
+    this.held = [];
+    for (const go of all) go();
+  }
+
+  /** Resolves once at least `count` requests are being held. */
+  waitFor(count: number): Promise<void> {
+    if (this.held.length >= count) return Promise.resolve();
+    return new Promise((wake) => this.watchers.push({ count, wake }));
+  }
+}
 
 export interface UserStats {
   /** Requests of this user received and not yet answered (executing + queued). */
@@ -151,6 +193,18 @@ export class Limiter {
 
   leave(user: string): void {
     this.state(user).inFlight--;
+  }
+
+  /** The service's bounds on one user's load: more than `maxInFlight` in flight, or a full queue, is a 429. */
+  admitLoad(user: string): { ok: true } | { ok: false; message: string } {
+    const s = this.state(user);
+    if (s.inFlight > this.limits.maxInFlight) {
+      return { ok: false, message: `Too many concurrent requests.  Actual (${s.inFlight}).  Maximum (${this.limits.maxInFlight}).` };
+    }
+    if (s.executing >= this.limits.concurrent && s.queued >= this.limits.maxQueued) {
+      return { ok: false, message: `Too many queued requests.  Actual (${s.queued + 1}).  Maximum (${this.limits.maxQueued}).` };
+    }
+    return { ok: true };
   }
 
   /** Counts a request in the sliding window; returns seconds to wait when over the limit. */

@@ -2,10 +2,10 @@
  * Microsoft Graph beta financials: /beta/financials/companies/{id}/customers/{id}/picture...
  * Keys are path segments. Graph reaches only the environment named Production.
  */
-import { checkIfMatch, ServiceState } from './bc';
+import { checkIfMatch, customerFilters, ServiceState } from './bc';
 import { sendCollection } from './collection';
 import { Context, sendBytes, sendEmpty, sendJson } from './context';
-import { COMPANY_PROPERTIES, CUSTOMER_PROPERTIES, Customer } from './data';
+import { COMPANY_PROPERTIES, Customer, GRAPH_CUSTOMER_PROPERTIES, graphCustomer } from './data';
 import { errors, ServiceError } from './errors';
 import { acceptedImage } from './images';
 import { parseQuery, project } from './odata';
@@ -76,7 +76,7 @@ export function handleGraph(ctx: Context, state: ServiceState, rest: string): vo
   }
   if (parts.length === 1) {
     allow(ctx, ['GET'], 'companies');
-    const opts = parseQuery(params, COMPANY_PROPERTIES, 'microsoft.graph.company', [], true);
+    const opts = parseQuery(params, COMPANY_PROPERTIES, 'microsoft.graph.company', [], true, state);
     sendCollection(ctx, env.companies.map((c) => c.info), opts, state.maxPageSize, `${meta}#financials/companies`, (c) => ({ ...c }));
     return;
   }
@@ -87,7 +87,7 @@ export function handleGraph(ctx: Context, state: ServiceState, rest: string): vo
   }
   if (parts.length === 2) {
     allow(ctx, ['GET'], 'companies');
-    const opts = parseQuery(params, COMPANY_PROPERTIES, 'microsoft.graph.company', [], false);
+    const opts = parseQuery(params, COMPANY_PROPERTIES, 'microsoft.graph.company', [], false, state);
     sendJson(ctx, 200, { '@odata.context': `${meta}#financials/companies/$entity`, ...project({ ...company.info }, opts.select) });
     return;
   }
@@ -96,10 +96,10 @@ export function handleGraph(ctx: Context, state: ServiceState, rest: string): vo
   }
   const table = company.customers;
   const customersUrl = `${base}/companies/${company.id}/customers`;
-  const toJson = (c: Customer): Record<string, unknown> => ({ '@odata.etag': table.etag(c.id), ...c });
+  const toJson = (c: Customer): Record<string, unknown> => ({ '@odata.etag': table.etag(c.id), ...graphCustomer(c) });
   if (parts.length === 3) {
     allow(ctx, ['GET'], 'customers');
-    const opts = parseQuery(params, CUSTOMER_PROPERTIES, 'microsoft.graph.customer', [], true);
+    const opts = parseQuery(params, GRAPH_CUSTOMER_PROPERTIES, 'microsoft.graph.customer', [], true, customerFilters(state));
     sendCollection(ctx, table.all(), opts, state.maxPageSize, `${meta}#financials/companies('${company.id}')/customers`, toJson);
     return;
   }
@@ -110,7 +110,7 @@ export function handleGraph(ctx: Context, state: ServiceState, rest: string): vo
   }
   if (parts.length === 4) {
     allow(ctx, ['GET'], 'customers');
-    const opts = parseQuery(params, CUSTOMER_PROPERTIES, 'microsoft.graph.customer', [], false);
+    const opts = parseQuery(params, GRAPH_CUSTOMER_PROPERTIES, 'microsoft.graph.customer', [], false, customerFilters(state));
     sendJson(ctx, 200, { '@odata.context': `${meta}#financials/companies('${company.id}')/customers/$entity`, ...project(toJson(customer), opts.select) });
     return;
   }

@@ -17,7 +17,7 @@ import type { ServiceState } from './bc';
 import { SERVICE_MAX_PAGE_SIZE } from './collection';
 import type { RecordedRequest } from './context';
 import { DataOptions, TenantData } from './data';
-import { FaultSchedule, FaultSpec, Limiter, Limits, SERVICE_LIMITS, UserStats } from './faults';
+import { FaultSchedule, FaultSpec, HeldRequests, Limiter, Limits, SERVICE_LIMITS, UserStats } from './faults';
 import { handle, Pipeline } from './server';
 
 export type { RecordedRequest } from './context';
@@ -52,6 +52,11 @@ export interface EmulatorOptions extends DataOptions {
   authorizationUri?: string;
   /** Called with one line per answered request (method, path, status; never credentials). */
   log?: (line: string) => void;
+  /**
+   * 'current' (default): a server of today, strict as README.md says. 'old': a server from before the `in`
+   * operator (April 2024), which ignores `in` silently (the whole table comes back) and refuses $schemaversion=2.1.
+   */
+  serverVersion?: 'current' | 'old';
 }
 
 export interface Emulator {
@@ -83,9 +88,15 @@ export interface Emulator {
   clearFaults(): void;
   /** Number of scheduled faults not yet used up. */
   readonly pendingFaults: number;
+  /** Resolves once at least `count` requests are held by the `hold` fault. */
+  waitForHeld(count: number): Promise<void>;
+  /** Lets every request held by the `hold` fault go on (handled normally). */
+  releaseHeld(): void;
 
   /** Graph's POST picture is refused like Business Central refuses it. */
   graphPostRefused: boolean;
+  /** Which server this emulates (see EmulatorOptions.serverVersion); tests may switch it. */
+  serverVersion: 'current' | 'old';
   /** Changes the per-user limits (e.g. small numbers in tests). */
   setLimits(limits: Partial<Limits>): void;
   /** Requests in flight (peak, queued) of a user: the Basic user name, TokenGrant.user, or `token-<hash>`. */
@@ -103,6 +114,7 @@ class RunningEmulator implements Emulator {
   private readonly state: ServiceState;
   private readonly sockets = new Set<Socket>();
   private readonly hung = new Set<ServerResponse>();
+  private readonly held = new HeldRequests();
   readonly server: Server;
   private address?: AddressInfo;
 
@@ -113,7 +125,7 @@ class RunningEmulator implements Emulator {
       this.auth.accept(token, grant);
     }
     this.limiter = new Limiter({ ...SERVICE_LIMITS, ...options.limits });
-    this.state = { data: this.data, maxPageSize: options.maxPageSize ?? SERVICE_MAX_PAGE_SIZE, graphPostRefused: options.graphPostRefused ?? false };
+    this.state = { data: this.data, maxPageSize: options.maxPageSize ?? SERVICE_MAX_PAGE_SIZE, graphPostRefused: options.graphPostRefused ?? false, serverVersion: options.serverVersion ?? 'current' };
     const pipeline: Pipeline = {
       state: this.state,
       auth: this.auth,
@@ -123,6 +135,7 @@ class RunningEmulator implements Emulator {
       maxBodyBytes: options.maxBodyBytes ?? SERVICE_MAX_BODY_BYTES,
       origin: () => this.url,
       hung: this.hung,
+      held: this.held,
       log: options.log,
     };
     this.server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
@@ -191,11 +204,23 @@ class RunningEmulator implements Emulator {
   get pendingFaults(): number {
     return this.schedule.pending;
   }
+  waitForHeld(count: number): Promise<void> {
+    return this.held.waitFor(count);
+  }
+  releaseHeld(): void {
+    this.held.release();
+  }
   get graphPostRefused(): boolean {
     return this.state.graphPostRefused;
   }
   set graphPostRefused(v: boolean) {
     this.state.graphPostRefused = v;
+  }
+  get serverVersion(): 'current' | 'old' {
+    return this.state.serverVersion;
+  }
+  set serverVersion(v: 'current' | 'old') {
+    this.state.serverVersion = v;
   }
   setLimits(limits: Partial<Limits>): void {
     this.limiter.limits = { ...this.limiter.limits, ...limits };
@@ -205,6 +230,7 @@ class RunningEmulator implements Emulator {
   }
 
   async close(): Promise<void> {
+    this.held.release();
     for (const res of this.hung) {
       res.destroy();
     }

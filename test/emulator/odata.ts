@@ -1,7 +1,10 @@
 /**
  * The OData the service speaks: system query options, a real $filter parser and
  * evaluator (a subset, everything else is a 400), $orderby/$select/$top/$skip/
- * $count/$expand, and server-driven paging with $skiptoken.
+ * $count/$expand, and server-driven paging with $skiptoken. Strict where Business
+ * Central is stricter than OData (README.md, "How strict, and why"): no `or`
+ * across fields, no `not`, nested calls and `in` only with $schemaversion=2.1,
+ * Code fields' length checked.
  */
 import type { EdmType } from './data';
 import { errors, ServiceError } from './errors';
@@ -15,6 +18,7 @@ const EDM: Record<EdmType | 'null', string> = {
   boolean: 'Edm.Boolean',
   guid: 'Edm.Guid',
   datetime: 'Edm.DateTimeOffset',
+  address: 'microsoft.graph.postalAddressType',
   null: 'null',
 };
 
@@ -97,7 +101,32 @@ export function tokenize(text: string): Token[] {
 // ---------------------------------------------------------------- parser
 
 type ValueType = EdmType | 'null';
-type Compiled = { type: ValueType; eval: (row: Row) => unknown };
+type Compiled = {
+  type: ValueType;
+  eval: (row: Row) => unknown;
+  /** The properties the expression reads: an `or` may read one only. */
+  fields: ReadonlySet<string>;
+  /** Set on a bare property reference and on a string literal, for the Code[n] length check. */
+  property?: string;
+  literal?: string;
+  /** A function call: another call around it is a nested call. */
+  call?: boolean;
+};
+
+/** Which server the filter is parsed for: its version, and the query's $schemaversion. */
+export interface FilterContext {
+  readonly serverVersion: 'current' | 'old';
+  readonly schemaVersion: string;
+  /** Longest value a property holds (Code[20] and the like): a longer literal is a 400. */
+  readonly maxLengths?: Readonly<Record<string, number>>;
+}
+
+const CURRENT: FilterContext = { serverVersion: 'current', schemaVersion: '2.0' };
+
+const NONE: ReadonlySet<string> = new Set();
+function union(...parts: Compiled[]): ReadonlySet<string> {
+  return new Set(parts.flatMap((p) => [...p.fields]));
+}
 
 const COMPARISONS: Record<string, string> = {
   eq: 'Equal',
@@ -150,8 +179,26 @@ class FilterParser {
     private readonly text: string,
     private readonly schema: Schema,
     private readonly typeName: string,
+    private readonly server: FilterContext = CURRENT,
   ) {
     this.tokens = tokenize(text);
+  }
+
+  private get schema21(): boolean {
+    return this.server.schemaVersion === '2.1';
+  }
+
+  /** A string literal compared with a Code[n] property must fit it, as the service checks before filtering. */
+  private checkLength(a: Compiled, b: Compiled): void {
+    for (const [p, l] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const max = p.property !== undefined ? this.server.maxLengths?.[p.property] : undefined;
+      if (max !== undefined && l.literal !== undefined && l.literal.length > max) {
+        throw errors.filterLength(l.literal, max);
+      }
+    }
   }
 
   parse(): (row: object) => boolean {
@@ -196,7 +243,11 @@ class FilterParser {
       this.expectBoolean(left, "an 'or' operator");
       this.expectBoolean(right, "an 'or' operator");
       const l = left;
-      left = { type: 'boolean', eval: (r) => l.eval(r) === true || right.eval(r) === true };
+      const fields = union(l, right);
+      if (fields.size > 1) {
+        throw errors.notImplemented("The 'OR' operator is not supported on distinct fields on an OData filter.");
+      }
+      left = { type: 'boolean', eval: (r) => l.eval(r) === true || right.eval(r) === true, fields };
     }
     return left;
   }
@@ -209,17 +260,14 @@ class FilterParser {
       this.expectBoolean(left, "an 'and' operator");
       this.expectBoolean(right, "an 'and' operator");
       const l = left;
-      left = { type: 'boolean', eval: (r) => l.eval(r) === true && right.eval(r) === true };
+      left = { type: 'boolean', eval: (r) => l.eval(r) === true && right.eval(r) === true, fields: union(l, right) };
     }
     return left;
   }
 
   private not(): Compiled {
     if (this.isWord('not')) {
-      this.next();
-      const e = this.not();
-      this.expectBoolean(e, "a 'not' operator");
-      return { type: 'boolean', eval: (r) => e.eval(r) !== true };
+      throw errors.notImplemented('The OData filter expression is not supported.');
     }
     return this.comparison();
   }
@@ -243,6 +291,7 @@ class FilterParser {
         }
         const item = this.primary();
         this.checkOperands('eq', left, item, 'In');
+        this.checkLength(left, item);
         items.push(item);
         const sep = this.next();
         if (sep.t === 'punct' && sep.v === ')') {
@@ -252,8 +301,13 @@ class FilterParser {
           throw syntaxError(this.text, sep.pos);
         }
       }
+      if (!this.schema21) {
+        // Older servers ignore `in` without a word (the whole table comes back); current ones refuse it.
+        if (this.server.serverVersion === 'old') return { type: 'boolean', eval: () => true, fields: left.fields };
+        throw errors.notImplemented('The OData filter expression is not supported.');
+      }
       const values = new Set(items.map((it) => toComparable(left.type, it.eval({}))));
-      return { type: 'boolean', eval: (r) => values.has(toComparable(left.type, left.eval(r))) };
+      return { type: 'boolean', eval: (r) => values.has(toComparable(left.type, left.eval(r))), fields: left.fields };
     }
     return left;
   }
@@ -270,10 +324,12 @@ class FilterParser {
 
   private binary(op: string, l: Compiled, r: Compiled): Compiled {
     this.checkOperands(op, l, r);
+    this.checkLength(l, r);
     const type = l.type === 'null' ? r.type : l.type;
     return {
       type: 'boolean',
       eval: (row) => compare(op, toComparable(type, l.eval(row)), toComparable(type, r.eval(row))),
+      fields: union(l, r),
     };
   }
 
@@ -289,19 +345,19 @@ class FilterParser {
         throw syntaxError(this.text, t.pos);
       case 'str': {
         const v = t.v;
-        return { type: 'string', eval: () => v };
+        return { type: 'string', eval: () => v, fields: NONE, literal: v };
       }
       case 'num': {
         const v = t.v;
-        return { type: 'number', eval: () => v };
+        return { type: 'number', eval: () => v, fields: NONE };
       }
       case 'guid': {
         const v = t.v;
-        return { type: 'guid', eval: () => v };
+        return { type: 'guid', eval: () => v, fields: NONE };
       }
       case 'date': {
         const v = t.v.length === 10 ? `${t.v}T00:00:00Z` : t.v;
-        return { type: 'datetime', eval: () => v };
+        return { type: 'datetime', eval: () => v, fields: NONE };
       }
       case 'id':
         return this.identifier(t.v, t.pos);
@@ -313,10 +369,10 @@ class FilterParser {
   private identifier(name: string, pos: number): Compiled {
     if (name === 'true' || name === 'false') {
       const v = name === 'true';
-      return { type: 'boolean', eval: () => v };
+      return { type: 'boolean', eval: () => v, fields: NONE };
     }
     if (name === 'null') {
-      return { type: 'null', eval: () => null };
+      return { type: 'null', eval: () => null, fields: NONE };
     }
     const after = this.peek();
     if (after.t === 'punct' && after.v === '(') {
@@ -329,7 +385,7 @@ class FilterParser {
     if (!type) {
       throw errors.badQuery(`Could not find a property named '${name}' on type '${this.typeName}'.`);
     }
-    return { type, eval: (row) => row[name] };
+    return { type, eval: (row) => row[name], fields: new Set([name]), property: name };
   }
 
   private call(fn: string, pos: number): Compiled {
@@ -348,6 +404,10 @@ class FilterParser {
       }
     } else {
       this.next();
+    }
+    if (args.some((a) => a.call) && !this.schema21) {
+      // "Nested function calls in filter clauses are supported in $schemaversion=2.1 and later."
+      throw errors.badQuery(`The function '${fn}' has a function call as an argument: nested function calls in $filter are supported only with $schemaversion=2.1.`);
     }
     const strings = (n: number): void => {
       if (args.length !== n) {
@@ -369,6 +429,7 @@ class FilterParser {
       case 'contains': {
         strings(2);
         const [a, b] = args;
+        this.checkLength(a, b);
         const test =
           fn === 'startswith'
             ? (x: string, y: string) => x.startsWith(y)
@@ -382,6 +443,8 @@ class FilterParser {
             const y = str(b, r);
             return x !== null && y !== null && test(x, y);
           },
+          fields: union(a, b),
+          call: true,
         };
       }
       case 'tolower':
@@ -395,6 +458,8 @@ class FilterParser {
             const x = str(a, r);
             return x === null ? null : lower ? x.toLowerCase() : x.toUpperCase();
           },
+          fields: a.fields,
+          call: true,
         };
       }
       default:
@@ -404,8 +469,8 @@ class FilterParser {
 }
 
 /** Parses a $filter into a predicate; throws a 400 ServiceError for anything it does not understand. */
-export function parseFilter(text: string, schema: Schema, typeName: string): (row: object) => boolean {
-  return new FilterParser(text, schema, typeName).parse();
+export function parseFilter(text: string, schema: Schema, typeName: string, server: FilterContext = CURRENT): (row: object) => boolean {
+  return new FilterParser(text, schema, typeName, server).parse();
 }
 
 // ---------------------------------------------------------------- query options
@@ -456,6 +521,7 @@ export function parseQuery(
   typeName: string,
   expandable: readonly string[],
   collection: boolean,
+  server: Omit<FilterContext, 'schemaVersion'> = CURRENT,
 ): QueryOptions {
   const seen = new Set<string>();
   for (const key of params.keys()) {
@@ -485,10 +551,14 @@ export function parseQuery(
   };
   const list = (v: string): string[] => v.split(',').map((s) => s.trim());
 
+  const schemaVersion = params.get('$schemaversion') ?? '2.0';
+  if (!['1.0', '2.0', '2.1'].includes(schemaVersion) || (schemaVersion === '2.1' && server.serverVersion === 'old')) {
+    throw errors.badQuery(`The schema version '${schemaVersion}' is not supported.`);
+  }
   const opts: QueryOptions = { orderby: [], expand: [], skip: 0, count: false, offset: 0 };
   const filter = params.get('$filter');
   if (filter !== null) {
-    opts.filter = parseFilter(filter, schema, typeName);
+    opts.filter = parseFilter(filter, schema, typeName, { ...server, schemaVersion });
   }
   const orderby = params.get('$orderby');
   if (orderby !== null) {
@@ -497,7 +567,10 @@ export function parseQuery(
       if (!m) {
         throw errors.badQuery(`Syntax error in $orderby '${orderby}'.`);
       }
-      return { property: property(m[1]), descending: m[2] === 'desc' };
+      if (schema[property(m[1])] === 'address') {
+        throw errors.badQuery(`The $orderby expression must evaluate to a single value of primitive type; '${m[1]}' is a complex property.`);
+      }
+      return { property: m[1], descending: m[2] === 'desc' };
     });
   }
   const select = params.get('$select');

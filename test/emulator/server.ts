@@ -10,7 +10,7 @@ import { Auth, redactAuthorization } from './auth';
 import type { ServiceState } from './bc';
 import { Context, RecordedRequest, sendEmpty, sendError } from './context';
 import { ServiceError } from './errors';
-import { FaultSchedule, Limiter, retryAfterHeader } from './faults';
+import { FaultSchedule, HeldRequests, Limiter, retryAfterHeader } from './faults';
 import { route } from './router';
 
 export interface Pipeline {
@@ -24,6 +24,8 @@ export interface Pipeline {
   origin: () => string;
   /** Responses held open by the hang fault (ended on close). */
   hung: Set<ServerResponse>;
+  /** Requests held by the hold fault until the test releases them. */
+  held: HeldRequests;
   log?: (line: string) => void;
 }
 
@@ -127,6 +129,9 @@ function recordHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
+/** The service takes query strings up to about 8,000 characters. */
+export const MAX_QUERY_LENGTH = 8000;
+
 function tooLarge(limit: number): ServiceError {
   return new ServiceError(413, 'Request_EntityTooLarge', `The request body is larger than the maximum allowed size of ${limit} bytes.`, { Connection: 'close' });
 }
@@ -224,6 +229,15 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
         case 'hang':
           p.hung.add(res);
           return;
+        case 'hold':
+          await p.held.hold();
+          if (closed) {
+            return;
+          }
+          break;
+        case 'ignoreFilter':
+          ctx.url.searchParams.delete('$filter');
+          break;
         case 'expiredToken': {
           const r = p.auth.expired(api === 'graph' ? 'graph' : 'bc');
           if (!r.ok) {
@@ -243,6 +257,10 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
           ctx.responseFault = action;
       }
     }
+    const query = (req.url ?? '').indexOf('?');
+    if (query >= 0 && (req.url ?? '').length - query - 1 > MAX_QUERY_LENGTH) {
+      throw new ServiceError(414, 'RequestUriTooLong', `The request URI is too long: its query has ${(req.url ?? '').length - query - 1} characters, more than ${MAX_QUERY_LENGTH}.`);
+    }
     if (!found) {
       throw new ServiceError(404, 'BadRequest_NotFound', `No HTTP resource was found that matches the request URI '${url.pathname}'.`);
     }
@@ -256,6 +274,10 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
       throw new ServiceError(429, 'Application_TooManyRequests', `Too many requests reached.  Actual (${rate.count}).  Maximum (${p.limiter.limits.requestsPerWindow}).`, {
         'Retry-After': String(rate.retryAfter),
       });
+    }
+    const load = p.limiter.admitLoad(auth.user);
+    if (!load.ok) {
+      throw new ServiceError(429, 'Application_TooManyRequests', load.message, { 'Retry-After': '1' });
     }
     const release = await p.limiter.acquire(auth.user, (cancel) => res.on('close', cancel));
     if (!release) {

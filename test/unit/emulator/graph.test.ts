@@ -20,11 +20,17 @@ describe('emulator: Microsoft Graph beta financials', () => {
     const c = await g(`${emu.graphBaseUrl}/companies`);
     assert.equal(c.status, 200);
     assert.deepEqual(c.json.value.map((x: { name: string }) => x.name), ['CRONUS USA, Inc.', 'My Company']);
-    const list = await g(`${customers}?$filter=${encodeURIComponent("city eq 'Chicago'")}&$select=number`);
+    const list = await g(`${customers}?$filter=${encodeURIComponent("number eq '20000' or number eq '50000'")}&$select=number,address`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.json.value.map((x: { number: string }) => x.number), ['20000', '50000']);
+    assert.deepEqual(list.json.value.map((x: { number: string; address: { city: string } }) => [x.number, x.address.city]), [['20000', 'Chicago'], ['50000', 'Chicago']]);
     const one = await g(`${customers}/${trey}`);
     assert.equal(one.json.displayName, 'Trey Research');
+    // Graph's customer has an address object and no flat address fields.
+    assert.deepEqual(Object.keys(one.json.address), ['street', 'city', 'state', 'countryLetterCode', 'postalCode']);
+    for (const flat of ['city', 'addressLine1', 'postalCode', 'country']) assert.equal(one.json[flat], undefined, flat);
+    const flatCity = await g(`${customers}?$select=city`);
+    assert.equal(flatCity.status, 400);
+    assert.match(flatCity.json.error.message, /^Could not find a property named 'city' on type 'microsoft\.graph\.customer'\./);
     const paren = await g(`${emu.graphBaseUrl}/companies(${DEMO.cronusId})/customers`);
     assert.ok(paren.status >= 400);
     const sandbox = await g(`${emu.graphBaseUrl}/companies/${DEMO.sandboxCronusId}`);

@@ -62,4 +62,4 @@ export async function call(url: string, options: CallOptions = {}): Promise<Answ
   return { status: res.statusCode, headers: res.headers, bytes, text, json };
 }
 
-export const CORRELATION_RE = / {2}CorrelationId: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.$/;
+export const CORRELATION_RE = / {2}CorrelationId: {2}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.$/;

@@ -1,19 +1,37 @@
 import * as assert from 'node:assert/strict';
 import { CUSTOMER_PROPERTIES, DEMO, Emulator, TenantData } from '../../emulator';
+import { CUSTOMER_MAX_LENGTHS } from '../../emulator/data';
 import { ServiceError } from '../../emulator/errors';
-import { parseFilter, tokenize } from '../../emulator/odata';
+import { parseFilter, tokenize, type FilterContext } from '../../emulator/odata';
 import { call, CORRELATION_RE, start } from './helpers';
 
 const customers = new TenantData().company(DEMO.cronusId)!.customers.all();
 
-function numbers(filter: string): string[] {
-  const f = parseFilter(filter, CUSTOMER_PROPERTIES, 'Microsoft.NAV.customer');
+const V21: FilterContext = { serverVersion: 'current', schemaVersion: '2.1', maxLengths: CUSTOMER_MAX_LENGTHS };
+const V20: FilterContext = { serverVersion: 'current', schemaVersion: '2.0', maxLengths: CUSTOMER_MAX_LENGTHS };
+const OLD: FilterContext = { serverVersion: 'old', schemaVersion: '2.0', maxLengths: CUSTOMER_MAX_LENGTHS };
+
+function numbers(filter: string, server: FilterContext = V21): string[] {
+  const f = parseFilter(filter, CUSTOMER_PROPERTIES, 'Microsoft.NAV.customer', server);
   return customers.filter(f).map((c) => c.number);
+}
+
+/** The filter is refused with exactly this status, code and message (the server adds the CorrelationId). */
+function refusedAs(filter: string, server: FilterContext, status: number, code: string, message: string): void {
+  assert.throws(
+    () => parseFilter(filter, CUSTOMER_PROPERTIES, 'Microsoft.NAV.customer', server),
+    (e: unknown) => {
+      assert.ok(e instanceof ServiceError, `${filter}: ${String(e)}`);
+      assert.deepEqual([e.status, e.code, e.message], [status, code, message], filter);
+      return true;
+    },
+    filter,
+  );
 }
 
 function refused(filter: string, message?: RegExp): void {
   assert.throws(
-    () => parseFilter(filter, CUSTOMER_PROPERTIES, 'Microsoft.NAV.customer'),
+    () => parseFilter(filter, CUSTOMER_PROPERTIES, 'Microsoft.NAV.customer', V21),
     (e: unknown) => {
       assert.ok(e instanceof ServiceError, `${filter}: ${String(e)}`);
       assert.equal(e.status, 400, filter);
@@ -50,28 +68,69 @@ describe('emulator: $filter parser and evaluator', () => {
     assert.deepEqual(numbers('taxLiable eq true and balanceDue eq 250'), ['60000']);
   });
 
-  it('handles quoted strings with doubled quotes, and/or/not and parentheses with the right precedence', () => {
+  it('handles quoted strings with doubled quotes, and/or and parentheses with the right precedence', () => {
     assert.deepEqual(numbers("displayName eq 'O''Brien & Sons'"), ['60000']);
-    assert.deepEqual(numbers("city eq 'Atlanta' and blocked eq '' or number eq '80000'"), ['10000', '40000', '80000', '95000']);
-    assert.deepEqual(numbers("city eq 'Atlanta' and (blocked eq 'All' or number eq '10000')"), ['10000']);
-    assert.deepEqual(numbers("not (city eq 'Atlanta') and not startswith(number,'9')"), ['20000', '30000', '50000', '60000', '70000', '80000']);
-    assert.deepEqual(numbers("not blocked eq ''"), ['70000', '80000', '90000']);
+    assert.deepEqual(numbers("city eq 'Atlanta' and blocked eq ' '"), ['10000', '40000', '95000']);
+    assert.deepEqual(numbers("city eq 'Atlanta' and (blocked eq 'All' or blocked eq ' ')"), ['10000', '40000', '95000']);
+    assert.deepEqual(numbers("number eq '10000' or number eq '30000' or number eq 'nope'"), ['10000', '30000']);
+    assert.deepEqual(numbers("blocked ne ' '"), ['70000', '80000', '90000']);
   });
 
-  it('supports startswith, endswith, contains, tolower, toupper (case-sensitive unless folded)', () => {
+  it('refuses an `or` across two fields with 501, on every version (Known limitations with Business Central OData)', () => {
+    const message = "The 'OR' operator is not supported on distinct fields on an OData filter.";
+    for (const server of [V20, V21, OLD]) {
+      refusedAs("contains(number,'X') or contains(displayName,'x')", server, 501, 'BadRequest_MethodNotImplemented', message);
+      refusedAs("(number eq '1' and city eq 'X') or number eq '2'", server, 501, 'BadRequest_MethodNotImplemented', message);
+      refusedAs("city eq 'Atlanta' and blocked eq ' ' or number eq '80000'", server, 501, 'BadRequest_MethodNotImplemented', message);
+    }
+    assert.deepEqual(numbers("contains(displayName,'Trey') or contains(displayName,'trey')", V20), ['20000']);
+  });
+
+  it('refuses `not` with 501', () => {
+    for (const server of [V20, V21, OLD]) {
+      refusedAs("not (city eq 'Atlanta')", server, 501, 'BadRequest_MethodNotImplemented', 'The OData filter expression is not supported.');
+    }
+  });
+
+  it('supports startswith, endswith, contains, tolower, toupper, case-sensitive unless folded', () => {
     assert.deepEqual(numbers("startswith(displayName,'A')"), ['10000', '40000']);
     assert.deepEqual(numbers("endswith(displayName,'Inc.')"), ['70000']);
     assert.deepEqual(numbers("contains(displayName,'''')"), ['60000']);
-    assert.deepEqual(numbers("contains(displayName,'research')"), []);
-    assert.deepEqual(numbers("contains(tolower(displayName),'research')"), ['20000']);
-    assert.deepEqual(numbers("toupper(city) eq 'CHICAGO'"), ['20000', '50000']);
-    assert.deepEqual(numbers("startswith(tolower(email), 'sean')"), ['60000']);
+    assert.deepEqual(numbers("contains(displayName,'research')", V20), []);
+    assert.deepEqual(numbers("displayName eq 'trey research'", V20), []);
+    assert.deepEqual(numbers("toupper(city) eq 'CHICAGO'", V20), ['20000', '50000']);
+    assert.deepEqual(numbers("contains(tolower(displayName),'research')", V21), ['20000']);
+    assert.deepEqual(numbers("startswith(tolower(email), 'sean')", V21), ['60000']);
   });
 
-  it('supports in (...)', () => {
+  it('refuses a nested function call without $schemaversion=2.1 (Nested function calls)', () => {
+    for (const server of [V20, OLD]) {
+      refusedAs(
+        "contains(tolower(displayName),'research')",
+        server,
+        400,
+        'BadRequest',
+        "The function 'contains' has a function call as an argument: nested function calls in $filter are supported only with $schemaversion=2.1.",
+      );
+    }
+  });
+
+  it('supports in (...) with $schemaversion=2.1 only: 501 without it, and an older server ignores it', () => {
     assert.deepEqual(numbers("number in ('10000', '30000','nope')"), ['10000', '30000']);
     assert.deepEqual(numbers("blocked in ('Ship','All')"), ['70000', '80000']);
     assert.deepEqual(numbers(`id in (${DEMO.customer(20000)})`), ['20000']);
+    refusedAs("number in ('10000')", V20, 501, 'BadRequest_MethodNotImplemented', 'The OData filter expression is not supported.');
+    assert.deepEqual(numbers("number in ('10000', '30000')", OLD), customers.map((c) => c.number), 'the whole table');
+  });
+
+  it('refuses a number literal longer than its Code[20] field with 400 Application_FilterErrorException', () => {
+    const long = 'C000011-A-NAME-TOO-LONG';
+    const message = `The length of the string is ${long.length}, but it must be less than or equal to 20 characters. Value: ${long}`;
+    for (const filter of [`number eq '${long}'`, `number eq '10000' or number eq '${long}'`, `contains(number,'${long}')`, `number in ('10000','${long}')`]) {
+      refusedAs(filter, V21, 400, 'Application_FilterErrorException', message);
+    }
+    assert.deepEqual(numbers(`number eq '${'9'.repeat(20)}'`), []);
+    assert.deepEqual(numbers(`contains(displayName,'${long}')`), [], 'a name is no Code field');
   });
 
   it('refuses what it does not understand with a 400', () => {
