@@ -1,5 +1,6 @@
 // Business Central Customer Pictures: what the extension registers, and nothing else.
 import * as vscode from 'vscode';
+import { ServiceCapabilities } from './api/capabilities';
 import { setTranslator } from './common/l10n';
 import { registerCommands } from './commands';
 import { onDidConnect } from './commands/connection';
@@ -10,8 +11,10 @@ import { onDidUpdatePicker } from './ui/quickPick';
 export function activate(context: vscode.ExtensionContext) {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Pictures'), { log: true });
-  context.subscriptions.push(log, registerCommands({ context, log }));
-  context.subscriptions.push(registerPictureFileSystem({ context, log }), new EnvironmentStatus(onDidConnect, log));
+  // What each Business Central service supports is learned once and kept while the extension runs.
+  const services = { context, log, capabilities: new ServiceCapabilities() };
+  context.subscriptions.push(log, registerCommands(services));
+  context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(onDidConnect, log));
   // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
   return { onDidUpdatePicker, logFolder: context.logUri };
 }

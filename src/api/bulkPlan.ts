@@ -4,6 +4,7 @@
  */
 import * as l10n from '../common/l10n';
 import type { Customer } from './types';
+import { CUSTOMER_NUMBER_MAX_LENGTH, normalizeCustomerNumber } from './urls';
 
 /** The customer number a file name stands for: the name without its last extension, or undefined when empty. */
 export function customerNumberOf(fileName: string): string | undefined {
@@ -13,11 +14,11 @@ export function customerNumberOf(fileName: string): string | undefined {
 }
 
 /**
- * The numbers to ask the service for: each as written and in upper case (the service compares exactly,
- * and Business Central stores numbers in upper case), without repeats.
+ * The numbers to ask the service for: upper-cased as Business Central stores them (it compares exactly), without
+ * repeats, and without names longer than a number can be (one such literal would fail the whole request).
  */
 export function numbersToLookUp(numbers: readonly string[]): string[] {
-  return [...new Set(numbers.flatMap((number) => [number, number.toUpperCase()]))];
+  return [...new Set(numbers.flatMap((number) => normalizeCustomerNumber(number) ?? []))];
 }
 
 /** A file as the plan sees it: its name, and why inspection refused it (if it did). */
@@ -59,7 +60,11 @@ export function matchFiles<F>(files: readonly PlanFile<F>[], customers: readonly
     const base = { file: file.file, name: file.name };
     if (file.refusal) return { ...base, kind: 'refused', reason: file.refusal };
     if (!customer) {
-      return { ...base, kind: 'noCustomer', reason: l10n.t('No customer has the number "{0}". Rename the file to the customer\'s number.', number ?? file.name) };
+      const reason =
+        number !== undefined && number.length > CUSTOMER_NUMBER_MAX_LENGTH
+          ? l10n.t('"{0}" is longer than {1} characters, so it cannot be a customer number. Rename the file to the customer\'s number.', number, CUSTOMER_NUMBER_MAX_LENGTH)
+          : l10n.t('No customer has the number "{0}". Rename the file to the customer\'s number.', number ?? file.name);
+      return { ...base, kind: 'noCustomer', reason };
     }
     const names = filesPerCustomer.get(customer.id) ?? [];
     if (names.length > 1) {

@@ -6,9 +6,11 @@ import type {
   ApiKind,
   Company,
   Customer,
+  CustomerCursor,
+  CustomerCursorPart,
+  CustomerPage,
   CustomerQuery,
   Environment,
-  Page,
   Picture,
   PictureService,
   RequestOptions,
@@ -16,14 +18,39 @@ import type {
   UploadSource,
 } from './types';
 import { graphPictureBody } from './upload';
-import { buildBaseUrl, buildEnvironmentsUrl, buildQuery, checkId, customerSearchFilter, isSameOrigin, loggableUrl, numberInFilter, type ServiceSettings } from './urls';
+import { ServiceCapabilities } from './capabilities';
+import {
+  buildBaseUrl,
+  buildEnvironmentsUrl,
+  buildQuery,
+  checkId,
+  isSameOrigin,
+  loggableUrl,
+  matchesSearch,
+  nameSearchFilter,
+  normalizeCustomerNumber,
+  numberEqFilter,
+  numberSearchFilter,
+  type ServiceSettings,
+} from './urls';
 
 export const DEFAULT_PAGE_SIZE = 50;
-/** Numbers per `number in (...)` request, and the longest URL such a request may have. */
-export const NUMBER_BATCH = 50;
-export const MAX_URL_LENGTH = 2000;
+/** Numbers per `number eq … or …` request, and the longest URL such a request may have (the service takes about 8,000). */
+export const NUMBER_BATCH = 40;
+export const MAX_URL_LENGTH = 6000;
+/** Pages a lookup of one batch of numbers may take: a batch can never need more, whatever the service answers. */
+const MAX_PAGES_PER_BATCH = 3;
 
-const CUSTOMER_SELECT = 'id,number,displayName,city,email,blocked';
+/** Graph's customers carry the city in `address`; a `$select` of the flat `city` is a 400 there. */
+const CUSTOMER_SELECT = { businessCentral: 'id,number,displayName,city,email,blocked', graph: 'id,number,displayName,address,email,blocked' } as const;
+
+/** Statuses with which a service refuses a filter it does not support: not a failure of the search, a reason to ask another way. */
+const FILTER_REFUSED = new Set([400, 501]);
+
+/** The environments list names the family in two spellings ("BusinessCentral", "Business Central"). */
+function isBusinessCentralFamily(family: unknown): boolean {
+  return family === undefined || (typeof family === 'string' && family.replace(/\s+/g, '').toLowerCase() === 'businesscentral');
+}
 
 type Json = Record<string, unknown>;
 
@@ -94,7 +121,8 @@ function toCustomer(raw: unknown, response: HttpResponse): Customer {
   }
   const blocked = str(raw.blocked);
   if (blocked !== undefined) {
-    customer.blocked = blocked;
+    // Not blocked is " " (the first value of the service's option), which must not read as "blocked".
+    customer.blocked = blocked.trim();
   }
   const hasPicture = 'picture' in raw ? pictureFlag(raw.picture) : undefined;
   if (hasPicture !== undefined) {
@@ -128,6 +156,15 @@ function toPicture(raw: unknown, customerId: string, response: HttpResponse): Pi
 export interface ClientOptions extends TransportOptions {
   /** Default page size for customer lists (pickers). */
   readonly pageSize?: number;
+  /** What each service was found to support; shared by the clients of one extension session. */
+  readonly capabilities?: ServiceCapabilities;
+}
+
+/** One request of a customer list, and the next page it leads to. */
+interface ListPart {
+  readonly url: string;
+  readonly pageSize: number;
+  readonly search?: CustomerCursorPart['search'];
 }
 
 /** The `PictureService` over either API surface. */
@@ -138,8 +175,7 @@ export class PictureClient implements PictureService {
   private readonly log: Log;
   private readonly pageSize: number;
   private readonly serviceUrl?: string;
-  /** Page sizes asked for, by the next links they produced: the service wants the `Prefer` header on each page. */
-  private readonly pageSizes = new Map<string, number>();
+  private readonly capabilities: ServiceCapabilities;
   /** Graph: the service refused the JSON POST once; go straight to the byte upload after that. */
   private graphPostRefused = false;
 
@@ -150,6 +186,7 @@ export class PictureClient implements PictureService {
     this.transport = new Transport(options);
     this.log = options.log;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.capabilities = options.capabilities ?? new ServiceCapabilities();
   }
 
   // ------------------------------------------------------------------------------------------------- addresses
@@ -181,7 +218,7 @@ export class PictureClient implements PictureService {
 
   /** Business Central tells whether a customer has a picture cheaply with `$expand=picture`; Graph's customers do not expand it. */
   private customerQuery(extra: Record<string, string | undefined>): string {
-    return buildQuery({ $select: CUSTOMER_SELECT, $expand: this.kind === 'graph' ? undefined : 'picture', ...extra });
+    return buildQuery({ $select: CUSTOMER_SELECT[this.kind], $expand: this.kind === 'graph' ? undefined : 'picture', ...extra });
   }
 
   // ------------------------------------------------------------------------------------------------- reads
@@ -195,7 +232,7 @@ export class PictureClient implements PictureService {
     const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal });
     // Only Business Central environments have the customer API (the list may hold other application families).
     return collection(response)
-      .value.filter((raw) => !isObject(raw) || raw.applicationFamily === undefined || raw.applicationFamily === 'BusinessCentral')
+      .value.filter((raw) => !isObject(raw) || isBusinessCentralFamily(raw.applicationFamily))
       .map((raw) => toEnvironment(raw, response));
   }
 
@@ -211,18 +248,93 @@ export class PictureClient implements PictureService {
     return companies;
   }
 
-  async listCustomers(companyId: string, query: CustomerQuery, options: RequestOptions = {}): Promise<Page<Customer>> {
+  async listCustomers(companyId: string, query: CustomerQuery, options: RequestOptions = {}): Promise<CustomerPage> {
     const pageSize = Math.max(1, Math.floor(query.pageSize ?? this.pageSize));
-    const url = this.customersUrl(companyId) + this.customerQuery({ $filter: customerSearchFilter(query.search ?? ''), $orderby: 'number' });
-    return this.customerPage(url, pageSize, options, 'company');
+    const base = this.customersUrl(companyId);
+    const text = query.search?.trim() ?? '';
+    if (!text) {
+      return this.listPages([{ url: base + this.customerQuery({ $orderby: 'number' }), pageSize }], options, 'company');
+    }
+    // Business Central refuses an `or` across two fields: name and number are two requests, merged here.
+    const parts: ListPart[] = [];
+    const byNumber = numberSearchFilter(text);
+    if (byNumber) {
+      parts.push({ url: base + this.customerQuery({ $filter: byNumber, $orderby: 'number' }), pageSize, search: { by: 'number', text } });
+    }
+    const nested = await this.nestedFilters(companyId, options);
+    const byName = (caseInsensitive: boolean): ListPart => ({
+      url: base + this.customerQuery({ $filter: nameSearchFilter(text, caseInsensitive), $orderby: 'number', $schemaversion: caseInsensitive ? '2.1' : undefined }),
+      pageSize,
+      search: { by: 'name', text },
+    });
+    try {
+      return await this.listPages([...parts, byName(nested)], options, 'company');
+    } catch (error) {
+      if (!nested || !(error instanceof ServiceError) || error.status === undefined || !FILTER_REFUSED.has(error.status)) throw error;
+      this.log.warn(`The service refused a case-insensitive name search (${error.status} ${error.code ?? ''}); searching the common spellings from now on.`);
+      this.capabilities.refuseNestedFilters(this.baseUrl);
+      return this.listPages([...parts, byName(false)], options, 'company');
+    }
   }
 
-  async nextCustomers(nextLink: string, options: RequestOptions = {}): Promise<Page<Customer>> {
-    const url = this.checkNextLink(nextLink);
-    return this.customerPage(url, this.pageSizes.get(nextLink) ?? this.pageSize, options, 'customers');
+  async nextCustomers(more: CustomerCursor, options: RequestOptions = {}): Promise<CustomerPage> {
+    const parts = more.parts.map((part) => ({ url: this.checkNextLink(part.nextLink), pageSize: part.pageSize, search: part.search }));
+    return this.listPages(parts, options, 'customers');
   }
 
-  private async customerPage(url: string, pageSize: number, options: RequestOptions, subject: 'company' | 'customers'): Promise<Page<Customer>> {
+  /**
+   * Whether the service takes `contains(tolower(…))` with `$schemaversion=2.1`: asked once per service with a
+   * small request whose answer is checked, since older servers refuse it and some return rows it does not match.
+   */
+  private nestedFilters(companyId: string, options: RequestOptions): Promise<boolean> {
+    return this.capabilities.nestedFilters(this.baseUrl, async () => {
+      const url = this.customersUrl(companyId) + buildQuery({ $select: 'id,number,displayName', $filter: "contains(tolower(displayName),'a')", $top: '5', $schemaversion: '2.1' });
+      try {
+        const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'company' });
+        const rows = collection(response).value.map((raw) => toCustomer(raw, response));
+        const works = rows.every((customer) => matchesSearch(customer, 'a', 'name'));
+        this.log.info(`Case-insensitive customer search: ${works ? 'supported' : 'not supported (the answer did not match the filter)'} by this service.`);
+        return works;
+      } catch (error) {
+        if (error instanceof ServiceError && error.status !== undefined && FILTER_REFUSED.has(error.status)) {
+          this.log.info(`Case-insensitive customer search: not supported by this service (${error.status} ${error.code ?? ''}); searching the common spellings.`);
+          return false;
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** One page of each part, merged by id in number order; a part whose rows do not match its search stops there. */
+  private async listPages(parts: readonly ListPart[], options: RequestOptions, subject: 'company' | 'customers'): Promise<CustomerPage> {
+    const pages = await Promise.all(parts.map((part) => this.listPage(part, options, subject)));
+    const merged = new Map<string, Customer>();
+    for (const page of pages) {
+      for (const customer of page.items) if (!merged.has(customer.id)) merged.set(customer.id, customer);
+    }
+    const items = [...merged.values()];
+    if (parts.length > 1) items.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+    const next = pages.flatMap((page) => (page.next ? [page.next] : []));
+    return next.length > 0 ? { items, more: { parts: next } } : { items };
+  }
+
+  private async listPage(part: ListPart, options: RequestOptions, subject: 'company' | 'customers'): Promise<{ items: Customer[]; next?: CustomerCursorPart }> {
+    const page = await this.customerPage(part.url, part.pageSize, options, subject);
+    const search = part.search;
+    if (search) {
+      const matching = page.items.filter((customer) => matchesSearch(customer, search.text, search.by));
+      if (matching.length < page.items.length) {
+        // The service ignored the filter: paging on would walk the whole customer table.
+        this.log.warn(
+          `The service answered a customer search by ${search.by} with ${page.items.length - matching.length} of ${page.items.length} customers that do not match it (the filter was ignored); showing the ${matching.length} that match, and asking for no more pages.`,
+        );
+        return { items: matching };
+      }
+    }
+    return page.nextLink === undefined ? { items: page.items } : { items: page.items, next: { nextLink: page.nextLink, pageSize: part.pageSize, ...(search ? { search } : {}) } };
+  }
+
+  private async customerPage(url: string, pageSize: number, options: RequestOptions, subject: 'company' | 'customers'): Promise<{ items: Customer[]; nextLink?: string }> {
     const response = await this.transport.send({
       method: 'GET',
       url,
@@ -233,21 +345,7 @@ export class PictureClient implements PictureService {
     });
     const page = collection(response);
     const items = page.value.map((raw) => toCustomer(raw, response));
-    if (page.nextLink !== undefined) {
-      this.checkNextLink(page.nextLink);
-      this.rememberPageSize(page.nextLink, pageSize);
-    }
-    return page.nextLink === undefined ? { items } : { items, nextLink: page.nextLink };
-  }
-
-  private rememberPageSize(nextLink: string, pageSize: number): void {
-    this.pageSizes.set(nextLink, pageSize);
-    if (this.pageSizes.size > 50) {
-      const oldest = this.pageSizes.keys().next().value;
-      if (oldest !== undefined) {
-        this.pageSizes.delete(oldest);
-      }
-    }
+    return page.nextLink === undefined ? { items } : { items, nextLink: this.checkNextLink(page.nextLink) };
   }
 
   /** Only links on the service's own origin are followed; anything else is refused before a credential is sent. */
@@ -268,10 +366,15 @@ export class PictureClient implements PictureService {
     return nextLink;
   }
 
+  /**
+   * Same-field `number eq … or …` in batches (every version takes it; `in` needs `$schemaversion=2.1` and older
+   * servers ignore it). An answer holding a number that was not asked for means the filter was ignored: the
+   * lookup stops with an error instead of paging through the table.
+   */
   async findCustomersByNumber(companyId: string, numbers: readonly string[], options: RequestOptions = {}): Promise<Customer[]> {
     const base = this.customersUrl(companyId);
-    const wanted = [...new Set(numbers.filter((n) => n.length > 0))];
-    const urlFor = (batch: readonly string[]) => base + this.customerQuery({ $filter: numberInFilter(batch) });
+    const wanted = [...new Set(numbers.flatMap((n) => normalizeCustomerNumber(n) ?? []))];
+    const urlFor = (batch: readonly string[]) => base + this.customerQuery({ $filter: numberEqFilter(batch) });
     const batches: string[][] = [];
     let current: string[] = [];
     for (const number of wanted) {
@@ -288,15 +391,22 @@ export class PictureClient implements PictureService {
     }
     const found = new Map<string, Customer>();
     for (const batch of batches) {
-      let page = await this.customerPage(urlFor(batch), Math.max(batch.length, 1), options, 'company');
-      for (;;) {
-        for (const customer of page.items) {
-          found.set(customer.number, customer);
+      const asked = new Set(batch);
+      let url: string | undefined = urlFor(batch);
+      let rows = 0;
+      for (let pages = 0; url && pages < MAX_PAGES_PER_BATCH && rows < batch.length; pages++) {
+        const page: { items: Customer[]; nextLink?: string } = await this.customerPage(url, batch.length, options, pages === 0 ? 'company' : 'customers');
+        const stray = page.items.filter((customer) => !asked.has(customer.number));
+        if (stray.length > 0) {
+          this.log.warn(`The service answered a lookup of ${batch.length} customer numbers with ${stray.length} customers that were not asked for (the filter was ignored); the lookup stopped.`);
+          throw new ServiceError(
+            l10n.t('Business Central answered the lookup of customer numbers with customers that were not asked for: it ignored the filter. Nothing was changed. Try again; if it happens again, the server may be too old for this lookup: add the pictures one at a time.'),
+            { kind: 'invalidResponse' },
+          );
         }
-        if (!page.nextLink) {
-          break;
-        }
-        page = await this.nextCustomers(page.nextLink, options);
+        for (const customer of page.items) found.set(customer.number, customer);
+        rows += page.items.length;
+        url = page.nextLink;
       }
     }
     return wanted.flatMap((number) => found.get(number) ?? []);

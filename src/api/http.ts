@@ -1,7 +1,7 @@
 /**
  * The HTTP transport of the API layer: one pooled undici dispatcher (created on the first request, honouring
  * VS Code's proxy settings and the proxy environment variables), credentials from an injected `authorize`,
- * retries with back-off for 429/503/504 and reset connections, timeouts, cancellation, no redirects, and a
+ * retries with back-off for 429/502/503/504 and reset connections, timeouts, cancellation, no redirects, and a
  * log line per request. Never logs or reports a credential.
  */
 import type { Dispatcher } from 'undici';
@@ -29,9 +29,17 @@ export interface ProxyOptions {
   readonly noProxy?: readonly string[];
 }
 
+/** The service's own operation timeout is 8 minutes (then 408): a client that gives up sooner may miss a stored picture. */
+export const UPLOAD_HEADERS_TIMEOUT_MS = 9 * 60_000;
+
 export interface TimeoutOptions {
   /** Longest wait for the response headers once the request is sent. Default 120,000 ms. */
   readonly headersMs?: number;
+  /**
+   * The same for a request with a body (a picture): the service may take minutes to import a big picture and
+   * answers 408 only after 8 minutes, so the default, 9 minutes, is longer. The user can cancel at any time.
+   */
+  readonly uploadHeadersMs?: number;
   /** Longest silence while the response body arrives. Default 60,000 ms. */
   readonly bodyMs?: number;
   /** Longest wait to open a connection. Default 30,000 ms. */
@@ -344,7 +352,7 @@ export class Transport {
           // An async iterable: undici pulls the next chunk only once the previous one is written.
           body: request.body ? (countedBody(request.body) as unknown as Dispatcher.DispatchOptions['body']) : undefined,
           signal,
-          headersTimeout: this.options.timeouts?.headersMs ?? 120_000,
+          headersTimeout: request.body ? (this.options.timeouts?.uploadHeadersMs ?? UPLOAD_HEADERS_TIMEOUT_MS) : (this.options.timeouts?.headersMs ?? 120_000),
           bodyTimeout: this.options.timeouts?.bodyMs ?? 60_000,
           // Redirects are never followed: the credential must not travel to another address.
           maxRedirections: 0,

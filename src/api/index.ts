@@ -2,6 +2,7 @@
  * The Business Central API layer: plain TypeScript, no `vscode`. The extension builds one service per settings
  * change with `createPictureService`; undici is loaded only when the first request is made.
  */
+import type { ServiceCapabilities } from './capabilities';
 import { PictureClient } from './client';
 import type { TransportOptions } from './http';
 import type { ApiKind, PictureService } from './types';
@@ -17,6 +18,8 @@ export interface PictureServiceSettings {
 export interface PictureServiceDeps extends TransportOptions {
   /** Page size of customer lists when the query names none. Default 50. */
   readonly pageSize?: number;
+  /** What each service was found to support, kept for the extension's lifetime (see `ServiceCapabilities`). */
+  readonly capabilities?: ServiceCapabilities;
 }
 
 /** Throws a `ServiceError` of kind 'settings' when the settings cannot make a safe base URL. */
@@ -31,5 +34,6 @@ export { ServiceError, isServiceError, type ServiceErrorKind } from './errors';
 export { closeConnections, isTransportLoaded, type Authorize, type ProxyOptions, type TimeoutOptions } from './http';
 export { parseRetryAfter, type RetryOptions } from './retry';
 export { fileUploadSource, bytesUploadSource, type UploadInfo } from './upload';
-export { buildBaseUrl, buildEnvironmentsUrl, checkId, customerSearchFilter, isLoopbackHost, isOnPremises, odataString, type ServiceSettings } from './urls';
+export { ServiceCapabilities } from './capabilities';
+export { buildBaseUrl, buildEnvironmentsUrl, checkId, CUSTOMER_NUMBER_MAX_LENGTH, isLoopbackHost, isOnPremises, normalizeCustomerNumber, odataString, type ServiceSettings } from './urls';
 export type * from './types';

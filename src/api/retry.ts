@@ -60,8 +60,8 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
   };
 }
 
-/** Statuses worth another try: throttled, unavailable, gateway timeout. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 503, 504]);
+/** Statuses worth another try: throttled, bad gateway and unavailable (both sent with Retry-After), gateway timeout. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 /**
  * `Retry-After` in milliseconds: delta-seconds or an HTTP date (relative to `now`), capped at `cap`.

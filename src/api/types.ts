@@ -14,7 +14,7 @@ export interface Customer {
   readonly displayName: string;
   readonly city?: string;
   readonly email?: string;
-  /** '' when not blocked, else the service's value ('Ship', 'Invoice', 'All'). */
+  /** '' when not blocked (the service says ' '), else the service's value ('Ship', 'Invoice', 'All'). */
   readonly blocked?: string;
   /** Known only where the service tells it cheaply ($expand=picture); undefined when unknown. */
   readonly hasPicture?: boolean;
@@ -39,10 +39,23 @@ export interface Environment {
   readonly applicationVersion?: string;
 }
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  /** The service's `@odata.nextLink`, to pass back unchanged; undefined on the last page. */
-  readonly nextLink?: string;
+/** One request behind a customer list that has more pages: its `@odata.nextLink`, and what its rows must match. */
+export interface CustomerCursorPart {
+  readonly nextLink: string;
+  readonly pageSize: number;
+  /** A search: every row must match it, or the service ignored the filter and paging stops. */
+  readonly search?: { readonly by: 'name' | 'number'; readonly text: string };
+}
+
+/** Where *Load more* goes on: one part per request of the list (a search asks by name and by number). Pass back unchanged. */
+export interface CustomerCursor {
+  readonly parts: readonly CustomerCursorPart[];
+}
+
+export interface CustomerPage {
+  readonly items: readonly Customer[];
+  /** Undefined on the last page. */
+  readonly more?: CustomerCursor;
 }
 
 export interface CustomerQuery {
@@ -75,8 +88,10 @@ export interface PictureService {
   /** The tenant's environments; throws a 'settings' ServiceError for on-premises, which has none. */
   listEnvironments(options?: RequestOptions): Promise<Environment[]>;
   listCompanies(options?: RequestOptions): Promise<Company[]>;
-  listCustomers(companyId: string, query: CustomerQuery, options?: RequestOptions): Promise<Page<Customer>>;
-  nextCustomers(nextLink: string, options?: RequestOptions): Promise<Page<Customer>>;
+  /** A search asks for part of the name and part of the number (two requests, merged by id, in number order). */
+  listCustomers(companyId: string, query: CustomerQuery, options?: RequestOptions): Promise<CustomerPage>;
+  nextCustomers(more: CustomerCursor, options?: RequestOptions): Promise<CustomerPage>;
+  /** Customers by exact number (trimmed, upper-cased; longer than 20 characters: none), in the order asked. */
   findCustomersByNumber(companyId: string, numbers: readonly string[], options?: RequestOptions): Promise<Customer[]>;
   getCustomer(companyId: string, customerId: string, options?: RequestOptions): Promise<Customer>;
   getPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Picture>;

@@ -160,19 +160,56 @@ export function buildQuery(options: Readonly<Record<string, string | undefined>>
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-/** A case-insensitive search by number or name, as a user types it. */
-export function customerSearchFilter(search: string): string | undefined {
-  const text = search.trim();
-  if (!text) {
-    return undefined;
-  }
-  const literal = odataString(text.toLowerCase());
-  return `contains(tolower(number),${literal}) or contains(tolower(displayName),${literal})`;
+/** `number` is a Code[20] field: longer literals are a 400 that fails the whole request, and no customer has such a number. */
+export const CUSTOMER_NUMBER_MAX_LENGTH = 20;
+
+/** A customer number as Business Central stores it (Code fields are upper-case), or undefined when no customer can have it. */
+export function normalizeCustomerNumber(value: string): string | undefined {
+  const number = value.trim().toUpperCase();
+  return number.length > 0 && number.length <= CUSTOMER_NUMBER_MAX_LENGTH ? number : undefined;
 }
 
-/** `number in ('a','b')`. */
-export function numberInFilter(numbers: readonly string[]): string {
-  return `number in (${numbers.map(odataString).join(',')})`;
+/** Part of a number, as typed: `contains` on the upper-cased term; undefined when the term cannot be part of a number. */
+export function numberSearchFilter(search: string): string | undefined {
+  const term = normalizeCustomerNumber(search);
+  return term === undefined ? undefined : `contains(number,${odataString(term)})`;
+}
+
+/**
+ * The spellings of a name search without a case-insensitive filter: as typed, lower, upper, and capitalised
+ * words (comparisons are case-sensitive on the service, and an `or` is allowed only on one field).
+ */
+export function nameSpellings(search: string): string[] {
+  const text = search.trim();
+  if (!text) return [];
+  const lower = text.toLowerCase();
+  const capitalised = lower.replace(/(^|[\s\-'(.&/])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+  const first = lower.charAt(0).toUpperCase() + lower.slice(1);
+  return [...new Set([text, lower, text.toUpperCase(), capitalised, first])];
+}
+
+/**
+ * Part of a name. `caseInsensitive`: `contains(tolower(displayName),…)`, which needs `$schemaversion=2.1`
+ * (nested calls); otherwise a same-field `or` of the common spellings.
+ */
+export function nameSearchFilter(search: string, caseInsensitive: boolean): string | undefined {
+  const text = search.trim();
+  if (!text) return undefined;
+  if (caseInsensitive) return `contains(tolower(displayName),${odataString(text.toLowerCase())})`;
+  return nameSpellings(text)
+    .map((spelling) => `contains(displayName,${odataString(spelling)})`)
+    .join(' or ');
+}
+
+/** Whether a customer is one a search for `search` asked for (by name, case-insensitive, or by number). */
+export function matchesSearch(customer: { readonly number: string; readonly displayName: string }, search: string, by: 'name' | 'number'): boolean {
+  const text = search.trim();
+  return by === 'number' ? customer.number.toUpperCase().includes(text.toUpperCase()) : customer.displayName.toLowerCase().includes(text.toLowerCase());
+}
+
+/** `number eq 'A' or number eq 'B' …`: one field, so Business Central allows the `or` on every version. */
+export function numberEqFilter(numbers: readonly string[]): string {
+  return numbers.map((number) => `number eq ${odataString(number)}`).join(' or ');
 }
 
 /** True when `link` is on the same origin as `base` (scheme, host and port), so credentials may go there. */

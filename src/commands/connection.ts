@@ -37,6 +37,7 @@ export async function connect(services: CommandContext, overrides: { readonly en
     {
       authorize,
       log: services.log,
+      capabilities: services.capabilities,
       proxy: {
         proxy: http.get<string>('proxy') || undefined,
         proxyStrictSSL: http.get<boolean>('proxyStrictSSL', true),

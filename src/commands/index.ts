@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ServiceCapabilities } from '../api/capabilities';
 import { addPicture, type PictureTarget } from './addPicture';
 import { addPicturesByNumber, type BulkOptions } from './addPicturesByNumber';
 import { asTarget } from './chooseCustomer';
@@ -8,10 +9,11 @@ import { selectEnvironment } from './selectEnvironment';
 import { showPicture } from './showPicture';
 import { switchAccount } from './switchAccount';
 
-/** What every command gets: the extension's context and its one log. */
+/** What every command gets: the extension's context, its one log, and what the services were found to support. */
 export interface CommandContext {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
+  readonly capabilities: ServiceCapabilities;
 }
 
 /** Registers every command; one Disposable for all of them. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Company, Customer, Page, PictureService } from '../api/types';
+import type { Company, Customer, CustomerCursor, CustomerPage, PictureService } from '../api/types';
 import { BACK, runQuickPick, type StepInfo } from './quickPick';
 import type { RecentCustomer } from './recent';
 
@@ -60,7 +60,7 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
   let inFlight: AbortController | undefined;
   let timer: NodeJS.Timeout | undefined;
   let shown: Customer[] = [];
-  let nextLink: string | undefined;
+  let more: CustomerCursor | undefined;
   let notice: string | undefined;
   let loadMore = () => {};
 
@@ -87,7 +87,7 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
         }
         for (const customer of shown) if (!recentIds.has(customer.id)) items.push({ ...customerItem(customer), customer });
         if (notice) items.push({ label: notice, action: 'none', alwaysShow: true });
-        if (nextLink) {
+        if (more) {
           items.push({ label: `$(ellipsis) ${vscode.l10n.t('Load more')}`, action: 'more', alwaysShow: true });
         }
         if (value) {
@@ -101,7 +101,7 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
         quickPick.items = items;
         publish();
       };
-      const load = async (fetch: (signal: AbortSignal) => Promise<Page<Customer>>, append: boolean) => {
+      const load = async (fetch: (signal: AbortSignal) => Promise<CustomerPage>, append: boolean) => {
         const mine = ++generation;
         inFlight?.abort();
         const controller = new AbortController();
@@ -111,13 +111,15 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
         try {
           const page = await fetch(controller.signal);
           if (mine !== generation) return;
-          shown = append ? [...shown, ...page.items] : [...page.items];
-          nextLink = page.nextLink;
+          // A search merges two requests: a customer found by both may come again on a later page.
+          const seen = new Set(append ? shown.map((customer) => customer.id) : []);
+          shown = [...(append ? shown : []), ...page.items.filter((customer) => !seen.has(customer.id))];
+          more = page.more;
           notice = shown.length === 0 ? vscode.l10n.t('No customer matches "{0}".', quickPick.value.trim()) : undefined;
         } catch (error) {
           if (mine !== generation || controller.signal.aborted) return;
           if (!append) shown = [];
-          nextLink = undefined;
+          more = undefined;
           notice = `$(error) ${options.onError(error)}`;
         } finally {
           if (mine === generation) {
@@ -140,8 +142,8 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
         { dispose: () => (clearTimeout(timer), inFlight?.abort()) },
       );
       loadMore = () => {
-        const link = nextLink;
-        if (link) void load((signal) => service.nextCustomers(link, { signal }), true);
+        const cursor = more;
+        if (cursor) void load((signal) => service.nextCustomers(cursor, { signal }), true);
       };
       render();
       void search();
@@ -189,7 +191,7 @@ function customerItem(customer: Customer | RecentCustomer): vscode.QuickPickItem
   };
 }
 
-/** A customer by exact number, or by id when the text is a GUID. */
+/** A customer by exact number (as Business Central stores it, upper-case), or by id when the text is a GUID. */
 export async function findDirect(service: PictureService, companyId: string, value: string): Promise<Customer | undefined> {
   if (GUID.test(value)) {
     try {
@@ -198,6 +200,6 @@ export async function findDirect(service: PictureService, companyId: string, val
       // Not an id after all (or gone): a number that looks like a GUID is still worth a try.
     }
   }
-  const matches = await service.findCustomersByNumber(companyId, [value]);
-  return matches.find((customer) => customer.number.toLowerCase() === value.toLowerCase());
+  const [match] = await service.findCustomersByNumber(companyId, [value]);
+  return match;
 }

@@ -23,7 +23,7 @@ describe('api/bulkPlan: file names to customer numbers', () => {
   });
 
   it('asks for each number as written and in upper case, once', () => {
-    assert.deepEqual(numbersToLookUp(['10000', 'c00010', 'C00010', 'Ab']), ['10000', 'c00010', 'C00010', 'Ab', 'AB']);
+    assert.deepEqual(numbersToLookUp(['10000', 'c00010', 'C00010', 'Ab', ' x1 ', 'A'.repeat(21)]), ['10000', 'C00010', 'AB', 'X1']);
   });
 
   it('matches exactly and without regard to case, and says why a file is left out', () => {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
 import { bytesUploadSource, closeConnections, fileUploadSource, ServiceError } from '../../../src/api';
-import type { UploadSource } from '../../../src/api/types';
+import type { CustomerCursor, UploadSource } from '../../../src/api/types';
+import { UPLOAD_HEADERS_TIMEOUT_MS } from '../../../src/api/http';
 import { harness, sha256, type Harness } from './helpers';
 
 const BC_TOKEN = 'bc-token-SECRET-1111';
@@ -90,15 +91,15 @@ describe('api/client against the emulator', function () {
       assert.deepEqual(first.items.map((c) => c.hasPicture), [true, false, true, false]);
       assert.equal(first.items[0].displayName, 'Adatum Corporation');
       assert.equal(first.items[0].city, 'Atlanta');
-      assert.equal(first.items[0].blocked, '');
-      assert.ok(first.nextLink);
+      assert.equal(first.items[0].blocked, '', 'the service says " " for not blocked');
+      assert.ok(first.more);
       const numbers = first.items.map((c) => c.number);
-      let link: string | undefined = first.nextLink;
-      while (link) {
-        const page = await bc.service.nextCustomers(link);
+      let more: CustomerCursor | undefined = first.more;
+      while (more) {
+        const page = await bc.service.nextCustomers(more);
         assert.ok(page.items.length <= 4);
         numbers.push(...page.items.map((c) => c.number));
-        link = page.nextLink;
+        more = page.more;
       }
       assert.deepEqual(numbers, ['10000', '20000', '30000', '40000', '50000', '60000', '70000', '80000', '90000', '95000']);
       assert.equal(emu.requests.length, 3);
@@ -113,7 +114,7 @@ describe('api/client against the emulator', function () {
     it('uses a page size of 50 by default', async () => {
       const page = await bc.service.listCustomers(DEMO.bigCompanyId, {});
       assert.equal(page.items.length, 50);
-      assert.ok(page.nextLink);
+      assert.ok(page.more);
       assert.equal(emu.requests[0].headers.prefer, 'odata.maxpagesize=50');
     });
 
@@ -123,19 +124,75 @@ describe('api/client against the emulator', function () {
       assert.equal(page.items[0].hasPicture, undefined);
     });
 
-    it('searches by name or number, case-insensitive, apostrophes and ampersands included', async () => {
+    it('searches name and number in two requests (no `or` across fields), case-insensitive, apostrophes and ampersands included', async () => {
       const find = async (company: string, search: string) => (await bc.service.listCustomers(company, { search })).items.map((c) => c.number);
       assert.deepEqual(await find(CRONUS, "O'Brien & Sons"), ['60000']);
+      // The first search asks once whether the service takes contains(tolower(…)) with $schemaversion=2.1.
+      assert.equal(emu.requests.length, 3);
+      const [probe, byNumber, byName] = emu.requests;
+      assert.equal(probe.query.$schemaversion, '2.1');
+      assert.equal(probe.query.$filter, "contains(tolower(displayName),'a')");
+      assert.equal(byNumber.query.$filter, "contains(number,'O''BRIEN & SONS')");
+      assert.equal(byNumber.query.$schemaversion, undefined);
+      assert.equal(byName.query.$filter, "contains(tolower(displayName),'o''brien & sons')");
+      assert.equal(byName.query.$schemaversion, '2.1');
+      assert.ok(emu.requests.every((r) => r.status === 200));
+      const raw = byName.url;
+      assert.ok(!raw.includes('+'), raw);
+      assert.match(raw, /o(%27|')(%27|')brien%20%26%20sons/);
+      emu.clearRequests();
       assert.deepEqual(await find(CRONUS, "o'brien"), ['60000']);
+      assert.equal(emu.requests.length, 2, 'remembered: no second probe');
       assert.deepEqual(await find(CRONUS, 'ADATUM'), ['10000']);
+      assert.deepEqual(await find(CRONUS, 'tReY'), ['20000']);
       assert.deepEqual(await find(CRONUS, '9'), ['90000', '95000']);
       assert.deepEqual(await find(MY_COMPANY, 'c00020'), ['C00020']);
       assert.deepEqual(await find(CRONUS, 'inc.'), ['70000']);
       assert.deepEqual(await find(CRONUS, 'no such customer'), []);
-      const raw = emu.requests[0].url;
-      assert.ok(!raw.includes('+'), raw);
-      assert.match(raw, /o(%27|')(%27|')brien%20%26%20sons/);
-      assert.equal(emu.requests[0].query.$filter, "contains(tolower(number),'o''brien & sons') or contains(tolower(displayName),'o''brien & sons')");
+    });
+
+    it('searches a name longer than a number can be with one request', async () => {
+      assert.deepEqual((await bc.service.listCustomers(CRONUS, { search: 'the longest name anyone typed' })).items, []);
+      const searches = emu.requests.filter((r) => r.query.$schemaversion === '2.1' && r.query.$filter !== "contains(tolower(displayName),'a')");
+      assert.equal(searches.length, 1);
+      assert.ok(emu.requests.every((r) => r.status === 200 && !/number/.test(r.query.$filter ?? '')));
+    });
+
+    it('merges the two answers by id, in number order, and pages each on with Load more', async () => {
+      // Big Tenant's numbers are C000001…; names hold words like "Cedar": "c" finds by number and by name.
+      const first = await bc.service.listCustomers(DEMO.bigCompanyId, { search: 'ced', pageSize: 5 });
+      const numbers = first.items.map((c) => c.number);
+      assert.deepEqual(numbers, [...numbers].sort());
+      assert.ok(first.items.every((c) => c.displayName.toLowerCase().includes('ced')));
+      assert.equal(first.more?.parts.length, 1, 'only the name search has more');
+      const next = await bc.service.nextCustomers(first.more!);
+      assert.ok(next.items.every((c) => c.displayName.toLowerCase().includes('ced')));
+      assert.equal(new Set([...first.items, ...next.items].map((c) => c.id)).size, first.items.length + next.items.length);
+      const both = await bc.service.listCustomers(DEMO.bigCompanyId, { search: 'c0000', pageSize: 5 });
+      assert.deepEqual(both.items.map((c) => c.number), ['C000001', 'C000002', 'C000003', 'C000004', 'C000005']);
+    });
+
+    it('on an older server, searches the common spellings of a name in one field', async () => {
+      const old = await startEmulator({ serverVersion: 'old' });
+      try {
+        old.acceptToken(BC_TOKEN, { audience: 'businesscentral' });
+        const h = harness({ api: 'businessCentral', serviceUrl: old.url, environment: 'production' }, { first: BC_TOKEN });
+        const find = async (search: string) => (await h.service.listCustomers(CRONUS, { search })).items.map((c) => c.number);
+        assert.deepEqual(await find('trey res'), ['20000']);
+        const [probe, byNumber, byName] = old.requests;
+        assert.equal(probe.status, 400, 'the probe is refused');
+        assert.equal(byNumber.query.$filter, "contains(number,'TREY RES')");
+        assert.equal(byName.query.$schemaversion, undefined);
+        assert.equal(byName.query.$filter, "contains(displayName,'trey res') or contains(displayName,'TREY RES') or contains(displayName,'Trey Res') or contains(displayName,'Trey res')");
+        old.clearRequests();
+        assert.deepEqual(await find("O'BRIEN"), ['60000']);
+        assert.deepEqual(await find('adatum'), ['10000']);
+        assert.deepEqual(await find('INC.'), ['70000']);
+        assert.ok(old.requests.every((r) => r.status === 200), old.requests.map((r) => r.status).join());
+        assert.equal(old.requests.length, 6, 'two requests a search, no probe again');
+      } finally {
+        await old.close();
+      }
     });
 
     it('finds unicode names', async () => {
@@ -149,21 +206,61 @@ describe('api/client against the emulator', function () {
       assert.deepEqual(page.items.map((c) => c.id), [id]);
     });
 
-    it('finds customers by number in batches that keep the URL short', async () => {
+    it('finds customers by number with same-field `eq … or …` batches of at most 40', async () => {
       const wanted = Array.from({ length: 120 }, (_, i) => `C${String(i * 7 + 1).padStart(6, '0')}`);
-      const found = await bc.service.findCustomersByNumber(DEMO.bigCompanyId, [...wanted, 'NOPE-1', wanted[0]]);
+      const asTyped = wanted.map((n, i) => (i % 2 ? n.toLowerCase() : ` ${n} `));
+      const found = await bc.service.findCustomersByNumber(DEMO.bigCompanyId, [...asTyped, 'NOPE-1', wanted[0], 'X'.repeat(21)]);
       assert.deepEqual(found.map((c) => c.number), wanted);
-      assert.equal(emu.requests.length, 3);
+      assert.equal(emu.requests.length, 4, '121 numbers: 40 + 40 + 40 + 1');
       for (const request of emu.requests) {
-        assert.ok(request.url.length < 2000, `URL of ${request.url.length} characters`);
-        assert.match(request.query.$filter, /^number in \('/);
+        assert.equal(request.status, 200);
+        assert.ok(request.url.length < 6000, `URL of ${request.url.length} characters`);
+        assert.match(request.query.$filter, /^number eq '[^']+'( or number eq '[^']+')*$/);
+        assert.equal(request.query.$schemaversion, undefined);
+        assert.ok(!/ in /.test(request.query.$filter));
+      }
+      assert.equal(emu.requests[0].headers.prefer, 'odata.maxpagesize=40');
+    });
+
+    it('finds numbers with quotes in them, and never sends one longer than 20 characters', async () => {
+      const found = await bc.service.findCustomersByNumber(CRONUS, ["O'1", '10000', '60000', 'A-FILE-NAME-OF-21-CHR']);
+      assert.deepEqual(found.map((c) => c.number), ['10000', '60000']);
+      assert.equal(emu.requests.length, 1);
+      assert.equal(emu.requests[0].query.$filter, "number eq 'O''1' or number eq '10000' or number eq '60000'");
+      emu.clearRequests();
+      assert.deepEqual(await bc.service.findCustomersByNumber(CRONUS, ['THIS-NAME-IS-LONGER-THAN-20']), []);
+      assert.equal(emu.requests.length, 0);
+    });
+
+    it('finds numbers on an older server too', async () => {
+      const old = await startEmulator({ serverVersion: 'old', bigCompany: 2_000 });
+      try {
+        old.acceptToken(BC_TOKEN, { audience: 'businesscentral' });
+        const h = harness({ api: 'businessCentral', serviceUrl: old.url, environment: 'production' }, { first: BC_TOKEN });
+        const found = await h.service.findCustomersByNumber(DEMO.bigCompanyId, ['C000001', 'c000002', 'NOPE']);
+        assert.deepEqual(found.map((c) => c.number), ['C000001', 'C000002']);
+        assert.equal(old.requests.length, 1);
+        assert.equal(old.requests[0].status, 200);
+      } finally {
+        await old.close();
       }
     });
 
-    it("finds numbers with quotes in them", async () => {
-      const found = await bc.service.findCustomersByNumber(CRONUS, ["O'1", '10000', '60000']);
-      assert.deepEqual(found.map((c) => c.number), ['10000', '60000']);
-      assert.equal(emu.requests[0].query.$filter, "number in ('O''1','10000','60000')");
+    it('never pages through a table when the service ignores a search filter: shows what matches, asks no more', async () => {
+      await bc.service.listCustomers(DEMO.bigCompanyId, { search: 'warm' }); // the probe, out of the way
+      emu.clearRequests();
+      emu.fault({ method: 'GET', path: /tolower/, kind: 'ignoreFilter' });
+      const page = await bc.service.listCustomers(DEMO.bigCompanyId, { search: 'harbor', pageSize: 20 });
+      assert.ok(page.items.every((c) => c.displayName.toLowerCase().includes('harbor')), page.items.map((c) => c.displayName).join());
+      assert.equal(page.more, undefined, 'no Load more from a search the service ignored');
+      assert.equal(emu.requests.length, 2);
+      assert.match(bc.log.text, /filter was ignored/);
+    });
+
+    it('stops a lookup of numbers at the first answer holding customers that were not asked for', async () => {
+      emu.fault({ method: 'GET', kind: 'ignoreFilter', times: Infinity });
+      await rejects(bc.service.findCustomersByNumber(DEMO.bigCompanyId, ['C000005', 'C000007']), 'invalidResponse', /ignored the filter\. Nothing was changed/);
+      assert.equal(emu.requests.length, 1, 'one request, no paging through the table');
     });
 
     it('gets one customer, and its picture', async () => {
@@ -308,6 +405,27 @@ describe('api/client against the emulator', function () {
       assert.equal(progress.filter((value) => value === 0).length, 3, 'progress restarts per attempt');
     });
 
+    it('retries a 502 like a 503, honouring its Retry-After', async () => {
+      emu.fault({ method: 'PATCH', kind: 'status', status: 502, retryAfter: 2 });
+      const { bytes, source } = pngSource(9, 9, 17);
+      await bc.service.uploadPicture(CRONUS, DEMO.customer(80000), source);
+      const patches = emu.requests.filter((r) => r.method === 'PATCH');
+      assert.deepEqual(patches.map((r) => r.status), [502, 204]);
+      assert.ok(patches.every((r) => r.bodySha256 === sha256(bytes)));
+      assert.deepEqual(bc.sleeps, [2000]);
+    });
+
+    it('waits longer for the answer to an upload than to a read: the service may take minutes to import a picture', async () => {
+      assert.ok(UPLOAD_HEADERS_TIMEOUT_MS > 8 * 60_000, 'longer than the service\'s own 8 minutes');
+      const h = harness(bcSettings(), { first: BC_TOKEN }, { timeouts: { headersMs: 300, uploadHeadersMs: 10_000, bodyMs: 10_000 } });
+      emu.fault({ method: 'PATCH', kind: 'latency', ms: 1_000 });
+      const { bytes, source } = pngSource(7, 7, 27);
+      await h.service.uploadPicture(CRONUS, DEMO.customer(80000), source);
+      assert.equal(emu.data.company(CRONUS)!.customers.picture(DEMO.customer(80000)).bytes?.equals(bytes), true);
+      emu.fault({ method: 'GET', kind: 'latency', ms: 1_000 });
+      await rejects(h.service.listCompanies(), 'timeout', /did not answer in time/);
+    });
+
     it('gives up on a persistent 503 after a bounded number of attempts, with a clear error', async () => {
       emu.fault({ kind: 'status', status: 503, times: Infinity });
       const error = await rejects(bc.service.listCompanies(), 'unavailable', /busy/);
@@ -430,8 +548,9 @@ describe('api/client against the emulator', function () {
       await rejects(bc.service.listCustomers(CRONUS, { pageSize: 2 }), 'invalidResponse', /another address \(http:\/\/localhost:\d+\)/);
       assert.equal(emu.requests.length, 1);
       emu.clearRequests();
-      await rejects(bc.service.nextCustomers(`http://localhost:${emu.port}/v2.0/production/api/v2.0/companies(${CRONUS})/customers?$skiptoken=x`), 'invalidResponse');
-      await rejects(bc.service.nextCustomers('https://evil.test/steal'), 'invalidResponse');
+      const cursor = (nextLink: string) => ({ parts: [{ nextLink, pageSize: 2 }] });
+      await rejects(bc.service.nextCustomers(cursor(`http://localhost:${emu.port}/v2.0/production/api/v2.0/companies(${CRONUS})/customers?$skiptoken=x`)), 'invalidResponse');
+      await rejects(bc.service.nextCustomers(cursor('https://evil.test/steal')), 'invalidResponse');
       assert.equal(emu.requests.length, 0);
       assert.deepEqual(bc.authorizeCalls, [false]);
     });

@@ -1,5 +1,18 @@
 import * as assert from 'node:assert/strict';
-import { buildBaseUrl, buildQuery, checkId, customerSearchFilter, isLoopbackHost, isSameOrigin, numberInFilter, odataString } from '../../../src/api/urls';
+import {
+  buildBaseUrl,
+  buildQuery,
+  checkId,
+  isLoopbackHost,
+  isSameOrigin,
+  matchesSearch,
+  nameSearchFilter,
+  nameSpellings,
+  normalizeCustomerNumber,
+  numberEqFilter,
+  numberSearchFilter,
+  odataString,
+} from '../../../src/api/urls';
 import { ServiceError } from '../../../src/api/errors';
 
 describe('api/urls', () => {
@@ -86,24 +99,51 @@ describe('api/urls', () => {
     });
 
     it('percent-encodes query values with encodeURIComponent, never +', () => {
-      const query = buildQuery({ $filter: customerSearchFilter("O'Brien & Sons"), $select: 'id,number', $top: undefined });
-      assert.equal(
-        query,
-        "?$filter=contains(tolower(number)%2C'o''brien%20%26%20sons')%20or%20contains(tolower(displayName)%2C'o''brien%20%26%20sons')&$select=id%2Cnumber",
-      );
+      const query = buildQuery({ $filter: nameSearchFilter("O'Brien & Sons", true), $select: 'id,number', $top: undefined });
+      assert.equal(query, "?$filter=contains(tolower(displayName)%2C'o''brien%20%26%20sons')&$select=id%2Cnumber");
       assert.ok(!query.includes('+'));
-      const parsed = new URLSearchParams(query);
-      assert.equal(parsed.get('$filter'), "contains(tolower(number),'o''brien & sons') or contains(tolower(displayName),'o''brien & sons')");
-      assert.equal(new URLSearchParams(buildQuery({ $filter: customerSearchFilter('Ærø + 東京') })).get('$filter'), "contains(tolower(number),'ærø + 東京') or contains(tolower(displayName),'ærø + 東京')");
+      assert.equal(new URLSearchParams(query).get('$filter'), "contains(tolower(displayName),'o''brien & sons')");
+      assert.equal(new URLSearchParams(buildQuery({ $filter: nameSearchFilter('Ærø + 東京', true) })).get('$filter'), "contains(tolower(displayName),'ærø + 東京')");
     });
 
     it('searches nothing for blank input', () => {
-      assert.equal(customerSearchFilter('   '), undefined);
-      assert.equal(buildQuery({ $filter: customerSearchFilter('') }), '');
+      assert.equal(nameSearchFilter('   ', true), undefined);
+      assert.equal(nameSearchFilter('', false), undefined);
+      assert.equal(numberSearchFilter('  '), undefined);
+      assert.equal(buildQuery({ $filter: nameSearchFilter('', true) }), '');
+      assert.deepEqual(nameSpellings(' '), []);
     });
 
-    it('builds number in (...) filters', () => {
-      assert.equal(numberInFilter(['C1', "O'1"]), "number in ('C1','O''1')");
+    it('searches part of a number upper-cased, and only when it fits a Code[20] field', () => {
+      assert.equal(numberSearchFilter(' c000 '), "contains(number,'C000')");
+      assert.equal(numberSearchFilter("o'1"), "contains(number,'O''1')");
+      assert.equal(numberSearchFilter('x'.repeat(20)), `contains(number,'${'X'.repeat(20)}')`);
+      assert.equal(numberSearchFilter('x'.repeat(21)), undefined);
+    });
+
+    it('searches a name without nested calls as an `or` of spellings on the one field', () => {
+      assert.deepEqual(nameSpellings("o'brien & sons"), ["o'brien & sons", "O'BRIEN & SONS", "O'Brien & Sons", "O'brien & sons"]);
+      assert.deepEqual(nameSpellings('tReY'), ['tReY', 'trey', 'TREY', 'Trey']);
+      assert.deepEqual(nameSpellings('müller-lüdenscheidt'), ['müller-lüdenscheidt', 'MÜLLER-LÜDENSCHEIDT', 'Müller-Lüdenscheidt', 'Müller-lüdenscheidt']);
+      const filter = nameSearchFilter('tr', false)!;
+      assert.equal(filter, "contains(displayName,'tr') or contains(displayName,'TR') or contains(displayName,'Tr')");
+      // One field only: the service refuses an `or` across two.
+      assert.deepEqual([...new Set(filter.match(/contains\((\w+),/g))], ['contains(displayName,']);
+    });
+
+    it('checks rows against what was asked, case-insensitively', () => {
+      const trey = { number: '20000', displayName: 'Trey Research' };
+      assert.ok(matchesSearch(trey, 'REsear', 'name'));
+      assert.ok(!matchesSearch(trey, 'adatum', 'name'));
+      assert.ok(matchesSearch(trey, '200', 'number'));
+      assert.ok(!matchesSearch(trey, 'trey', 'number'));
+    });
+
+    it('builds same-field number eq … or … filters from normalised numbers', () => {
+      assert.equal(numberEqFilter(['C1', "O'1"]), "number eq 'C1' or number eq 'O''1'");
+      assert.equal(normalizeCustomerNumber(' c00010 '), 'C00010');
+      assert.equal(normalizeCustomerNumber('   '), undefined);
+      assert.equal(normalizeCustomerNumber('A'.repeat(21)), undefined);
     });
   });
 

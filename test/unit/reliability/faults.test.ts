@@ -118,7 +118,7 @@ const ROWS: Row[] = [
   {
     name: 'a response that never comes (timeout)',
     faults: () => [{ method: 'PATCH', kind: 'hang' }],
-    deps: { timeouts: { headersMs: 300, bodyMs: 300, connectMs: 2_000 } },
+    deps: { timeouts: { headersMs: 300, uploadHeadersMs: 300, bodyMs: 300, connectMs: 2_000 } },
     picture: 'old',
     error: { kind: 'timeout', cause: /did not answer in time/, fix: /Check your network connection and try again later/ },
     uploads: [0],
