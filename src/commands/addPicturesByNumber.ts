@@ -184,6 +184,7 @@ async function uploadAll(
       let inFlight = 0;
       const cancelled = token.onCancellationRequested(() => {
         controller.abort();
+        services.log.info(`Cancelled by the user: ${inFlight} uploads in flight finish, ${total - finished - inFlight} are not started.`);
         progress.report({ message: vscode.l10n.t('Cancelling: letting the {0} uploads already started finish…', inFlight) });
       });
       // One worker told to wait pauses them all: the service is throttling this user, not one request.

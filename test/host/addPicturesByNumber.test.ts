@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, makePng, SAMPLE_JPEG, type RecordedRequest } from '../emulator';
-import { choose, dismiss, waitForPicker } from './support/pickers';
+import { choose, dismiss, extensionLog, waitForPicker } from './support/pickers';
 import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver, waitUntil } from './support/ui';
 
@@ -124,7 +124,7 @@ describe('Add Pictures by Customer Number', function () {
     assert.ok(suite.emulator.requests.every((r) => r.method === 'GET' || r.method === 'PATCH'));
     for (let n = 21; n <= 23; n++) assert.equal(customers().picture(idOf(n)).width, 40, 'a skipped customer keeps its picture');
     // The customers were looked up in one batched request, not one per file.
-    const lookups = suite.emulator.requests.filter((r) => r.method === 'GET' && /number%20in%20|number in /.test(decodeURIComponent(r.url)) );
+    const lookups = suite.emulator.requests.filter((r) => r.method === 'GET' && /^number eq /.test(r.query.$filter ?? ''));
     assert.equal(lookups.length, 1, lookups.map((r) => r.url).join('\n'));
 
     assert.equal(
@@ -230,20 +230,25 @@ describe('Add Pictures by Customer Number', function () {
         const { folder } = makeFolder();
         const table = customers();
         const before = new Map(Array.from({ length: 23 }, (_, i) => [number(i + 1), table.picture(idOf(i + 1)).version]));
-        suite.emulator.fault({ method: 'PATCH', kind: 'latency', ms: 1500, times: Infinity });
+        // The emulator holds every upload until the test lets it go: no race between uploads and the click.
+        suite.emulator.fault({ method: 'PATCH', kind: 'hold', times: Infinity });
         const running = run(folder);
         await acceptPlan();
-        // Some uploads are done, two are in flight, most have not started.
-        for (let waited = 0; patches().filter((p) => p.status === 204).length < 2 && waited < 20_000; waited += 100) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        await suite.emulator.waitForHeld(2);
+        suite.emulator.releaseHeld();
+        await waitUntil(async () => patches().filter((p) => p.status === 204).length === 2, 'two uploads done');
+        // Two uploads done, two in flight (held), sixteen not started: now the person cancels.
+        await suite.emulator.waitForHeld(2);
         await click('.notifications-toasts .monaco-button:has-text("Cancel")');
+        // Only once the extension has taken the cancel (its log says so) may the held uploads finish.
+        await waitUntil(async () => /Cancelled by the user: 2 uploads in flight finish, 16 are not started\./.test(extensionLog()), 'the extension takes the cancel');
+        suite.emulator.releaseHeld();
         const result = (await running)!;
         assert.equal(result.cancelled, true);
         const changed = [...before].filter(([n, version]) => table.picture(idOf(Number(n.slice(1)))).version !== version).map(([n]) => n);
         assert.deepEqual(sorted(result.done), sorted(changed), 'the result names exactly the customers whose picture changed');
-        assert.ok(result.done.length >= 2 && result.done.length < 20, `${result.done.length} done`);
-        assert.equal(result.done.length + result.notStarted.length, 20);
+        assert.equal(result.done.length, 4, 'the two done before the cancel and the two in flight');
+        assert.equal(result.notStarted.length, 16);
         assert.deepEqual(result.failed, []);
         assert.equal(patches().length, result.done.length, 'nothing was started after the cancel');
         assert.ok(patches().every((p) => p.status === 204), 'the uploads in flight finished');

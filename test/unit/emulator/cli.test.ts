@@ -48,4 +48,35 @@ describe('emulator: command line', function () {
     assert.equal(code, 2);
     assert.match(err, /unknown argument --nope/);
   });
+  it('--server-version old starts an old server; another value is refused', async () => {
+    const cli = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
+    const child = spawn(process.execPath, [cli, '--port', '0', '--token', 'cli-old-token', '--server-version', 'old', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Press Ctrl+C')) {
+            resolve();
+          }
+        });
+        child.on('exit', () => reject(new Error(`exited early: ${out}`)));
+      });
+      assert.match(out, /Server version: +old/);
+      const base = /Business Central API v2\.0: (\S+)/.exec(out)![1];
+      const companies = await call(`${base}/companies`, { token: 'cli-old-token' });
+      const r = await call(`${base}/companies(${companies.json.value[0].id})/customers?$schemaversion=2.1`, { token: 'cli-old-token' });
+      assert.equal(r.status, 400);
+      assert.match(r.json.error.message, /^The schema version '2\.1' is not supported\./);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+    const bad = spawn(process.execPath, [cli, '--server-version', 'new'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    assert.equal(await new Promise<number | null>((resolve) => bad.on('exit', resolve)), 2);
+    assert.match(err, /--server-version must be current or old/);
+  });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEMO, Emulator, makePng } from '../../emulator';
+import { DEMO, Emulator, makePng, SERVICE_LIMITS } from '../../emulator';
 import { BC_USER, call, start } from './helpers';
 
 describe('emulator: faults on demand and service limits', function () {
@@ -179,5 +179,85 @@ describe('emulator: faults on demand and service limits', function () {
     const refused = answers.find((a) => a.status === 503)!;
     assert.equal(refused.json.error.code, 'ServiceUnavailable');
     assert.ok(refused.headers['retry-after']);
+  });
+  it('answers 502 BadGateway with Retry-After through the status fault', async () => {
+    emu.fault({ kind: 'status', status: 502, retryAfter: 3 });
+    const r = await call(companies);
+    assert.equal(r.status, 502);
+    assert.equal(r.headers['retry-after'], '3');
+    assert.equal(r.json.error.code, 'BadGateway');
+    assert.equal(r.json.error.message, `The server received an invalid response from an upstream server.  CorrelationId:  ${String(r.headers['ms-correlation-x'])}.`);
+    assert.equal((await call(companies)).status, 200);
+  });
+
+  it('answers 429 past 100 requests of a user in flight (here 2), with Retry-After', async () => {
+    emu.setLimits({ maxInFlight: 2 });
+    emu.fault({ kind: 'hold', path: /\/companies$/, times: 2 });
+    const held = [call(companies), call(companies)];
+    await emu.waitForHeld(2);
+    const over = await call(companies);
+    assert.equal(over.status, 429);
+    assert.equal(over.json.error.code, 'Application_TooManyRequests');
+    assert.equal(over.json.error.message, `Too many concurrent requests.  Actual (3).  Maximum (2).  CorrelationId:  ${String(over.headers['ms-correlation-x'])}.`);
+    assert.equal(over.headers['retry-after'], '1');
+    emu.acceptToken('other-user', { audience: 'businesscentral', user: 'other' });
+    assert.equal((await call(companies, { token: 'other-user' })).status, 200, 'per user');
+    emu.releaseHeld();
+    assert.deepEqual((await Promise.all(held)).map((a) => a.status), [200, 200]);
+  });
+
+  it('answers 429 past 95 queued requests of a user (here 2)', async () => {
+    emu.setLimits({ concurrent: 1, maxQueued: 2 });
+    emu.fault({ kind: 'latency', ms: 300, times: 3 });
+    const waiting = [call(companies), call(companies), call(companies)];
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(emu.userStats(BC_USER).queued, 2);
+    const over = await call(companies);
+    assert.equal(over.status, 429);
+    assert.equal(over.json.error.code, 'Application_TooManyRequests');
+    assert.equal(over.json.error.message, `Too many queued requests.  Actual (3).  Maximum (2).  CorrelationId:  ${String(over.headers['ms-correlation-x'])}.`);
+    assert.equal(over.headers['retry-after'], '1');
+    assert.deepEqual((await Promise.all(waiting)).map((a) => a.status), [200, 200, 200]);
+  });
+
+  it('has the service limits by default: 100 in flight, 95 queued', () => {
+    assert.equal(SERVICE_LIMITS.maxInFlight, 100);
+    assert.equal(SERVICE_LIMITS.maxQueued, 95);
+  });
+
+  it('holds matching requests, their body read, until releaseHeld(); then they are handled normally', async () => {
+    emu.fault({ method: 'PATCH', path: /pictureContent/, kind: 'hold', times: 2 });
+    const a = call(content, { method: 'PATCH', headers: { 'if-match': '*' }, body: makePng(6, 6) });
+    const b = call(content, { method: 'PATCH', headers: { 'if-match': '*' }, body: makePng(7, 7) });
+    await emu.waitForHeld(2);
+    assert.equal(picture().width, 64, 'nothing changed while held');
+    assert.deepEqual(emu.requests.map((r) => [r.fault, r.status, r.bodySize > 0]), [['hold', 0, true], ['hold', 0, true]]);
+    assert.equal((await call(companies)).status, 200, 'other requests are not held');
+    emu.releaseHeld();
+    assert.deepEqual([(await a).status, (await b).status], [204, 204]);
+    assert.ok([6, 7].includes(picture().width));
+    await emu.waitForHeld(0);
+    emu.releaseHeld(); // nothing held: a no-op
+    assert.equal((await call(content, { method: 'PATCH', headers: { 'if-match': '*' }, body: makePng(8, 8) })).status, 204, 'times used up');
+  });
+
+  it('a held request whose client gave up is not handled after the release', async () => {
+    emu.fault({ method: 'PATCH', kind: 'hold' });
+    const controller = new AbortController();
+    const gone = call(content, { method: 'PATCH', headers: { 'if-match': '*' }, body: makePng(9, 9), signal: controller.signal }).catch((e: unknown) => e);
+    await emu.waitForHeld(1);
+    controller.abort();
+    assert.ok((await gone) instanceof Error);
+    await new Promise((r) => setTimeout(r, 50));
+    emu.releaseHeld();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(picture().width, 64);
+  });
+
+  it('ignoreFilter answers as a server that ignored $filter (the whole table)', async () => {
+    const customers = `${companies}(${DEMO.cronusId})/customers?$filter=${encodeURIComponent("number eq '10000'")}`;
+    emu.fault({ kind: 'ignoreFilter' });
+    assert.equal((await call(customers)).json.value.length, 10);
+    assert.equal((await call(customers)).json.value.length, 1);
   });
 });
