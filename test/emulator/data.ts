@@ -73,55 +73,18 @@ export const CUSTOMER_PROPERTIES: Readonly<Record<keyof Customer, EdmType>> = {
  * Graph beta's customer (https://learn.microsoft.com/en-us/graph/api/resources/customer?view=graph-rest-beta):
  * the address is one postalAddressType object, with no flat city; amounts are named balance and overdueAmount.
  */
-export const GRAPH_CUSTOMER_PROPERTIES: Readonly<Record<string, EdmType>> = {
-  id: 'guid',
-  number: 'string',
-  displayName: 'string',
-  type: 'string',
-  address: 'address',
-  phoneNumber: 'string',
-  email: 'string',
-  website: 'string',
-  taxLiable: 'boolean',
-  taxAreaId: 'guid',
-  taxAreaDisplayName: 'string',
-  taxRegistrationNumber: 'string',
-  currencyId: 'guid',
-  currencyCode: 'string',
-  paymentTermsId: 'guid',
-  shipmentMethodId: 'guid',
-  paymentMethodId: 'guid',
-  blocked: 'string',
-  balance: 'number',
-  overdueAmount: 'number',
-  lastModifiedDateTime: 'datetime',
-};
+export const GRAPH_CUSTOMER_PROPERTIES: Readonly<Record<string, EdmType>> = graphShape(CUSTOMER_PROPERTIES, 'address', 'number');
+
+/** Business Central's customer reshaped as Graph's: the flat address in one object, balanceDue as balance. */
+function graphShape<T>(c: Readonly<Record<keyof Customer, T>>, address: T, amount: T): Record<string, T> {
+  const { addressLine1, addressLine2, city, state, country, postalCode, balanceDue, creditLimit, salespersonCode, ...shared } = c;
+  return { ...shared, address, balance: amount, overdueAmount: amount };
+}
 
 /** A customer as Graph shows it. */
 export function graphCustomer(c: Customer): Record<string, unknown> {
-  return {
-    id: c.id,
-    number: c.number,
-    displayName: c.displayName,
-    type: c.type,
-    address: { street: [c.addressLine1, c.addressLine2].filter(Boolean).join('\r\n'), city: c.city, state: c.state, countryLetterCode: c.country, postalCode: c.postalCode },
-    phoneNumber: c.phoneNumber,
-    email: c.email,
-    website: c.website,
-    taxLiable: c.taxLiable,
-    taxAreaId: c.taxAreaId,
-    taxAreaDisplayName: c.taxAreaDisplayName,
-    taxRegistrationNumber: c.taxRegistrationNumber,
-    currencyId: c.currencyId,
-    currencyCode: c.currencyCode,
-    paymentTermsId: c.paymentTermsId,
-    shipmentMethodId: c.shipmentMethodId,
-    paymentMethodId: c.paymentMethodId,
-    blocked: c.blocked,
-    balance: c.balanceDue,
-    overdueAmount: 0,
-    lastModifiedDateTime: c.lastModifiedDateTime,
-  };
+  const address = { street: [c.addressLine1, c.addressLine2].filter(Boolean).join('\r\n'), city: c.city, state: c.state, countryLetterCode: c.country, postalCode: c.postalCode };
+  return { ...graphShape<unknown>(c, address, 0), balance: c.balanceDue };
 }
 
 /** Code fields of the customer and their length (table 18 Customer: "No." is Code[20]); a longer filter literal is a 400. */

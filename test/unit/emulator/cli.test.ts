@@ -3,24 +3,31 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { call } from './helpers';
 
+const CLI = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
+
+/** Starts the CLI with `args`; `ready` resolves once it is serving, `output()` is all it printed so far. */
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let out = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Press Ctrl+C')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`exited early: ${out}`)));
+  });
+  return { child, exited, ready, output: () => out };
+}
+
 describe('emulator: command line', function () {
   this.timeout(20_000);
 
   it('starts on a free port, prints URLs and credentials, serves them, and stops on SIGTERM', async () => {
-    const cli = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
-    const child = spawn(process.execPath, [cli, '--port', '0', '--token', 'cli-test-token', '--user', 'WS', '--key', 'cli-key', '--graph-post-refused'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, exited, ready, output } = startCli(['--port', '0', '--token', 'cli-test-token', '--user', 'WS', '--key', 'cli-key', '--graph-post-refused']);
     try {
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('Press Ctrl+C')) {
-            resolve();
-          }
-        });
-        child.on('exit', () => reject(new Error(`exited early: ${out}`)));
-      });
+      await ready;
+      const out = output();
       const base = /Business Central API v2\.0: (\S+)/.exec(out)![1];
       assert.match(base, /^http:\/\/127\.0\.0\.1:\d+\/v2\.0\/production\/api\/v2\.0$/);
       assert.match(out, /Graph beta financials: +http:\/\/127\.0\.0\.1:\d+\/beta\/financials +\(POST picture refused\)/);
@@ -31,8 +38,8 @@ describe('emulator: command line', function () {
       const b = await call(`${base}/companies`, { token: null, headers: { authorization: `Basic ${Buffer.from('WS:cli-key').toString('base64')}` } });
       assert.equal(b.status, 200);
       await new Promise((res) => setTimeout(res, 50));
-      assert.match(out, /GET \/v2\.0\/production\/api\/v2\.0\/companies -> 200/);
-      assert.ok(!out.split('Press Ctrl+C')[1].includes('cli-test-token'), 'the request log has no credentials');
+      assert.match(output(), /GET \/v2\.0\/production\/api\/v2\.0\/companies -> 200/);
+      assert.ok(!output().split('Press Ctrl+C')[1].includes('cli-test-token'), 'the request log has no credentials');
     } finally {
       child.kill('SIGTERM');
     }
@@ -40,8 +47,7 @@ describe('emulator: command line', function () {
   });
 
   it('refuses unknown arguments with exit code 2', async () => {
-    const cli = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
-    const child = spawn(process.execPath, [cli, '--nope'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--nope'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -49,20 +55,10 @@ describe('emulator: command line', function () {
     assert.match(err, /unknown argument --nope/);
   });
   it('--server-version old starts an old server; another value is refused', async () => {
-    const cli = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
-    const child = spawn(process.execPath, [cli, '--port', '0', '--token', 'cli-old-token', '--server-version', 'old', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, exited, ready, output } = startCli(['--port', '0', '--token', 'cli-old-token', '--server-version', 'old', '--quiet']);
     try {
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('Press Ctrl+C')) {
-            resolve();
-          }
-        });
-        child.on('exit', () => reject(new Error(`exited early: ${out}`)));
-      });
+      await ready;
+      const out = output();
       assert.match(out, /Server version: +old/);
       const base = /Business Central API v2\.0: (\S+)/.exec(out)![1];
       const companies = await call(`${base}/companies`, { token: 'cli-old-token' });
@@ -73,7 +69,7 @@ describe('emulator: command line', function () {
       child.kill('SIGTERM');
     }
     assert.equal(await exited, 0);
-    const bad = spawn(process.execPath, [cli, '--server-version', 'new'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bad = spawn(process.execPath, [CLI, '--server-version', 'new'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
     assert.equal(await new Promise<number | null>((resolve) => bad.on('exit', resolve)), 2);
