@@ -167,6 +167,25 @@ interface ListPart {
   readonly search?: CustomerCursorPart['search'];
 }
 
+/** One page of one part; `ignored` when its rows did not match its search (the service ignored the filter). */
+interface PartPage {
+  readonly items: readonly Customer[];
+  readonly next?: CustomerCursorPart;
+  readonly ignored?: 'name' | 'number';
+}
+
+/** The pages of a list's parts as one page: merged by id, in number order, with each part's next link. */
+function merged(pages: readonly PartPage[]): CustomerPage {
+  const byId = new Map<string, Customer>();
+  for (const page of pages) {
+    for (const customer of page.items) if (!byId.has(customer.id)) byId.set(customer.id, customer);
+  }
+  const items = [...byId.values()];
+  if (pages.length > 1) items.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+  const next = pages.flatMap((page) => (page.next ? [page.next] : []));
+  return next.length > 0 ? { items, more: { parts: next } } : { items };
+}
+
 /** The `PictureService` over either API surface. */
 export class PictureClient implements PictureService {
   readonly kind: ApiKind;
@@ -253,33 +272,43 @@ export class PictureClient implements PictureService {
     const base = this.customersUrl(companyId);
     const text = query.search?.trim() ?? '';
     if (!text) {
-      return this.listPages([{ url: base + this.customerQuery({ $orderby: 'number' }), pageSize }], options, 'company');
+      return merged([await this.listPage({ url: base + this.customerQuery({ $orderby: 'number' }), pageSize }, options, 'company')]);
     }
     // Business Central refuses an `or` across two fields: name and number are two requests, merged here.
-    const parts: ListPart[] = [];
     const byNumber = numberSearchFilter(text);
-    if (byNumber) {
-      parts.push({ url: base + this.customerQuery({ $filter: byNumber, $orderby: 'number' }), pageSize, search: { by: 'number', text } });
-    }
-    const nested = await this.nestedFilters(companyId, options);
+    const pages = await Promise.all([
+      ...(byNumber ? [this.listPage({ url: base + this.customerQuery({ $filter: byNumber, $orderby: 'number' }), pageSize, search: { by: 'number', text } }, options, 'company')] : []),
+      this.nameSearch(companyId, text, pageSize, options),
+    ]);
+    return merged(pages);
+  }
+
+  /** The name part of a search: case-insensitive where the service takes it, else by the common spellings. */
+  private async nameSearch(companyId: string, text: string, pageSize: number, options: RequestOptions): Promise<PartPage> {
     const byName = (caseInsensitive: boolean): ListPart => ({
-      url: base + this.customerQuery({ $filter: nameSearchFilter(text, caseInsensitive), $orderby: 'number', $schemaversion: caseInsensitive ? '2.1' : undefined }),
+      url: this.customersUrl(companyId) + this.customerQuery({ $filter: nameSearchFilter(text, caseInsensitive), $orderby: 'number', $schemaversion: caseInsensitive ? '2.1' : undefined }),
       pageSize,
       search: { by: 'name', text },
     });
+    if (!(await this.nestedFilters(companyId, options))) return this.listPage(byName(false), options, 'company');
+    let why: string;
     try {
-      return await this.listPages([...parts, byName(nested)], options, 'company');
+      const page = await this.listPage(byName(true), options, 'company');
+      if (!page.ignored) return page;
+      why = 'its answer did not match the filter';
     } catch (error) {
-      if (!nested || !(error instanceof ServiceError) || error.status === undefined || !FILTER_REFUSED.has(error.status)) throw error;
-      this.log.warn(`The service refused a case-insensitive name search (${error.status} ${error.code ?? ''}); searching the common spellings from now on.`);
-      this.capabilities.refuseNestedFilters(this.baseUrl);
-      return this.listPages([...parts, byName(false)], options, 'company');
+      if (!(error instanceof ServiceError) || error.status === undefined || !FILTER_REFUSED.has(error.status)) throw error;
+      why = `${error.status} ${error.code ?? ''}`;
     }
+    // Refused, or answered as if there were no filter (the documented "undefined result"): spellings from now on.
+    this.log.warn(`The service did not take a case-insensitive name search (${why}); searching the common spellings from now on.`);
+    this.capabilities.refuseNestedFilters(this.baseUrl);
+    return this.listPage(byName(false), options, 'company');
   }
 
   async nextCustomers(more: CustomerCursor, options: RequestOptions = {}): Promise<CustomerPage> {
     const parts = more.parts.map((part) => ({ url: this.checkNextLink(part.nextLink), pageSize: part.pageSize, search: part.search }));
-    return this.listPages(parts, options, 'customers');
+    return merged(await Promise.all(parts.map((part) => this.listPage(part, options, 'customers'))));
   }
 
   /**
@@ -305,20 +334,8 @@ export class PictureClient implements PictureService {
     });
   }
 
-  /** One page of each part, merged by id in number order; a part whose rows do not match its search stops there. */
-  private async listPages(parts: readonly ListPart[], options: RequestOptions, subject: 'company' | 'customers'): Promise<CustomerPage> {
-    const pages = await Promise.all(parts.map((part) => this.listPage(part, options, subject)));
-    const merged = new Map<string, Customer>();
-    for (const page of pages) {
-      for (const customer of page.items) if (!merged.has(customer.id)) merged.set(customer.id, customer);
-    }
-    const items = [...merged.values()];
-    if (parts.length > 1) items.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
-    const next = pages.flatMap((page) => (page.next ? [page.next] : []));
-    return next.length > 0 ? { items, more: { parts: next } } : { items };
-  }
-
-  private async listPage(part: ListPart, options: RequestOptions, subject: 'company' | 'customers'): Promise<{ items: Customer[]; next?: CustomerCursorPart }> {
+  /** One page of one part; a part whose rows do not match its search stops there, and says so in `ignored`. */
+  private async listPage(part: ListPart, options: RequestOptions, subject: 'company' | 'customers'): Promise<PartPage> {
     const page = await this.customerPage(part.url, part.pageSize, options, subject);
     const search = part.search;
     if (search) {
@@ -328,7 +345,7 @@ export class PictureClient implements PictureService {
         this.log.warn(
           `The service answered a customer search by ${search.by} with ${page.items.length - matching.length} of ${page.items.length} customers that do not match it (the filter was ignored); showing the ${matching.length} that match, and asking for no more pages.`,
         );
-        return { items: matching };
+        return { items: matching, ignored: search.by };
       }
     }
     return page.nextLink === undefined ? { items: page.items } : { items: page.items, next: { nextLink: page.nextLink, pageSize: part.pageSize, ...(search ? { search } : {}) } };
