@@ -290,7 +290,7 @@ export class PictureClient implements PictureService {
       pageSize,
       search: { by: 'name', text },
     });
-    if (!(await this.nestedFilters(companyId, options))) return this.listPage(byName(false), options, 'company');
+    if (!(await this.nestedFilters(companyId))) return this.listPage(byName(false), options, 'company');
     let why: string;
     try {
       const page = await this.listPage(byName(true), options, 'company');
@@ -315,11 +315,12 @@ export class PictureClient implements PictureService {
    * Whether the service takes `contains(tolower(…))` with `$schemaversion=2.1`: asked once per service with a
    * small request whose answer is checked, since older servers refuse it and some return rows it does not match.
    */
-  private nestedFilters(companyId: string, options: RequestOptions): Promise<boolean> {
+  private nestedFilters(companyId: string): Promise<boolean> {
     return this.capabilities.nestedFilters(this.baseUrl, async () => {
       const url = this.customersUrl(companyId) + buildQuery({ $select: 'id,number,displayName', $filter: "contains(tolower(displayName),'a')", $top: '5', $schemaversion: '2.1' });
       try {
-        const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'company' });
+        // No signal: the answer is shared by every search that waits for it, and one typed letter must not cancel it.
+        const response = await this.transport.send({ method: 'GET', url, expect: 'json', subject: 'company' });
         const rows = collection(response).value.map((raw) => toCustomer(raw, response));
         const works = rows.every((customer) => matchesSearch(customer, 'a', 'name'));
         this.log.info(`Case-insensitive customer search: ${works ? 'supported' : 'not supported (the answer did not match the filter)'} by this service.`);

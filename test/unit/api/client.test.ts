@@ -156,6 +156,18 @@ describe('api/client against the emulator', function () {
       assert.deepEqual(await find(CRONUS, 'no such customer'), []);
     });
 
+    it('asks once, even when the search that started the question is cancelled meanwhile', async () => {
+      emu.fault({ method: 'GET', path: /\$top=5/, kind: 'latency', ms: 300 });
+      const typing = new AbortController();
+      const first = bc.service.listCustomers(CRONUS, { search: 'tre' }, { signal: typing.signal });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      typing.abort();
+      await rejects(first, 'cancelled');
+      const second = await bc.service.listCustomers(CRONUS, { search: 'trey' });
+      assert.deepEqual(second.items.map((c) => c.number), ['20000']);
+      assert.equal(emu.requests.filter((r) => r.query.$filter === PROBE).length, 1);
+    });
+
     it('searches a name longer than a number can be with one request', async () => {
       assert.deepEqual((await bc.service.listCustomers(CRONUS, { search: 'the longest name anyone typed' })).items, []);
       const searches = emu.requests.filter((r) => r.query.$schemaversion === '2.1' && r.query.$filter !== "contains(tolower(displayName),'a')");
