@@ -38,6 +38,8 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** Numbers per `number eq … or …` request, and the longest URL such a request may have (the service takes about 8,000). */
 export const NUMBER_BATCH = 40;
 export const MAX_URL_LENGTH = 6000;
+/** Pages of companies at the most: a tenant has a few companies, so more is a loop. */
+const MAX_COMPANY_PAGES = 100;
 /** Pages a lookup of one batch of numbers may take: a batch can never need more, whatever the service answers. */
 const MAX_PAGES_PER_BATCH = 3;
 
@@ -257,8 +259,17 @@ export class PictureClient implements PictureService {
 
   async listCompanies(options: RequestOptions = {}): Promise<Company[]> {
     const companies: Company[] = [];
+    // A next link seen before, or more pages than any tenant has companies, is a loop: stop, never page for ever.
+    const visited = new Set<string>();
     let url: string | undefined = `${this.baseUrl}/companies${buildQuery({ $select: 'id,name,displayName' })}`;
     while (url) {
+      if (visited.has(url) || visited.size >= MAX_COMPANY_PAGES) {
+        this.log.warn(`The list of companies did not end after ${visited.size} pages (a next link came again or too many pages); stopped.`);
+        throw new ServiceError(l10n.t('Business Central kept sending more pages of companies without end, so the list was stopped. Try again; if it happens again, check the setting bcPictures.serviceUrl and any proxy in between.'), {
+          kind: 'invalidResponse',
+        });
+      }
+      visited.add(url);
       const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'companies' });
       const page = collection(response);
       companies.push(...page.value.map((raw) => toCompany(raw, response)));

@@ -71,6 +71,9 @@ export function sendJson(ctx: Context, status: number, body: unknown, headers: R
       own.protocol = other.protocol;
       own.host = other.host;
       text = JSON.stringify({ ...b, '@odata.nextLink': own.href });
+    } else if (fault.kind === 'selfNextLink' && typeof body === 'object' && body !== null) {
+      // A broken server or proxy: the next page is this page again, for ever.
+      text = JSON.stringify({ ...(body as Record<string, unknown>), '@odata.nextLink': `${ctx.origin}${ctx.req.url ?? '/'}` });
     }
   }
   const buf = Buffer.from(text, 'utf8');

@@ -37,6 +37,8 @@ export type FaultAction =
   | { kind: 'foreignNextLink'; origin?: string }
   /** Redirect (default 307) to another origin (default: the same path on http://localhost:PORT). */
   | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location?: string }
+  /** Handle normally, but point @odata.nextLink back at this very request (a loop that never ends). */
+  | { kind: 'selfNextLink' }
   /** Hold the request, its body read, until the test calls `releaseHeld()`; then handle it normally. */
   | { kind: 'hold' }
   /** Handle normally, but as a server that ignores $filter (the whole table comes back), as bug reports describe. */
@@ -45,7 +47,7 @@ export type FaultAction =
 export type FaultSpec = FaultMatch & FaultAction;
 
 /** Faults that change the handler's answer instead of replacing it. */
-export type ResponseFault = Extract<FaultAction, { kind: 'malformedJson' | 'wrongContentType' | 'foreignNextLink' }>;
+export type ResponseFault = Extract<FaultAction, { kind: 'malformedJson' | 'wrongContentType' | 'foreignNextLink' | 'selfNextLink' }>;
 
 export class FaultSchedule {
   private faults: Array<FaultSpec & { left: number }> = [];

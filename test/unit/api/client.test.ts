@@ -588,6 +588,12 @@ describe('api/client against the emulator', function () {
       assert.deepEqual(bc.authorizeCalls, [false]);
     });
 
+    it('stops a list of companies whose next link comes back to the same page, instead of paging for ever', async () => {
+      emu.fault({ method: 'GET', path: /companies/, kind: 'selfNextLink', times: Infinity });
+      await rejects(bc.service.listCompanies(), 'invalidResponse', /kept sending more pages of companies without end/);
+      assert.equal(emu.requests.length, 1, 'the second page was the first one again: not asked for');
+    });
+
     it('does not follow a redirect', async () => {
       emu.fault({ method: 'GET', kind: 'redirect' });
       await rejects(bc.service.listCompanies(), 'redirect', /localhost/);
