@@ -61,6 +61,18 @@ export function isServiceError(error: unknown, kind?: ServiceErrorKind): error i
   return error instanceof ServiceError && (kind === undefined || error.kind === kind);
 }
 
+/**
+ * Whether the user stopped what failed, decided by the error's type: a service error that merely mentions
+ * "cancelled" is still a failure to show. VS Code's own sign-in says so only in plain errors' words.
+ */
+export function isCancellation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof ServiceError) return error.kind === 'cancelled';
+  // SignInCancelled: our sign-in prompts; AbortError: a signal; Canceled: vscode.CancellationError.
+  if (['SignInCancelled', 'AbortError', 'Canceled'].includes(error.name)) return true;
+  return error.name === 'Error' && /^(User did not consent\b|Cancel(l)?ed\.?$)/i.test(error.message);
+}
+
 export function cancelledError(cause?: unknown): ServiceError {
   return new ServiceError(l10n.t('The request to Business Central was cancelled.'), { kind: 'cancelled', cause });
 }

@@ -3,16 +3,7 @@ import * as vscode from 'vscode';
 /** Errors whose message was written for the user (service, image, sign-in errors all are). */
 const USER_FACING = new Set(['ServiceError', 'ImageRefusal', 'SignInCancelled', 'UserError']);
 
-export function isCancellation(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return (
-    error.name === 'SignInCancelled' ||
-    error.name === 'AbortError' ||
-    (error.name === 'ServiceError' && (error as Error & { kind?: string }).kind === 'cancelled') ||
-    // VS Code's own sign-in dialog, dismissed.
-    /user did not consent|cancel(l)?ed/i.test(error.message)
-  );
-}
+export { isCancellation } from '../api/errors';
 
 export function failureMessage(error: unknown): string {
   if (error instanceof Error && USER_FACING.has(error.name)) return error.message;

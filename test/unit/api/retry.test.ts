@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { backoffDelay, nextDelay, parseRetryAfter, retryPolicy } from '../../../src/api/retry';
-import { errorFromStatus, parseErrorBody, ServiceError } from '../../../src/api/errors';
+import { errorFromStatus, isCancellation, parseErrorBody, ServiceError } from '../../../src/api/errors';
 
 describe('api/retry', () => {
   const now = Date.parse('2026-01-01T00:00:00Z');
@@ -77,5 +77,22 @@ describe('api/errors', () => {
     const error = errorFromStatus({ status: 401, body: { code: 'Unauthorized', message: 'AADSTS65002: Consent between first party application and first party resource must be configured' } });
     assert.equal(error.kind, 'auth');
     assert.match(error.message, /bcPictures\.clientId/);
+  });
+});
+
+describe('api/errors isCancellation', () => {
+  it('decides by type: a service error that mentions "cancelled" is a failure to show', () => {
+    const Service = ServiceError;
+    const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+    assert.equal(isCancellation(new Service('The request to Business Central was cancelled.', { kind: 'cancelled' })), true);
+    assert.equal(isCancellation(new Service('Business Central refused the request: the posting was cancelled by another user.', { kind: 'badRequest', status: 400 })), false);
+    assert.equal(isCancellation(named('ImageRefusal', '“cancelled.png” is empty.')), false);
+    assert.equal(isCancellation(named('SignInCancelled', 'Sign-in was stopped.')), true);
+    assert.equal(isCancellation(named('AbortError', 'This operation was aborted')), true);
+    assert.equal(isCancellation(named('Canceled', 'Canceled')), true, 'vscode.CancellationError');
+    assert.equal(isCancellation(new Error('User did not consent to login.')), true, "VS Code's sign-in, dismissed");
+    assert.equal(isCancellation(new Error('Cancelled')), true);
+    assert.equal(isCancellation(new Error('The upload was cancelled halfway, the picture may be set')), false);
+    assert.equal(isCancellation('cancelled'), false);
   });
 });
