@@ -55,12 +55,16 @@ export const refuse = {
   empty: (name: string) =>
     new ImageRefusal('empty', l10n.t('The file “{0}” is empty (0 bytes), so it contains no picture. Choose another file.', name), name),
 
-  tooLarge: (name: string, size: number) =>
-    new ImageRefusal(
+  tooLarge: (name: string, size: number) => {
+    // Just over the limit rounds to the limit ("350 MB, more than the 350 MB"): then both in bytes.
+    const exact = formatBytes(size) === formatBytes(MAX_PICTURE_BYTES);
+    const shown = (bytes: number) => (exact ? l10n.t('{0} bytes', bytes.toLocaleString('en-US')) : formatBytes(bytes));
+    return new ImageRefusal(
       'tooLarge',
-      l10n.t('“{0}” is {1}, more than the {2} Business Central accepts for a picture. Make it smaller (for example, resize it or save it as JPEG) and try again.', name, formatBytes(size), formatBytes(MAX_PICTURE_BYTES)),
+      l10n.t('“{0}” is {1}, more than the {2} Business Central accepts for a picture. Make it smaller (for example, resize it or save it as JPEG) and try again.', name, shown(size), shown(MAX_PICTURE_BYTES)),
       name,
-    ),
+    );
+  },
 
   notAnImage: (name: string, kind?: ContentKind) => {
     if (kind === undefined) {

@@ -47,6 +47,18 @@ describe('images: big files', () => {
     await assertRefused(() => inspectImageFile(file), 'tooLarge', m.tooLarge('huge.png', '351 MB'));
   });
 
+  it('refuses a file one byte over 350 MB, in bytes so that the two sizes can be told apart', async () => {
+    const file = path.join(dir, 'just-over.png');
+    await sparseFile(file, MAX_PICTURE_BYTES + 1, [[0, await pngStart(0)]]);
+    const limit = MAX_PICTURE_BYTES.toLocaleString('en-US');
+    const over = (MAX_PICTURE_BYTES + 1).toLocaleString('en-US');
+    await assertRefused(
+      () => inspectImageFile(file),
+      'tooLarge',
+      `“just-over.png” is ${over} bytes, more than the ${limit} bytes Business Central accepts for a picture. Make it smaller (for example, resize it or save it as JPEG) and try again.`,
+    );
+  });
+
   it('accepts a file of exactly 350 MB', async () => {
     const size = MAX_PICTURE_BYTES;
     const file = path.join(dir, 'limit.png');
