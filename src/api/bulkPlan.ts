@@ -3,6 +3,7 @@
  * compared without regard to case), what is left out and why, and the Markdown report of a finished run.
  */
 import * as l10n from '../common/l10n';
+import { markdownText } from '../common/serviceText';
 import type { Customer } from './types';
 import { CUSTOMER_NUMBER_MAX_LENGTH, normalizeCustomerNumber } from './urls';
 
@@ -99,15 +100,13 @@ export interface RunReport {
   readonly leftOut: readonly { readonly file: string; readonly reason: string }[];
 }
 
-/** Text in a Markdown table cell: no line breaks, pipes escaped. */
-function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-}
+/** Text in a Markdown table cell: escaped, so that a name never becomes a link, an image or HTML. */
+const cell = markdownText;
 
 /** The report of a run, in Markdown: one table per outcome, each row a customer or a file. */
 export function runReportMarkdown(report: RunReport): string {
   const lines: string[] = [
-    `# ${l10n.t('Customer pictures by number: {0}', report.companyName)}`,
+    `# ${l10n.t('Customer pictures by number: {0}', markdownText(report.companyName))}`,
     '',
     l10n.t('Started {0}, ended {1}.', report.startedAt.toISOString(), report.endedAt.toISOString()),
     '',

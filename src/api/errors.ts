@@ -1,4 +1,5 @@
 import * as l10n from '../common/l10n';
+import { inert } from '../common/serviceText';
 
 /** What went wrong, in the terms the UI needs to decide what to offer next. */
 export type ServiceErrorKind =
@@ -213,7 +214,7 @@ export function errorFromStatus(failure: HttpFailure): ServiceError {
     );
   }
   if (status === 405 || status === 400 || status === 415 || status === 422) {
-    const explained = serviceText ? l10n.t('Business Central refused the request: {0}', serviceText) : l10n.t('Business Central refused the request (HTTP {0}).', status);
+    const explained = serviceText ? l10n.t('Business Central refused the request: {0}', inert(serviceText)) : l10n.t('Business Central refused the request (HTTP {0}).', status);
     return new ServiceError(explained + ref, { kind: 'badRequest', ...details });
   }
   if (status >= 500) {

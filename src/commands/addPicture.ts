@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import type { Company, Customer, Picture, UploadSource } from '../api/types';
 import type { ImageInfo } from '../images';
 import { chooseImages } from '../ui/chooseImage';
@@ -80,7 +81,7 @@ async function upload(
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Setting the picture of {0} ({1})', customer.displayName, customer.number),
+      title: vscode.l10n.t('Setting the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)),
       cancellable: true,
     },
     async (progress, token) => {
@@ -118,8 +119,8 @@ async function announce(services: CommandContext, connection: Connection, compan
   const url = customerCardUrl(connection.settings, company, customer);
   const message = vscode.l10n.t(
     'Picture of {0} ({1}) set — {2}×{3} {4}',
-    customer.displayName,
-    customer.number,
+    inert(customer.displayName),
+    inert(customer.number),
     stored.width,
     stored.height,
     stored.contentType,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import type { PlanEntry, PlanFile, UploadRecord } from '../api/bulkPlan';
 import type { Company, Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
@@ -78,19 +79,19 @@ export async function addPicturesByNumber(
     const company = await chooseCompany(connection, recent, options.companyId ?? retry?.companyId);
     if (!company) return undefined;
     const plan = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, company.displayName) },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, inert(company.displayName)) },
       () => makePlan(connection, company, collected.images),
     );
     const matched = plan.filter((entry): entry is Upload => entry.kind === 'ready' || entry.kind === 'hasPicture');
     if (matched.length === 0) {
       void vscode.window.showWarningMessage(
-        vscode.l10n.t('None of the {0} files is named after a customer number of {1}. Name each picture after its customer\'s number, such as 10000.jpg, and try again.', plan.length, company.displayName),
+        vscode.l10n.t('None of the {0} files is named after a customer number of {1}. Name each picture after its customer\'s number, such as 10000.jpg, and try again.', plan.length, inert(company.displayName)),
       );
       return undefined;
     }
     const chosen = retry
       ? matched
-      : ((await pickPlan(plan, { companyName: company.displayName, existing: options.existing ?? 'skip', passedOver })) as Upload[] | undefined);
+      : ((await pickPlan(plan, { companyName: inert(company.displayName), existing: options.existing ?? 'skip', passedOver })) as Upload[] | undefined);
     if (!chosen) return undefined;
 
     const startedAt = new Date();
@@ -175,7 +176,7 @@ async function uploadAll(
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Adding {0} customer pictures to {1}', total, company.displayName),
+      title: vscode.l10n.t('Adding {0} customer pictures to {1}', total, inert(company.displayName)),
       cancellable: true,
     },
     async (progress, token) => {
@@ -258,12 +259,12 @@ function summarize(company: Company, result: Omit<BulkResult, 'summary'>, passed
   if (result.cancelled) {
     parts.push(
       result.done.length > 0
-        ? vscode.l10n.t('{0}: cancelled. Pictures set for {1} customers: {2}.', company.displayName, result.done.length, result.done.join(', '))
-        : vscode.l10n.t('{0}: cancelled. No customer picture changed.', company.displayName),
+        ? vscode.l10n.t('{0}: cancelled. Pictures set for {1} customers: {2}.', inert(company.displayName), result.done.length, result.done.map(inert).join(', '))
+        : vscode.l10n.t('{0}: cancelled. No customer picture changed.', inert(company.displayName)),
     );
     if (result.notStarted.length > 0) parts.push(vscode.l10n.t('{0} not started.', result.notStarted.length));
   } else {
-    parts.push(vscode.l10n.t('{0}: pictures set for {1} customers.', company.displayName, result.done.length));
+    parts.push(vscode.l10n.t('{0}: pictures set for {1} customers.', inert(company.displayName), result.done.length));
   }
   if (result.skipped.length > 0) parts.push(vscode.l10n.t('{0} skipped.', result.skipped.length));
   if (result.failed.length > 0) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import type { Company, Customer } from '../api/types';
 import { failureMessage } from '../ui/failures';
 import { findDirect, pickCompany, pickCustomer } from '../ui/pickers';
@@ -80,7 +81,7 @@ export async function chooseCustomer(
       const customer = await findDirect(service, company.id, target.customerNumber);
       if (!customer) {
         void vscode.window.showErrorMessage(
-          vscode.l10n.t('{0} has no customer with the number "{1}". Check the number, or pick the customer from the list.', company.displayName, target.customerNumber),
+          vscode.l10n.t('{0} has no customer with the number "{1}". Check the number, or pick the customer from the list.', inert(company.displayName), target.customerNumber),
         );
         return undefined;
       }
@@ -91,7 +92,7 @@ export async function chooseCustomer(
       recent: recent.customers(company.id),
       step: picked ? { step: 2, totalSteps: 2 } : { step: 1, totalSteps: 1 },
       canGoBack: picked,
-      title: vscode.l10n.t('Select the Customer of {0}', company.displayName),
+      title: vscode.l10n.t('Select the Customer of {0}', inert(company.displayName)),
       onError: failureMessage,
     });
     if (customer === BACK) continue;

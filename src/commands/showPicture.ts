@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import { isCancellation, showFailure } from '../ui/failures';
 import { hasPicture } from './addPicture';
 import { connectToCustomer, type PictureTarget } from './chooseCustomer';
@@ -14,14 +15,14 @@ export async function showPicture(services: CommandContext, target?: PictureTarg
     const picture = await connection.service.getPicture(company.id, customer.id);
     const bytes = hasPicture(picture)
       ? await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the picture of {0} ({1})', customer.displayName, customer.number) },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)) },
           () => connection.service.downloadPicture(company.id, customer.id),
         )
       : undefined;
     await recent.remember(company, customer);
     if (!bytes) {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('{0} ({1}) has no picture in Business Central. To give it one, right-click an image and choose "Add as Customer Picture…".', customer.displayName, customer.number),
+        vscode.l10n.t('{0} ({1}) has no picture in Business Central. To give it one, right-click an image and choose "Add as Customer Picture…".', inert(customer.displayName), inert(customer.number)),
       );
       return undefined;
     }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import type { Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
 import { runQuickPick } from './quickPick';
@@ -25,7 +26,7 @@ export async function confirmReplace(customer: Customer, current: Picture, next:
   const answer = await runQuickPick<Choice, boolean>(
     'replace',
     {
-      title: vscode.l10n.t('{0} ({1}) already has a picture ({2}). Replace it?', customer.displayName, customer.number, currentText),
+      title: vscode.l10n.t('{0} ({1}) already has a picture ({2}). Replace it?', inert(customer.displayName), inert(customer.number), currentText),
       placeholder: vscode.l10n.t('The new picture is {0}, {1}', `${next.width}×${next.height} ${next.mimeType}`, formatBytes(next.byteSize)),
     },
     (quickPick) => {
@@ -45,13 +46,13 @@ interface RemoveChoice extends vscode.QuickPickItem {
 export async function confirmRemove(customer: Customer, current: Picture): Promise<boolean> {
   const currentText = vscode.l10n.t('{0}×{1} {2}', current.width, current.height, current.contentType || vscode.l10n.t('unknown type'));
   const items: RemoveChoice[] = [
-    { label: `$(trash) ${vscode.l10n.t('Remove the picture')}`, detail: vscode.l10n.t('Removes the {0} picture from {1} in Business Central.', currentText, customer.displayName), remove: true },
+    { label: `$(trash) ${vscode.l10n.t('Remove the picture')}`, detail: vscode.l10n.t('Removes the {0} picture from {1} in Business Central.', currentText, inert(customer.displayName)), remove: true },
     { label: `$(close) ${vscode.l10n.t('Keep the picture')}`, remove: false },
   ];
   const answer = await runQuickPick<RemoveChoice, boolean>(
     'remove',
     {
-      title: vscode.l10n.t('Remove the picture of {0} ({1}), {2}?', customer.displayName, customer.number, currentText),
+      title: vscode.l10n.t('Remove the picture of {0} ({1}), {2}?', inert(customer.displayName), inert(customer.number), currentText),
       placeholder: vscode.l10n.t('The current picture is {0}', currentText),
     },
     (quickPick) => {

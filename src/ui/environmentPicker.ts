@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import type { Environment } from '../api/types';
 import { BACK, runQuickPick } from './quickPick';
 
@@ -17,8 +18,8 @@ export async function pickEnvironment(environments: readonly Environment[], curr
   const isCurrent = (e: Environment) => e.name.toLowerCase() === current.toLowerCase();
   const ordered = [...environments].sort((a, b) => Number(isCurrent(b)) - Number(isCurrent(a)) || a.name.localeCompare(b.name));
   const items: EnvironmentItem[] = ordered.map((environment) => ({
-    label: environment.name,
-    description: [typeLabel(environment.type), environment.countryCode].filter(Boolean).join(' · '),
+    label: inert(environment.name),
+    description: [typeLabel(environment.type), environment.countryCode].filter(Boolean).map(inert).join(' · '),
     detail: isCurrent(environment) ? vscode.l10n.t('Current environment') : undefined,
     iconPath: new vscode.ThemeIcon(isCurrent(environment) ? 'check' : 'organization'),
     environment,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import type { Company, Customer, CustomerCursor, CustomerPage, PictureService } from '../api/types';
 import { BACK, runQuickPick, type StepInfo } from './quickPick';
 import type { RecentCustomer } from './recent';
@@ -20,8 +21,8 @@ export async function pickCompany(
     (a, b) => Number(b.id === lastCompanyId) - Number(a.id === lastCompanyId) || a.displayName.localeCompare(b.displayName),
   );
   const items: CompanyItem[] = ordered.map((company) => ({
-    label: company.displayName || company.name,
-    description: company.displayName && company.displayName !== company.name ? company.name : undefined,
+    label: inert(company.displayName || company.name),
+    description: company.displayName && company.displayName !== company.name ? inert(company.name) : undefined,
     detail: company.id === lastCompanyId ? vscode.l10n.t('Last used') : undefined,
     company,
   }));
@@ -164,7 +165,7 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
           if (found) return found;
           notice = undefined;
           void vscode.window.showWarningMessage(
-            vscode.l10n.t('No customer of {0} has the number or id "{1}". Check it, or search by name.', options.company.displayName, value),
+            vscode.l10n.t('No customer of {0} has the number or id "{1}". Check it, or search by name.', inert(options.company.displayName), value),
           );
         } catch (error) {
           void vscode.window.showErrorMessage(options.onError(error));
@@ -181,10 +182,10 @@ function customerItem(customer: Customer | RecentCustomer): vscode.QuickPickItem
   const full = customer as Partial<Customer>;
   const markers: string[] = [];
   if (full.hasPicture) markers.push(`$(file-media) ${vscode.l10n.t('has a picture')}`);
-  if (full.blocked) markers.push(`$(circle-slash) ${vscode.l10n.t('blocked: {0}', full.blocked)}`);
+  if (full.blocked) markers.push(`$(circle-slash) ${vscode.l10n.t('blocked: {0}', inert(full.blocked))}`);
   return {
-    label: customer.displayName || customer.number,
-    description: [customer.number, full.city].filter(Boolean).join(' · '),
+    label: inert(customer.displayName || customer.number),
+    description: [customer.number, full.city].filter(Boolean).map(inert).join(' · '),
     detail: markers.length > 0 ? markers.join('   ') : undefined,
     // The server already searched: the quick pick's own filter must not hide its answers.
     alwaysShow: true,

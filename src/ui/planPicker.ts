@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inert } from '../common/serviceText';
 import type { PlanEntry } from '../api/bulkPlan';
 import { runMultiPick } from './quickPick';
 
@@ -29,7 +30,7 @@ export async function pickPlan<F>(
     'customer' in entry
       ? {
           label: entry.name,
-          description: `→ ${entry.customer.number} · ${entry.customer.displayName}`,
+          description: `→ ${inert(entry.customer.number)} · ${inert(entry.customer.displayName)}`,
           detail:
             entry.kind === 'hasPicture'
               ? entry.unknown
