@@ -58,6 +58,8 @@ export async function addPicturesByNumber(
   clicked?: vscode.Uri,
   selected?: vscode.Uri[],
   options: BulkOptions = {},
+  /** Only the summary's own *Retry Failed* passes true: a `retryFailedOf` from a command argument shows the plan first. */
+  confirmedRetry = false,
 ): Promise<BulkResult | undefined> {
   const retry = options.retryFailedOf;
   const collected = retry
@@ -89,7 +91,7 @@ export async function addPicturesByNumber(
       );
       return undefined;
     }
-    const chosen = retry
+    const chosen = retry && confirmedRetry
       ? matched
       : ((await pickPlan(plan, { companyName: inert(company.displayName), existing: options.existing ?? 'skip', passedOver })) as Upload[] | undefined);
     if (!chosen) return undefined;
@@ -285,6 +287,6 @@ async function announce(services: CommandContext, result: BulkResult, reportUri:
   const show = result.failed.length > 0 || result.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const action = await show(result.summary, ...actions);
   if (action === openReport && reportUri) await vscode.window.showTextDocument(reportUri, { preview: false });
-  if (action === retryFailed) await addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result });
+  if (action === retryFailed) await addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result }, true);
   if (action === showLog) services.log.show();
 }

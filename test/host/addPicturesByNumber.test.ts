@@ -199,7 +199,13 @@ describe('Add Pictures by Customer Number', function () {
     assert.equal(customers().picture(idOf(4)).width, 0, 'the old picture (none) stays');
 
     suite.emulator.clearRequests();
-    const retried = (await vscode.commands.executeCommand<BulkResult>(COMMAND, undefined, undefined, { retryFailedOf: result }))!;
+    // A retry handed in as a command argument (a task, a keybinding, another extension) is confirmed in the plan first.
+    const retrying = vscode.commands.executeCommand<BulkResult>(COMMAND, undefined, undefined, { retryFailedOf: result });
+    const plan = await waitForPicker('plan');
+    assert.deepEqual(sorted(plan.selected ?? []), sorted([`${number(4)}.png`, `${number(9).toLowerCase()}.png`]));
+    assert.equal(patches().length, 0, 'nothing is sent before the plan is accepted');
+    await choose(0);
+    const retried = (await retrying)!;
     assert.deepEqual(sorted(retried.done), [number(4), number(9)]);
     assert.deepEqual(retried.failed, []);
     assert.deepEqual(patches().map(numberOfPatch).sort(), [number(4), number(9)], 'only the failures were sent again');
