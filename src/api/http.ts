@@ -20,7 +20,7 @@ import {
   type HttpFailure,
 } from './errors';
 import { nextDelay, parseRetryAfter, retryPolicy, RETRYABLE_STATUSES, type RetryOptions, type RetryPolicy } from './retry';
-import { loggableUrl } from './urls';
+import { isLoopbackHost, loggableUrl } from './urls';
 
 /** VS Code's `http.proxy`, `http.proxyStrictSSL` and `http.noProxy`, passed in as plain values. */
 export interface ProxyOptions {
@@ -100,6 +100,8 @@ type Undici = typeof import('undici');
 
 let undiciModule: Promise<Undici> | undefined;
 let shared: { key: string; dispatcher: Promise<Dispatcher> } | undefined;
+/** This computer (all of 127.0.0.0/8, ::1, localhost) is reached directly: a proxy would see its credentials in clear. */
+let direct: { key: string; dispatcher: Promise<Dispatcher> } | undefined;
 
 /** Loads undici on first use only: activation must not evaluate it. */
 function loadUndici(): Promise<Undici> {
@@ -149,13 +151,26 @@ function getDispatcher(proxy: ProxyOptions | undefined, timeouts: TimeoutOptions
   return shared.dispatcher;
 }
 
-/** Closes the shared connection pool (at deactivation, and between tests). */
+function getDirectDispatcher(timeouts: TimeoutOptions | undefined): Promise<Dispatcher> {
+  const key = String(timeouts?.connectMs ?? 30_000);
+  if (direct?.key !== key) {
+    const previous = direct;
+    direct = { key, dispatcher: loadUndici().then((undici) => new undici.Agent({ connections: 8, keepAliveTimeout: 10_000, connect: { timeout: Number(key) } })) };
+    void previous?.dispatcher.then((old) => old.close()).catch(() => undefined);
+  }
+  return direct.dispatcher;
+}
+
+/** Closes the shared connection pools (at deactivation, and between tests). */
 export async function closeConnections(): Promise<void> {
-  const current = shared;
+  const pools = [shared, direct];
   shared = undefined;
-  if (current) {
-    const dispatcher = await current.dispatcher.catch(() => undefined);
-    await dispatcher?.close().catch(() => undefined);
+  direct = undefined;
+  for (const current of pools) {
+    if (current) {
+      const dispatcher = await current.dispatcher.catch(() => undefined);
+      await dispatcher?.close().catch(() => undefined);
+    }
   }
 }
 
@@ -335,7 +350,7 @@ export class Transport {
       let status: number | undefined;
       let correlationId: string | undefined;
       try {
-        const dispatcher = await getDispatcher(this.options.proxy, this.options.timeouts);
+        const dispatcher = isLoopbackHost(url.hostname) ? await getDirectDispatcher(this.options.timeouts) : await getDispatcher(this.options.proxy, this.options.timeouts);
         const headers: Record<string, string> = {
           accept: request.expect === 'json' ? 'application/json' : '*/*',
           ...request.headers,

@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { closeConnections, dispatcherOptions } from '../../../src/api/http';
 import { ServiceError } from '../../../src/api/errors';
+import { startEmulator } from '../../emulator';
 import { harness } from './helpers';
 
 /** A forward proxy that records what it is asked and refuses every tunnel (nothing leaves this machine). */
@@ -89,6 +90,21 @@ describe('api/http transport', function () {
       assert.deepEqual(proxy.seen, ['CONNECT bc.example.invalid:443']);
       assert.ok(!/SECRET/.test(h.log.text));
     } finally {
+      await proxy.close();
+    }
+  });
+
+  it('never sends a request for this computer through the proxy: all of 127.0.0.0/8, not only 127.0.0.1', async () => {
+    const proxy = await startProxy();
+    const emu = await startEmulator({ host: '127.0.0.2' });
+    try {
+      emu.acceptToken('loop-SECRET', { audience: 'businesscentral' });
+      assert.match(emu.url, /^http:\/\/127\.0\.0\.2:/);
+      const h = harness({ api: 'businessCentral', environment: 'production', serviceUrl: emu.url }, { first: 'loop-SECRET' }, { proxy: { proxy: proxy.url }, retry: { maxAttempts: 1 } });
+      assert.deepEqual((await h.service.listCompanies()).map((c) => c.name), ['CRONUS USA, Inc.', 'My Company']);
+      assert.deepEqual(proxy.seen, [], 'the proxy saw nothing, so no credential in clear');
+    } finally {
+      await emu.close();
       await proxy.close();
     }
   });
