@@ -78,6 +78,23 @@ export interface BasicCredentials {
   readonly key: string;
 }
 
+/**
+ * Stored Basic credentials as kept in secret storage, or undefined when what is stored is not such a record
+ * (damaged, or from another version): then they are asked for again. Never throws: a JSON error's text would
+ * quote the start of the secret.
+ */
+export function parseStoredCredentials(stored: string | undefined): BasicCredentials | undefined {
+  if (!stored) return undefined;
+  try {
+    const value = JSON.parse(stored) as unknown;
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { userName, key } = value as Record<string, unknown>;
+    return typeof userName === 'string' && userName.trim() && typeof key === 'string' && key ? { userName, key } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Basic credentials (on-premises): asked once and kept by the caller; after a 401 the caller asks again. */
 export function basicAuthorizer(getCredentials: (forceNew: boolean) => Promise<BasicCredentials | undefined>): Authorize {
   return async ({ forceNew }) => {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BasicCredentials } from '../auth/signIn';
+import { parseStoredCredentials, type BasicCredentials } from '../auth/signIn';
 import { askText } from './quickPick';
 
 /** User name and web service access key for Basic authentication, kept in VS Code's secret storage per service. */
@@ -14,7 +14,10 @@ export class BasicCredentialStore {
   async get(serviceUrl: string, forceNew: boolean): Promise<BasicCredentials | undefined> {
     if (!forceNew) {
       const stored = await this.secrets.get(this.key(serviceUrl));
-      if (stored) return JSON.parse(stored) as BasicCredentials;
+      const credentials = parseStoredCredentials(stored);
+      if (credentials) return credentials;
+      // Damaged: forgotten, and asked for again below; its text is never shown.
+      if (stored) await this.secrets.delete(this.key(serviceUrl));
     }
     const where = serviceUrl || vscode.l10n.t('Business Central');
     const userName = await askText('userName', {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, SignInCancelled, switchMicrosoftAccount, type GetSession } from '../../../src/auth/signIn';
+import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, parseStoredCredentials, SignInCancelled, switchMicrosoftAccount, type GetSession } from '../../../src/auth/signIn';
 
 type Options = Parameters<GetSession>[1];
 
@@ -80,5 +80,14 @@ describe('sign-in', () => {
     assert.equal(await switchMicrosoftAccount(fake.getSession, ['scope'], 'To read customers.'), 'ada@contoso.com');
     assert.deepEqual(fake.calls, [{ clearSessionPreference: true, createIfNone: { detail: 'To read customers.' } }]);
     await assert.rejects(switchMicrosoftAccount(async () => undefined, ['scope'], 'why'), SignInCancelled);
+  });
+});
+
+describe('auth/signIn parseStoredCredentials', () => {
+  it('reads what was stored, and refuses anything else without throwing or quoting it', () => {
+    assert.deepEqual(parseStoredCredentials('{"userName":"ADMIN","key":"k-SECRET"}'), { userName: 'ADMIN', key: 'k-SECRET' });
+    for (const damaged of ['k-SECRET-not-json', '{"userName":"ADMIN"', 'null', '42', '"k-SECRET"', '{"userName":"","key":"k"}', '{"userName":"A","key":7}', '', undefined]) {
+      assert.equal(parseStoredCredentials(damaged), undefined, String(damaged));
+    }
   });
 });
