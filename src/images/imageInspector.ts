@@ -133,6 +133,15 @@ const FORMAT_CHECKS: Record<PictureFormat, (source: Source) => Examination<Dimen
 // ---------------------------------------------------------------- PNG
 
 const PNG_IEND_CHUNK = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+/** Bytes after a PNG's IEND that are tolerated (some tools pad files); more is another file hidden in the picture. */
+export const PNG_TRAILING_TOLERANCE = 1024;
+
+function checkPngEnd(source: Source, end: number): void {
+  const extra = source.size - end;
+  if (extra > PNG_TRAILING_TOLERANCE) {
+    throw refuse.trailingData(source.name, 'png', extra);
+  }
+}
 const PNG_BIT_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
 function* checkPng(source: Source): Examination<Dimensions> {
@@ -166,6 +175,7 @@ function* checkPng(source: Source): Examination<Dimensions> {
       throw refuse.truncated(name, 'png');
     }
     if (type === 'IEND') {
+      checkPngEnd(source, offset + 12 + length);
       return dimensions;
     }
     offset += 12 + length;
@@ -173,9 +183,11 @@ function* checkPng(source: Source): Examination<Dimensions> {
   // The IEND chunk not met yet: it must be in the last bytes (a little trailing data after it is tolerated).
   const tailStart = Math.max(offset, size - TAIL_BYTES);
   const tail = yield* bytesAt(source, tailStart, size - tailStart);
-  if (!tail || asBuffer(tail).indexOf(PNG_IEND_CHUNK) < 0) {
+  const iend = tail ? asBuffer(tail).indexOf(PNG_IEND_CHUNK) : -1;
+  if (iend < 0) {
     throw refuse.truncated(name, 'png');
   }
+  checkPngEnd(source, tailStart + iend + PNG_IEND_CHUNK.length);
   return dimensions;
 }
 

@@ -11,6 +11,8 @@ export type RefusalCode =
   | 'notAnImage'
   | 'unsupportedFormat'
   | 'truncated'
+  /** Data after the picture's end: another file (HTML, ZIP) hidden in it, which Business Central would store too. */
+  | 'trailingData'
   | 'corrupt'
   | 'zeroDimensions'
   | 'absurdDimensions';
@@ -84,6 +86,13 @@ export const refuse = {
     new ImageRefusal(
       'truncated',
       l10n.t('“{0}” looks like a {1} picture, but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.', name, FORMAT_NAMES[format]),
+      name,
+    ),
+
+  trailingData: (name: string, format: PictureFormat, extra: number) =>
+    new ImageRefusal(
+      'trailingData',
+      l10n.t('“{0}” has {1} of other data after the end of its {2} picture (another file may be hidden in it). Open it in an image editor, save it again, and try again.', name, formatBytes(extra), FORMAT_NAMES[format]),
       name,
     ),
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, makePng, SAMPLE_JPEG, type RecordedRequest } from '../emulator';
-import { choose, dismiss, extensionLog, waitForPicker } from './support/pickers';
+import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
 import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver, waitUntil } from './support/ui';
 
@@ -200,6 +200,7 @@ describe('Add Pictures by Customer Number', function () {
 
     suite.emulator.clearRequests();
     // A retry handed in as a command argument (a task, a keybinding, another extension) is confirmed in the plan first.
+    forgetPickers(); // the first run's plan must not pass for the retry's
     const retrying = vscode.commands.executeCommand<BulkResult>(COMMAND, undefined, undefined, { retryFailedOf: result });
     const plan = await waitForPicker('plan');
     assert.deepEqual(sorted(plan.selected ?? []), sorted([`${number(4)}.png`, `${number(9).toLowerCase()}.png`]));
