@@ -85,8 +85,11 @@ export interface UploadRecord {
   readonly file: string;
   readonly customerNumber: string;
   readonly customerName: string;
-  /** 'done': the new picture is stored; 'failed': the old one stays; 'notStarted': cancelled before it began. */
-  readonly state: 'done' | 'failed' | 'notStarted' | 'skipped';
+  /**
+   * 'done': the new picture is stored; 'failed': the old one stays; 'unconfirmed': all of it was sent but no answer
+   * confirmed it, so it may be set; 'notStarted': cancelled before it began.
+   */
+  readonly state: 'done' | 'failed' | 'unconfirmed' | 'notStarted' | 'skipped';
   readonly detail: string;
 }
 
@@ -111,10 +114,14 @@ export function runReportMarkdown(report: RunReport): string {
     l10n.t('Started {0}, ended {1}.', report.startedAt.toISOString(), report.endedAt.toISOString()),
     '',
   ];
-  if (report.cancelled) lines.push(`**${l10n.t('Cancelled.')}** ${l10n.t('Only the customers listed under "Pictures set" changed.')}`, '');
+  if (report.cancelled) {
+    const unconfirmed = report.records.some((record) => record.state === 'unconfirmed');
+    lines.push(`**${l10n.t('Cancelled.')}** ${unconfirmed ? l10n.t('Only the customers listed under "Pictures set" and "Not confirmed" may have changed.') : l10n.t('Only the customers listed under "Pictures set" changed.')}`, '');
+  }
   const sections: Array<[string, UploadRecord['state']]> = [
     [l10n.t('Pictures set'), 'done'],
     [l10n.t('Failed (the old picture stays)'), 'failed'],
+    [l10n.t('Not confirmed (the picture may have been set: check)'), 'unconfirmed'],
     [l10n.t('Not started (cancelled)'), 'notStarted'],
     [l10n.t('Skipped'), 'skipped'],
   ];

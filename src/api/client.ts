@@ -1,6 +1,6 @@
 import * as l10n from '../common/l10n';
 import type { Log } from '../common/log';
-import { errorFromStatus, invalidResponseError, ServiceError } from './errors';
+import { errorFromStatus, invalidResponseError, pictureMayBeSetError, ServiceError } from './errors';
 import { Transport, type HttpResponse, type TransportOptions } from './http';
 import type {
   ApiKind,
@@ -476,6 +476,16 @@ export class PictureClient implements PictureService {
   // ------------------------------------------------------------------------------------------------- upload
 
   async uploadPicture(companyId: string, customerId: string, source: UploadSource, options: UploadOptions = {}): Promise<Picture> {
+    try {
+      return await this.upload(companyId, customerId, source, options);
+    } catch (error) {
+      // All of the picture was sent and nothing said whether it was stored: "check", never "the old one stays".
+      if (error instanceof ServiceError && error.outcomeUnknown) throw pictureMayBeSetError(error);
+      throw error;
+    }
+  }
+
+  private async upload(companyId: string, customerId: string, source: UploadSource, options: UploadOptions): Promise<Picture> {
     const contentUrl = this.contentUrl(companyId, customerId);
     if (this.kind === 'graph' && !this.graphPostRefused) {
       const posted = await this.postGraphPicture(companyId, customerId, source, options);

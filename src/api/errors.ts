@@ -29,6 +29,8 @@ export interface ServiceErrorDetails {
   readonly correlationId?: string;
   /** The service's own message, without secrets; for the log, not the user. */
   readonly serviceMessage?: string;
+  /** The whole request body reached the service but no answer confirmed it: the change may have been made. */
+  readonly outcomeUnknown?: boolean;
   readonly cause?: unknown;
 }
 
@@ -42,6 +44,7 @@ export class ServiceError extends Error {
   readonly code?: string;
   readonly correlationId?: string;
   readonly serviceMessage?: string;
+  readonly outcomeUnknown: boolean;
 
   constructor(message: string, details: ServiceErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -51,6 +54,7 @@ export class ServiceError extends Error {
     this.code = details.code;
     this.correlationId = details.correlationId;
     this.serviceMessage = details.serviceMessage;
+    this.outcomeUnknown = details.outcomeUnknown ?? false;
   }
 
   get cancelled(): boolean {
@@ -68,7 +72,8 @@ export function isServiceError(error: unknown, kind?: ServiceErrorKind): error i
  */
 export function isCancellation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error instanceof ServiceError) return error.kind === 'cancelled';
+  // A cancel after the last byte is not quiet: the picture may have been set, and the user must hear so.
+  if (error instanceof ServiceError) return error.kind === 'cancelled' && !error.outcomeUnknown;
   // SignInCancelled: our sign-in prompts; AbortError: a signal; Canceled: vscode.CancellationError.
   if (['SignInCancelled', 'AbortError', 'Canceled'].includes(error.name)) return true;
   return error.name === 'Error' && /^(User did not consent\b|Cancel(l)?ed\.?$)/i.test(error.message);
@@ -288,5 +293,39 @@ export function fileMissingError(fileName: string, cause?: unknown): ServiceErro
   return new ServiceError(
     l10n.t('“{0}” was moved or deleted after it was chosen, so nothing was changed in Business Central: choose it again.', fileName),
     { kind: 'fileMissing', code: 'ENOENT', cause },
+  );
+}
+
+/** Why a request whose body was all sent has no answer, in a few words for the "may have been set" message. */
+function unconfirmedReason(error: ServiceError): string {
+  if (error.kind === 'cancelled') return l10n.t('you cancelled before it answered');
+  if (error.kind === 'timeout' && error.status === undefined) return l10n.t('it did not answer in time');
+  if (error.status !== undefined) return l10n.t('it answered HTTP {0}', error.status);
+  return l10n.t('the connection was lost: {0}', error.code ?? error.kind);
+}
+
+/**
+ * The picture reached the service whole, but nothing confirmed it was stored (a cancel, a timeout, a lost
+ * connection or a 5xx after the last byte): it may have been set, so the user is told to check, not that the old one stays.
+ */
+export function pictureMayBeSetError(error: ServiceError): ServiceError {
+  return new ServiceError(
+    l10n.t('The picture may have been set: all of it reached Business Central, but {0}. Check the customer’s picture before you try again.', unconfirmedReason(error)) +
+      reference(error.code, error.correlationId),
+    { kind: error.kind, status: error.status, code: error.code, correlationId: error.correlationId, serviceMessage: error.serviceMessage, outcomeUnknown: true, cause: error },
+  );
+}
+
+/** An answer larger than the extension reads (a JSON page, or a picture past the service's own 350 MB). */
+export function responseTooLargeError(limit: number, status: number, correlationId: string | undefined): ServiceError {
+  const error = invalidResponseError(l10n.t('more than {0} bytes, the most this extension reads', limit.toLocaleString('en-US')), status, correlationId);
+  return new ServiceError(error.message, { kind: 'invalidResponse', status, correlationId, code: 'RESPONSE_TOO_LARGE' });
+}
+
+/** A request that ran past its deadline while data still trickled in. */
+export function deadlineError(seconds: number): ServiceError {
+  return new ServiceError(
+    l10n.t('Business Central did not finish answering within {0} seconds, so the request was stopped. Check your network connection and any proxy in between, and try again later.', seconds),
+    { kind: 'timeout', code: 'DEADLINE' },
   );
 }

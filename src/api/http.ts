@@ -10,17 +10,20 @@ import type { Log } from '../common/log';
 import {
   aadSts65002Message,
   cancelledError,
+  deadlineError,
   errorFromStatus,
   invalidResponseError,
   networkError,
   parseErrorBody,
   redirectError,
+  responseTooLargeError,
   ServiceError,
   timeoutError,
   type HttpFailure,
 } from './errors';
 import { nextDelay, parseRetryAfter, retryPolicy, RETRYABLE_STATUSES, type RetryOptions, type RetryPolicy } from './retry';
 import { isLoopbackHost, loggableUrl } from './urls';
+import { Deadline, eitherSignal } from './deadline';
 
 /** VS Code's `http.proxy`, `http.proxyStrictSSL` and `http.noProxy`, passed in as plain values. */
 export interface ProxyOptions {
@@ -44,7 +47,25 @@ export interface TimeoutOptions {
   readonly bodyMs?: number;
   /** Longest wait to open a connection. Default 30,000 ms. */
   readonly connectMs?: number;
+  /**
+   * Longest one attempt may take in all, however the bytes trickle in (`bodyMs` only limits silence). Default
+   * 10 minutes (the service gives up on an operation after 8); a request body adds its length at `minBytesPerSecond`.
+   */
+  readonly attemptMs?: number;
+  /** The slowest transfer a deadline allows for: 64 KiB/s (half a megabit) by default. */
+  readonly minBytesPerSecond?: number;
 }
+
+/** The most of an answer that is read: a JSON page is never tens of megabytes, a picture never past the service's 350 MB. */
+export interface ResponseLimits {
+  readonly jsonBytes?: number;
+  readonly pictureBytes?: number;
+}
+
+export const MAX_JSON_RESPONSE_BYTES = 32 * 1024 * 1024;
+export const MAX_PICTURE_RESPONSE_BYTES = 350 * 1024 * 1024;
+const ATTEMPT_MS = 10 * 60_000;
+const MIN_BYTES_PER_SECOND = 64 * 1024;
 
 /** Returns the `Authorization` header value (`Bearer …`, `Basic …`); `forceNew` after the service refused one. */
 export type Authorize = (attempt: { forceNew: boolean }) => Promise<string>;
@@ -55,6 +76,7 @@ export interface TransportOptions {
   readonly proxy?: ProxyOptions;
   readonly retry?: RetryOptions;
   readonly timeouts?: TimeoutOptions;
+  readonly limits?: ResponseLimits;
   /** Called before each wait for the service (throttled or busy), with the wait in whole seconds. */
   readonly onWaiting?: (seconds: number) => void;
 }
@@ -222,12 +244,15 @@ function isReset(error: unknown): boolean {
 }
 
 /** A failure below HTTP as the user's error. */
-function transportError(error: unknown, signal: AbortSignal | undefined): ServiceError {
+function transportError(error: unknown, signal: AbortSignal | undefined, deadline: Deadline): ServiceError {
   if (error instanceof ServiceError) {
     return error;
   }
   if (signal?.aborted) {
     return cancelledError();
+  }
+  if (deadline.expired) {
+    return deadlineError(deadline.seconds);
   }
   const proxyStatus = error instanceof Error ? /Proxy response \((\d+)\)/i.exec(error.message)?.[1] : undefined;
   if (proxyStatus) {
@@ -269,6 +294,27 @@ async function readLimited(body: Dispatcher.ResponseData['body'], limit: number)
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The whole body, refused as soon as it is known to be over `limit`: by its Content-Length, or while counting. */
+async function readBounded(response: Dispatcher.ResponseData, limit: number, correlationId: string | undefined): Promise<Buffer> {
+  const declared = Number(headerValue(response.headers, 'content-length') ?? NaN);
+  if (declared > limit) {
+    response.body.destroy();
+    throw responseTooLargeError(limit, response.statusCode, correlationId);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) {
+      response.body.destroy();
+      throw responseTooLargeError(limit, response.statusCode, correlationId);
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
   try {
     await body.dump({ limit: 64 * 1024 });
@@ -279,8 +325,11 @@ async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
 
 const SLICE = 64 * 1024;
 
-/** The body of one attempt, counting bytes as undici hands them to the socket (it asks for the next chunk only then). */
-async function* countedBody(body: RequestBody): AsyncGenerator<Uint8Array> {
+/**
+ * The body of one attempt, counting bytes as undici hands them to the socket (it asks for the next chunk only then);
+ * `written.all` turns true once the last chunk is handed over, from when the service may have acted on it.
+ */
+async function* countedBody(body: RequestBody, written: { all: boolean }): AsyncGenerator<Uint8Array> {
   const opened = body.open();
   let sent = 0;
   const pieces: Iterable<Uint8Array> | AsyncIterable<Uint8Array> =
@@ -296,10 +345,13 @@ async function* countedBody(body: RequestBody): AsyncGenerator<Uint8Array> {
     if (chunk.byteLength === 0) {
       continue;
     }
+    // Marked as the last chunk is handed over: the answer may come before undici asks for more.
+    if (sent + chunk.byteLength >= body.length) written.all = true;
     yield chunk;
     sent += chunk.byteLength;
     body.onProgress?.(sent, body.length);
   }
+  written.all = true;
 }
 
 export class Transport {
@@ -334,6 +386,7 @@ export class Transport {
     const url = new URL(request.url);
     const policy = this.policy;
     const startedAt = policy.now();
+    const timeouts = this.options.timeouts ?? {};
     let forceNew = false;
     let refreshedAfter401 = false;
     for (let attempt = 1; ; attempt++) {
@@ -349,6 +402,11 @@ export class Transport {
       const began = Date.now();
       let status: number | undefined;
       let correlationId: string | undefined;
+      const written = { all: false };
+      const minRate = timeouts.minBytesPerSecond ?? MIN_BYTES_PER_SECOND;
+      // However slowly bytes trickle in, an attempt ends: its time grows with the bytes it has to move.
+      const deadline = new Deadline((timeouts.attemptMs ?? ATTEMPT_MS) + Math.ceil(((request.body?.length ?? 0) / minRate) * 1000));
+      const attemptSignal = eitherSignal(signal, deadline);
       try {
         const dispatcher = isLoopbackHost(url.hostname) ? await getDirectDispatcher(this.options.timeouts) : await getDispatcher(this.options.proxy, this.options.timeouts);
         const headers: Record<string, string> = {
@@ -365,10 +423,10 @@ export class Transport {
           method: request.method,
           headers,
           // An async iterable: undici pulls the next chunk only once the previous one is written.
-          body: request.body ? (countedBody(request.body) as unknown as Dispatcher.DispatchOptions['body']) : undefined,
-          signal,
-          headersTimeout: request.body ? (this.options.timeouts?.uploadHeadersMs ?? UPLOAD_HEADERS_TIMEOUT_MS) : (this.options.timeouts?.headersMs ?? 120_000),
-          bodyTimeout: this.options.timeouts?.bodyMs ?? 60_000,
+          body: request.body ? (countedBody(request.body, written) as unknown as Dispatcher.DispatchOptions['body']) : undefined,
+          signal: attemptSignal,
+          headersTimeout: request.body ? (timeouts.uploadHeadersMs ?? UPLOAD_HEADERS_TIMEOUT_MS) : (timeouts.headersMs ?? 120_000),
+          bodyTimeout: timeouts.bodyMs ?? 60_000,
           // Redirects are never followed: the credential must not travel to another address.
           maxRedirections: 0,
           idempotent: request.method !== 'POST',
@@ -378,6 +436,8 @@ export class Transport {
         correlationId = correlationIdOf(responseHeaders);
 
         if (status >= 200 && status < 300) {
+          const announced = Number(headerValue(responseHeaders, 'content-length') ?? 0);
+          if (announced > 0) deadline.extend(Math.ceil((announced / minRate) * 1000));
           let result: HttpResponse;
           try {
             result = await this.readSuccess(request, response, correlationId);
@@ -404,40 +464,67 @@ export class Transport {
           continue;
         }
         failure = errorFromStatus({ status, body, headerCorrelationId: correlationId, subject: request.subject, attempts: attempt });
-        if (!RETRYABLE_STATUSES.has(status)) {
-          throw failure;
+        // A POST is not idempotent: only answers that say it was not handled (429, 503) let it go again.
+        const retryable = RETRYABLE_STATUSES.has(status) && (request.method !== 'POST' || status === 429 || status === 503);
+        if (!retryable) {
+          throw this.unconfirmed(request, written, failure);
         }
         retryAfterMs = parseRetryAfter(responseHeaders['retry-after'], policy.now(), policy.maxRetryAfterMs);
       } catch (error) {
         if (error instanceof ServiceError && (error.status !== undefined || error.kind !== 'network')) {
           throw error;
         }
-        const mapped = transportError(error, signal);
+        const mapped = transportError(error, signal, deadline);
         if (status === undefined) {
           this.options.log.warn(`${request.method} ${loggableUrl(request.url)} failed after ${Date.now() - began} ms: ${mapped.code ?? mapped.kind}`);
         } else {
           this.options.log.warn(`${request.method} ${loggableUrl(request.url)} → ${status}: reading the answer failed: ${mapped.code ?? mapped.kind}`);
         }
-        if (mapped.kind !== 'network' || !isReset(error)) {
-          throw mapped;
+        // After a reset a POST may have been handled: never sent twice.
+        if (mapped.kind !== 'network' || !isReset(error) || (request.method === 'POST' && written.all)) {
+          throw this.unconfirmed(request, written, mapped);
         }
         failure = mapped;
+      } finally {
+        deadline.clear();
       }
 
       const delay = nextDelay(attempt, startedAt, retryAfterMs, policy);
       if (delay === undefined) {
         this.options.log.warn(`${request.method} ${loggableUrl(request.url)}: giving up after ${attempt} attempts`);
-        throw failure;
+        throw this.unconfirmed(request, written, failure);
       }
       this.options.log.info(`${request.method} ${loggableUrl(request.url)}: waiting ${delay} ms before attempt ${attempt + 1}`);
       this.options.onWaiting?.(Math.max(1, Math.ceil(delay / 1000)));
       try {
         await policy.sleep(delay, signal);
       } catch {
-        throw cancelledError();
+        throw this.unconfirmed(request, written, cancelledError());
       }
       forceNew = false;
     }
+  }
+
+  /**
+   * A failure of a request whose whole body was written, with no answer that says it was not handled (a cancel,
+   * timeout, lost connection, 408 or a 5xx but 503, which the service sends for a request it queued and never ran), is marked: the service may have acted on it.
+   */
+  private unconfirmed(request: HttpRequest, written: { all: boolean }, failure: ServiceError): ServiceError {
+    const unknown =
+      request.body !== undefined &&
+      written.all &&
+      (failure.status === undefined ? ['cancelled', 'timeout', 'network'].includes(failure.kind) : failure.status === 408 || (failure.status >= 500 && failure.status !== 503));
+    if (!unknown) return failure;
+    this.options.log.warn(`${request.method} ${loggableUrl(request.url)}: the whole body was sent but not confirmed (${failure.status ?? failure.code ?? failure.kind}); it may have been applied.`);
+    return new ServiceError(failure.message, {
+      kind: failure.kind,
+      status: failure.status,
+      code: failure.code,
+      correlationId: failure.correlationId,
+      serviceMessage: failure.serviceMessage,
+      outcomeUnknown: true,
+      cause: failure,
+    });
   }
 
   private async readSuccess(request: HttpRequest, response: Dispatcher.ResponseData, correlationId: string | undefined): Promise<HttpResponse> {
@@ -447,7 +534,7 @@ export class Transport {
       return { status, headers, correlationId };
     }
     if (request.expect === 'bytes') {
-      const bytes = Buffer.from(await response.body.arrayBuffer());
+      const bytes = await readBounded(response, this.options.limits?.pictureBytes ?? MAX_PICTURE_RESPONSE_BYTES, correlationId);
       return { status, headers, correlationId, bytes };
     }
     const contentType = headerValue(headers, 'content-type') ?? '';
@@ -455,7 +542,7 @@ export class Transport {
       await discard(response.body);
       throw invalidResponseError(status === 204 ? l10n.t('no content') : l10n.t('content type {0}', contentType || l10n.t('none')), status, correlationId);
     }
-    const text = await response.body.text();
+    const text = (await readBounded(response, this.options.limits?.jsonBytes ?? MAX_JSON_RESPONSE_BYTES, correlationId)).toString('utf8');
     try {
       return { status, headers, correlationId, json: JSON.parse(text) as unknown };
     } catch {

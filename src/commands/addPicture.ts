@@ -103,7 +103,8 @@ async function upload(
           },
         });
       } catch (error) {
-        if (token.isCancellationRequested) return undefined;
+        // A cancel after the last byte is not quiet: the picture may have been set, and the error says so.
+        if (token.isCancellationRequested && isCancellation(error)) return undefined;
         throw error;
       } finally {
         cancelled.dispose();

@@ -31,8 +31,8 @@ export interface BulkResult {
   readonly skipped: string[];
   /** Numbers of the customers not started because the user cancelled. */
   readonly notStarted: string[];
-  /** Uploads that failed; the customer keeps the old picture. */
-  readonly failed: { readonly file: string; readonly uri: string; readonly customerNumber: string; readonly reason: string }[];
+  /** Uploads that failed (the customer keeps the old picture) or were not confirmed (`mayBeSet`: check it); Retry Failed sends them again. */
+  readonly failed: { readonly file: string; readonly uri: string; readonly customerNumber: string; readonly reason: string; readonly mayBeSet?: boolean }[];
   /** Files never planned for an upload: no customer, two files for one customer, refused image. */
   readonly leftOut: { readonly file: string; readonly reason: string }[];
   readonly cancelled: boolean;
@@ -115,8 +115,10 @@ export async function addPicturesByNumber(
       skipped: numbersIn('skipped'),
       notStarted: numbersIn('notStarted'),
       failed: chosen.flatMap((entry) => {
-        const failure = records.find((r) => r.state === 'failed' && r.customerNumber === entry.customer.number);
-        return failure ? [{ file: failure.file, uri: entry.file.uri.toString(), customerNumber: failure.customerNumber, reason: failure.detail }] : [];
+        const failure = records.find((r) => (r.state === 'failed' || r.state === 'unconfirmed') && r.customerNumber === entry.customer.number);
+        return failure
+          ? [{ file: failure.file, uri: entry.file.uri.toString(), customerNumber: failure.customerNumber, reason: failure.detail, ...(failure.state === 'unconfirmed' ? { mayBeSet: true } : {}) }]
+          : [];
       }),
       leftOut,
       cancelled,
@@ -131,6 +133,11 @@ export async function addPicturesByNumber(
     showFailure(services.log, error);
     return undefined;
   }
+}
+
+/** All of a picture was sent and nothing confirmed it: it may be set, which the report must not call "the old picture stays". */
+function isUnconfirmed(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { outcomeUnknown?: unknown }).outcomeUnknown === true;
 }
 
 function describePassedOver(otherFiles: number, subfolders: number): string | undefined {
@@ -227,7 +234,7 @@ async function uploadAll(
             forgetPictures(company.id, outcome.item.customer.id, vscode.FileChangeType.Changed);
             return record(outcome.item, 'done', `${stored.width}×${stored.height} ${stored.contentType}`);
           }
-          if (outcome.state === 'failed') return record(outcome.item, 'failed', failureMessage(outcome.error));
+          if (outcome.state === 'failed') return record(outcome.item, isUnconfirmed(outcome.error) ? 'unconfirmed' : 'failed', failureMessage(outcome.error));
           return record(outcome.item, 'notStarted', vscode.l10n.t('cancelled before it started'));
         });
         return { records, cancelled: controller.signal.aborted };
@@ -269,9 +276,14 @@ function summarize(company: Company, result: Omit<BulkResult, 'summary'>, passed
     parts.push(vscode.l10n.t('{0}: pictures set for {1} customers.', inert(company.displayName), result.done.length));
   }
   if (result.skipped.length > 0) parts.push(vscode.l10n.t('{0} skipped.', result.skipped.length));
-  if (result.failed.length > 0) {
-    const reasons = result.failed.map((failure) => `${failure.customerNumber}: ${failure.reason}`);
-    parts.push(vscode.l10n.t('{0} failed ({1}).', result.failed.length, reasons.join('; ')));
+  const failed = result.failed.filter((failure) => !failure.mayBeSet);
+  const unconfirmed = result.failed.filter((failure) => failure.mayBeSet);
+  if (failed.length > 0) {
+    const reasons = failed.map((failure) => `${failure.customerNumber}: ${failure.reason}`);
+    parts.push(vscode.l10n.t('{0} failed ({1}).', failed.length, reasons.join('; ')));
+  }
+  if (unconfirmed.length > 0) {
+    parts.push(vscode.l10n.t('{0} not confirmed: the picture may have been set, check {1}.', unconfirmed.length, unconfirmed.map((failure) => inert(failure.customerNumber)).join(', ')));
   }
   if (result.leftOut.length > 0) parts.push(vscode.l10n.t('{0} files left out (no customer, or not a picture).', result.leftOut.length));
   if (passedOver) parts.push(passedOver);

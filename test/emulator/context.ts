@@ -76,8 +76,44 @@ export function sendJson(ctx: Context, status: number, body: unknown, headers: R
       text = JSON.stringify({ ...(body as Record<string, unknown>), '@odata.nextLink': `${ctx.origin}${ctx.req.url ?? '/'}` });
     }
   }
-  const buf = Buffer.from(text, 'utf8');
-  ctx.res.writeHead(status, { ...baseHeaders(ctx), 'Content-Type': type, 'Content-Length': String(buf.length), ...headers });
+  writeBody(ctx, status, { ...baseHeaders(ctx), 'Content-Type': type, ...headers }, Buffer.from(text, 'utf8'), 'json');
+}
+
+/** Writes an answer, applying the faults that change how its body travels (trickle, largeBody). */
+function writeBody(ctx: Context, status: number, headers: Record<string, string | string[]>, body: Buffer, kind: 'json' | 'bytes'): void {
+  const fault = ctx.responseFault;
+  let buf = body;
+  let chunked = false;
+  if (fault?.kind === 'largeBody') {
+    ctx.record.fault = fault.kind;
+    const pad = Math.max(0, fault.bytes - body.length);
+    // JSON stays valid: whitespace before the closing brace.
+    buf = kind === 'json' && body.length > 0 ? Buffer.concat([body.subarray(0, body.length - 1), Buffer.alloc(pad, 0x20), body.subarray(body.length - 1)]) : Buffer.concat([body, Buffer.alloc(pad)]);
+    chunked = fault.chunked === true;
+  }
+  ctx.res.writeHead(status, chunked ? headers : { ...headers, 'Content-Length': String(buf.length) });
+  if (fault?.kind === 'trickle') {
+    ctx.record.fault = fault.kind;
+    let at = 0;
+    const timer = setInterval(() => {
+      if (ctx.res.destroyed || at >= buf.length) {
+        clearInterval(timer);
+        if (!ctx.res.destroyed) ctx.res.end();
+        return;
+      }
+      ctx.res.write(buf.subarray(at, at + 1));
+      at++;
+    }, fault.everyMs);
+    ctx.res.on('close', () => clearInterval(timer));
+    return;
+  }
+  if (chunked) {
+    // Without Content-Length: written in pieces, so only counting while reading can tell its size.
+    const piece = 1024 * 1024;
+    for (let at = 0; at < buf.length; at += piece) ctx.res.write(buf.subarray(at, at + piece));
+    ctx.res.end();
+    return;
+  }
   ctx.res.end(buf);
 }
 
@@ -99,8 +135,7 @@ export function sendError(ctx: Context, err: ServiceError): void {
 }
 
 export function sendBytes(ctx: Context, bytes: Buffer, contentType: string, headers: Record<string, string> = {}): void {
-  ctx.res.writeHead(200, { ...baseHeaders(ctx), 'Content-Type': contentType || 'application/octet-stream', 'Content-Length': String(bytes.length), ...headers });
-  ctx.res.end(bytes);
+  writeBody(ctx, 200, { ...baseHeaders(ctx), 'Content-Type': contentType || 'application/octet-stream', ...headers }, bytes, 'bytes');
 }
 
 export function sendText(ctx: Context, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {

@@ -42,12 +42,16 @@ export type FaultAction =
   /** Hold the request, its body read, until the test calls `releaseHeld()`; then handle it normally. */
   | { kind: 'hold' }
   /** Handle normally, but as a server that ignores $filter (the whole table comes back), as bug reports describe. */
-  | { kind: 'ignoreFilter' };
+  | { kind: 'ignoreFilter' }
+  /** Handle normally, but send the answer's body one byte every `everyMs` (a server or proxy that never goes silent long enough to time out). */
+  | { kind: 'trickle'; everyMs: number }
+  /** Handle normally, but make the answer `bytes` long (JSON padded with spaces, still valid; bytes padded with zeros), with or without Content-Length. */
+  | { kind: 'largeBody'; bytes: number; chunked?: boolean };
 
 export type FaultSpec = FaultMatch & FaultAction;
 
 /** Faults that change the handler's answer instead of replacing it. */
-export type ResponseFault = Extract<FaultAction, { kind: 'malformedJson' | 'wrongContentType' | 'foreignNextLink' | 'selfNextLink' }>;
+export type ResponseFault = Extract<FaultAction, { kind: 'malformedJson' | 'wrongContentType' | 'foreignNextLink' | 'selfNextLink' | 'trickle' | 'largeBody' }>;
 
 export class FaultSchedule {
   private faults: Array<FaultSpec & { left: number }> = [];

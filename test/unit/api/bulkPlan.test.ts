@@ -83,5 +83,20 @@ describe('api/bulkPlan: the report', () => {
     assert.match(text, /## Not started \(cancelled\) \(1\)/);
     assert.match(text, /## Files left out \(1\)[\s\S]*\| \/p\/x\.png \| No customer \|/);
     assert.doesNotMatch(text, /## Skipped/);
+    assert.match(text, /Only the customers listed under "Pictures set" changed\./);
+  });
+
+  it('lists a picture sent whole but never confirmed under its own heading: it may be set, not "the old picture stays"', () => {
+    const text = runReportMarkdown({
+      companyName: 'CRONUS',
+      startedAt: new Date('2026-01-01T10:00:00Z'),
+      endedAt: new Date('2026-01-01T10:01:00Z'),
+      cancelled: true,
+      records: [{ file: '/p/40000.png', customerNumber: '40000', customerName: 'E', state: 'unconfirmed', detail: 'The picture may have been set' }],
+      leftOut: [],
+    });
+    assert.match(text, /## Not confirmed \(the picture may have been set: check\) \(1\)[\s\S]*\| 40000 \| E \|/);
+    assert.doesNotMatch(text, /## Failed/);
+    assert.match(text, /Only the customers listed under "Pictures set" and "Not confirmed" may have changed\./);
   });
 });
