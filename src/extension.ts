@@ -4,7 +4,7 @@ import { ServiceCapabilities } from './api/capabilities';
 import { setTranslator } from './common/l10n';
 import { registerCommands } from './commands';
 import { onDidConnect } from './commands/connection';
-import { registerPictureFileSystem } from './commands/pictureFileSystem';
+import { PictureFiles, registerPictureFileSystem } from './commands/pictureFileSystem';
 import { EnvironmentStatus } from './ui/environmentStatus';
 import { onDidUpdatePicker } from './ui/quickPick';
 
@@ -12,8 +12,8 @@ export function activate(context: vscode.ExtensionContext) {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Pictures'), { log: true });
   // What each Business Central service supports is learned once and kept while the extension runs.
-  const services = { context, log, capabilities: new ServiceCapabilities() };
-  context.subscriptions.push(log, registerCommands(services));
+  const services = { context, log, capabilities: new ServiceCapabilities(), pictures: new PictureFiles() };
+  context.subscriptions.push(log, services.pictures, registerCommands(services));
   context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(onDidConnect, log));
   // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
   return { onDidUpdatePicker, logFolder: context.logUri };

@@ -10,7 +10,6 @@ import { isCancellation, showFailure } from '../ui/failures';
 import { customerCardUrl } from '../ui/webClient';
 import { chooseCustomer, type PictureTarget } from './chooseCustomer';
 import { connect, type Connection } from './connection';
-import { forgetPictures } from './pictureFileSystem';
 import { addPicturesByNumber, type BulkResult } from './addPicturesByNumber';
 import type { CommandContext } from '.';
 
@@ -53,7 +52,7 @@ export async function addPicture(
 
     const stored = await upload(connection, company, customer, image, info);
     if (!stored) return undefined;
-    forgetPictures(company.id, customer.id, vscode.FileChangeType.Changed);
+    services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
     await recent.remember(company, customer);
     void announce(services, connection, company, customer, stored);
     return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { cancellableRead } from '../ui/progress';
 import { inert } from '../common/serviceText';
 import type { PlanEntry, PlanFile, UploadRecord } from '../api/bulkPlan';
 import type { Company, Customer, Picture } from '../api/types';
@@ -10,7 +11,6 @@ import { pickPlan, type ExistingPictures } from '../ui/planPicker';
 import { RecentChoices } from '../ui/recent';
 import { failureMessage, isCancellation, showFailure } from '../ui/failures';
 import { connect, type Connection } from './connection';
-import { forgetPictures } from './pictureFileSystem';
 import type { CommandContext } from '.';
 
 /** Lets tests, tasks and keybindings skip the company picker, decide on existing pictures, or retry a run's failures. */
@@ -80,9 +80,8 @@ export async function addPicturesByNumber(
     const recent = new RecentChoices(services.context.globalState, connection.scope);
     const company = await chooseCompany(connection, recent, options.companyId ?? retry?.companyId);
     if (!company) return undefined;
-    const plan = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, inert(company.displayName)) },
-      () => makePlan(connection, company, collected.images),
+    const plan = await cancellableRead(vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, inert(company.displayName)), (signal) =>
+      makePlan(connection, company, collected.images, signal),
     );
     const matched = plan.filter((entry): entry is Upload => entry.kind === 'ready' || entry.kind === 'hasPicture');
     if (matched.length === 0) {
@@ -156,9 +155,10 @@ function record(entry: Upload, state: UploadRecord['state'], detail: string): Up
 }
 
 /** Inspects every file (locally), then asks the service for the customers their names stand for, in batches. */
-async function makePlan(connection: Connection, company: Company, images: readonly vscode.Uri[]): Promise<Entry[]> {
-  const { customerNumberOf, matchFiles, numbersToLookUp, runPool } = await import('../api');
-  const inspected = await runPool(images, (uri) => readImageInfo(uri), { concurrency: INSPECTING_AT_ONCE });
+async function makePlan(connection: Connection, company: Company, images: readonly vscode.Uri[], signal: AbortSignal): Promise<Entry[]> {
+  const { cancelledError, customerNumberOf, matchFiles, numbersToLookUp, runPool } = await import('../api');
+  const inspected = await runPool(images, (uri) => readImageInfo(uri), { concurrency: INSPECTING_AT_ONCE, signal });
+  if (signal.aborted) throw cancelledError();
   const files: PlanFile<ImageFile>[] = inspected.map((outcome) => {
     const name = outcome.item.path.split('/').pop() ?? '';
     return outcome.state === 'done'
@@ -166,7 +166,7 @@ async function makePlan(connection: Connection, company: Company, images: readon
       : { file: { uri: outcome.item }, name, refusal: failureMessage('error' in outcome ? outcome.error : undefined) };
   });
   const numbers = files.flatMap((file) => (file.refusal === undefined ? customerNumberOf(file.name) ?? [] : []));
-  const customers = numbers.length > 0 ? await connection.service.findCustomersByNumber(company.id, numbersToLookUp(numbers)) : [];
+  const customers = numbers.length > 0 ? await connection.service.findCustomersByNumber(company.id, numbersToLookUp(numbers), { signal }) : [];
   return matchFiles(files, customers);
 }
 
@@ -231,7 +231,7 @@ async function uploadAll(
         const records = outcomes.map((outcome) => {
           if (outcome.state === 'done') {
             const stored = outcome.value;
-            forgetPictures(company.id, outcome.item.customer.id, vscode.FileChangeType.Changed);
+            services.pictures.forget(company.id, outcome.item.customer.id, vscode.FileChangeType.Changed);
             return record(outcome.item, 'done', `${stored.width}×${stored.height} ${stored.contentType}`);
           }
           if (outcome.state === 'failed') return record(outcome.item, isUnconfirmed(outcome.error) ? 'unconfirmed' : 'failed', failureMessage(outcome.error));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { cancellableRead } from '../ui/progress';
 import { inert } from '../common/serviceText';
 import type { Company, Customer } from '../api/types';
 import { failureMessage } from '../ui/failures';
@@ -28,10 +29,7 @@ export function asTarget(value: unknown): PictureTarget | undefined {
  * when there is no company to work with or the named one does not exist.
  */
 async function loadCompanies(connection: Connection, companyId: string | undefined): Promise<Loaded | undefined> {
-  const companies = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading Business Central companies…') },
-    () => connection.service.listCompanies(),
-  );
+  const companies = await cancellableRead(vscode.l10n.t('Loading Business Central companies…'), (signal) => connection.service.listCompanies({ signal }));
   if (companies.length === 0) {
     void vscode.window.showWarningMessage(
       vscode.l10n.t('The environment "{0}" has no companies you can see. Check the environment setting and your permissions.', connection.settings.environment),

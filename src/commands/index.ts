@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServiceCapabilities } from '../api/capabilities';
+import type { PictureFiles } from './pictureFileSystem';
 import { addPicture, type PictureTarget } from './addPicture';
 import { addPicturesByNumber, type BulkOptions } from './addPicturesByNumber';
 import { asTarget } from './chooseCustomer';
@@ -14,6 +15,8 @@ export interface CommandContext {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly capabilities: ServiceCapabilities;
+  /** The customer pictures open in previews. */
+  readonly pictures: PictureFiles;
 }
 
 /** Registers every command; one Disposable for all of them. */

@@ -1,15 +1,11 @@
 import * as vscode from 'vscode';
 import { failureMessage } from '../ui/failures';
 import { connect } from './connection';
+import { PictureCache, type KeptPicture } from './pictureCache';
 import type { CommandContext } from '.';
 
 /** Customer pictures open as `bc-picture:/<environment>/<company id>/<customer id>/<number name>.<ext>`. */
 export const PICTURE_SCHEME = 'bc-picture';
-
-/** Pictures downloaded lately, by URI; a few only, since each holds a whole image. */
-const MAX_KEPT = 8;
-const kept = new Map<string, { readonly bytes: Promise<Uint8Array>; readonly mtime: number }>();
-const changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
 
 interface PicturePath {
   readonly environment: string;
@@ -28,35 +24,44 @@ function parse(uri: vscode.Uri): PicturePath | undefined {
   return { environment, companyId, customerId, fileName: fileName || undefined };
 }
 
-/** The show command hands over the bytes it downloaded, so the preview does not download them again. */
-export function keepPicture(uri: vscode.Uri, bytes: Uint8Array): void {
-  const key = uri.toString();
-  const replaced = kept.delete(key);
-  kept.set(key, { bytes: Promise.resolve(bytes), mtime: Date.now() });
-  while (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value!);
-  // An open preview of an older download of the same picture reloads.
-  if (replaced) changes.fire([{ type: vscode.FileChangeType.Changed, uri }]);
-}
+/** The pictures open in previews: what was downloaded lately, and the news that one changed. Created in `activate`. */
+export class PictureFiles implements vscode.Disposable {
+  readonly cache = new PictureCache();
+  private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChange = this.changes.event;
 
-/** After a removal (Deleted) or a new upload (Changed): open previews of the customer's picture learn of it. */
-export function forgetPictures(companyId: string, customerId: string, type = vscode.FileChangeType.Deleted): void {
-  const events: vscode.FileChangeEvent[] = [];
-  for (const key of [...kept.keys()]) {
-    const uri = vscode.Uri.parse(key);
-    const path = parse(uri);
-    if (path?.companyId === companyId.toLowerCase() && path.customerId === customerId.toLowerCase()) {
-      kept.delete(key);
-      events.push({ type, uri });
-    }
+  /** The show command hands over the bytes it downloaded, so the preview does not download them again. */
+  keep(uri: vscode.Uri, bytes: Uint8Array): void {
+    // An open preview of an older download of the same picture reloads.
+    if (this.cache.set(uri.toString(), Promise.resolve(bytes))) this.changes.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
-  if (events.length) changes.fire(events);
+
+  /** After a removal (Deleted) or a new upload (Changed): open previews of the customer's picture learn of it. */
+  forget(companyId: string, customerId: string, type = vscode.FileChangeType.Deleted): void {
+    const events: vscode.FileChangeEvent[] = [];
+    for (const key of this.cache.keys()) {
+      const uri = vscode.Uri.parse(key);
+      const path = parse(uri);
+      if (path?.companyId === companyId.toLowerCase() && path.customerId === customerId.toLowerCase()) {
+        this.cache.delete(key);
+        events.push({ type, uri });
+      }
+    }
+    if (events.length) this.changes.fire(events);
+  }
+
+  dispose(): void {
+    this.changes.dispose();
+  }
 }
 
 /** Read-only: a customer picture is changed with the add and remove commands, never by saving a file. */
 class PictureFileSystem implements vscode.FileSystemProvider {
-  readonly onDidChangeFile = changes.event;
+  readonly onDidChangeFile: vscode.Event<vscode.FileChangeEvent[]>;
 
-  constructor(private readonly services: CommandContext) {}
+  constructor(private readonly services: CommandContext) {
+    this.onDidChangeFile = services.pictures.onDidChange;
+  }
 
   watch(): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
@@ -103,14 +108,14 @@ class PictureFileSystem implements vscode.FileSystemProvider {
   }
 
   /** The kept download, or a new one through the connection (a preview reopened after a reload). */
-  private entry(uri: vscode.Uri, path: PicturePath): { readonly bytes: Promise<Uint8Array>; readonly mtime: number } {
+  private entry(uri: vscode.Uri, path: PicturePath): KeptPicture {
+    const cache = this.services.pictures.cache;
     const key = uri.toString();
-    const known = kept.get(key);
+    const known = cache.get(key);
     if (known) return known;
-    const entry = { bytes: this.download(path), mtime: Date.now() };
-    kept.set(key, entry);
-    entry.bytes.catch(() => kept.delete(key));
-    return entry;
+    // Kept through the cache, which evicts on every insert: previews reopened one after another never pile up.
+    cache.set(key, this.download(path));
+    return cache.get(key)!;
   }
 
   private async download(path: PicturePath): Promise<Uint8Array> {

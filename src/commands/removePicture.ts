@@ -4,7 +4,6 @@ import { confirmRemove } from '../ui/confirm';
 import { isCancellation, showFailure } from '../ui/failures';
 import { hasPicture } from './addPicture';
 import { connectToCustomer, type PictureTarget } from './chooseCustomer';
-import { forgetPictures } from './pictureFileSystem';
 import type { CommandContext } from '.';
 
 /** `bcPictures.removePicture`: pick company and customer, show the picture's size and type, ask, delete. True when removed. */
@@ -23,7 +22,7 @@ export async function removePicture(services: CommandContext, target?: PictureTa
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Removing the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)) },
       () => connection.service.deletePicture(company.id, customer.id),
     );
-    forgetPictures(company.id, customer.id);
+    services.pictures.forget(company.id, customer.id);
     await recent.remember(company, customer);
     const message = vscode.l10n.t('Picture of {0} ({1}) removed.', inert(customer.displayName), inert(customer.number));
     services.log.info(message);

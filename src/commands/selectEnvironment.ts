@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { cancellableRead } from '../ui/progress';
 import { isOnPremises } from '../api/urls';
 import { pickEnvironment } from '../ui/environmentPicker';
 import { isCancellation, showFailure } from '../ui/failures';
@@ -18,10 +19,7 @@ export async function selectEnvironment(services: CommandContext): Promise<strin
   try {
     // The list does not depend on the environment, and a mistyped one must not keep the user from choosing another here.
     const connection = await connect(services, { environment: 'production' });
-    const environments = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Loading Business Central environments…') },
-      () => connection.service.listEnvironments(),
-    );
+    const environments = await cancellableRead(vscode.l10n.t('Loading Business Central environments…'), (signal) => connection.service.listEnvironments({ signal }));
     if (environments.length === 0) {
       void vscode.window.showWarningMessage(vscode.l10n.t('Your Microsoft Entra tenant has no Business Central environments you can see. Check the setting bcPictures.tenant and your account.'));
       return undefined;

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { cancellableRead } from '../ui/progress';
 import { inert } from '../common/serviceText';
 import { isCancellation, showFailure } from '../ui/failures';
 import { hasPicture } from './addPicture';
 import { connectToCustomer, type PictureTarget } from './chooseCustomer';
-import { keepPicture, pictureUri } from './pictureFileSystem';
+import { pictureUri } from './pictureFileSystem';
 import type { CommandContext } from '.';
 
 /** `bcPictures.showPicture`: pick company and customer, download the picture, open it in VS Code's image preview. */
@@ -14,9 +15,8 @@ export async function showPicture(services: CommandContext, target?: PictureTarg
     const { connection, recent, company, customer } = chosen;
     const picture = await connection.service.getPicture(company.id, customer.id);
     const bytes = hasPicture(picture)
-      ? await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)) },
-          () => connection.service.downloadPicture(company.id, customer.id),
+      ? await cancellableRead(vscode.l10n.t('Downloading the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)), (signal) =>
+          connection.service.downloadPicture(company.id, customer.id, { signal }),
         )
       : undefined;
     await recent.remember(company, customer);
@@ -29,7 +29,7 @@ export async function showPicture(services: CommandContext, target?: PictureTarg
     // Image code loads with the first command that needs it, never at activation.
     const { pictureFileName } = await import('../images/pictureFileName');
     const uri = pictureUri(connection.settings.environment, company.id, customer.id, pictureFileName(customer, picture.contentType));
-    keepPicture(uri, bytes);
+    services.pictures.keep(uri, bytes);
     await vscode.commands.executeCommand('vscode.openWith', uri, 'imagePreview.previewEditor');
     return uri;
   } catch (error) {
