@@ -1,5 +1,6 @@
-import { open as openFile, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { contentHash, type FileIdentity, fileIdentityOf, openRegularFile, sameFile, unchangedWhileOpen } from '../common/fileIdentity';
 import { fileChangedError, fileMissingError } from './errors';
 import type { UploadSource } from './types';
 
@@ -9,8 +10,10 @@ export interface UploadInfo {
   readonly contentType: string;
   readonly width: number;
   readonly height: number;
-  /** The file's modification time (`mtimeMs`) when it was inspected, if known: a later one means it changed since. */
-  readonly modifiedMs?: number;
+  /** The file as it was inspected, if known: another file (or this one changed) at that path is refused. */
+  readonly fileIdentity?: FileIdentity;
+  /** SHA-256 of the bytes inspected, for pictures read again at upload: other bytes are refused. */
+  readonly contentSha256?: string;
 }
 
 const FILE_CHUNK = 256 * 1024;
@@ -18,33 +21,38 @@ const FILE_CHUNK = 256 * 1024;
 /**
  * An upload source streaming a file from disk, in 256 KiB chunks; never reads the whole file. Re-opened per attempt.
  *
- * The file must stay what was inspected: at each `open()` its size (and modification time, when known) must match,
- * and the last chunk is handed over only after the open file was checked again (size, modification time, no byte
- * past `byteSize`). Otherwise the body fails with a `ServiceError` ('fileChanged'; 'fileMissing' when the file is
- * gone at open), so the request is aborted before it completes and the customer keeps the old picture.
+ * The file must stay what was inspected: at each `open()` it must be a regular file of `byteSize` bytes, and the same
+ * file (device, inode, size, modification and change time) when its identity is known; the last chunk is handed over
+ * only after the open file was checked again (no byte past `byteSize`, unchanged). Otherwise the body fails with a
+ * `ServiceError` ('fileChanged'; 'fileMissing' when the file is gone at open), so the request is aborted before it
+ * completes and the customer keeps the old picture.
  */
 export function fileUploadSource(path: string, info: UploadInfo): UploadSource {
   const name = basename(path) || path;
-  // The first modification time seen, kept across attempts: a change between two attempts counts too.
-  let modifiedMs = info.modifiedMs;
+  // The first identity seen, kept across attempts: a change between two attempts counts too.
+  let identity = info.fileIdentity;
+
+  /** The file opened for this attempt, only if it is still the one inspected (and seen at the first attempt). */
+  async function openUnchanged(): Promise<{ handle: FileHandle; seen: FileIdentity }> {
+    const opened = await openRegularFile(path).catch((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      throw code === 'ENOENT' || code === 'ENOTDIR' ? fileMissingError(name, error) : error;
+    });
+    // A pipe, device or folder put in its place is refused before a byte is read.
+    if (typeof opened === 'string') {
+      throw fileChangedError(name, 'before');
+    }
+    if (opened.identity.size !== BigInt(info.byteSize) || (identity && !sameFile(identity, opened.identity))) {
+      await opened.handle.close().catch(() => undefined);
+      throw fileChangedError(name, 'before');
+    }
+    identity ??= opened.identity;
+    return { handle: opened.handle, seen: identity };
+  }
 
   async function* read(): AsyncGenerator<Uint8Array> {
-    let handle: FileHandle;
+    const { handle, seen } = await openUnchanged();
     try {
-      handle = await openFile(path, 'r');
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        throw fileMissingError(name, error);
-      }
-      throw error;
-    }
-    try {
-      const start = await handle.stat();
-      if (!start.isFile() || start.size !== info.byteSize || (modifiedMs !== undefined && start.mtimeMs !== modifiedMs)) {
-        throw fileChangedError(name, 'before');
-      }
-      modifiedMs ??= start.mtimeMs;
       let position = 0;
       while (position < info.byteSize) {
         const chunk = Buffer.allocUnsafe(Math.min(FILE_CHUNK, info.byteSize - position));
@@ -61,8 +69,8 @@ export function fileUploadSource(path: string, info: UploadInfo): UploadSource {
         if (position === info.byteSize) {
           // The last chunk: held back until the open file is known to be unchanged, so a changed file aborts the request.
           const beyond = await handle.read(Buffer.alloc(1), 0, 1, position);
-          const end = await handle.stat();
-          if (beyond.bytesRead > 0 || end.size !== info.byteSize || end.mtimeMs !== modifiedMs) {
+          const end = fileIdentityOf(await handle.stat({ bigint: true }));
+          if (beyond.bytesRead > 0 || !unchangedWhileOpen(seen, end)) {
             throw fileChangedError(name, 'during');
           }
         }
@@ -85,6 +93,14 @@ export function fileUploadSource(path: string, info: UploadInfo): UploadSource {
 /** An upload source over bytes already in memory (tests, images from a virtual file system). */
 export function bytesUploadSource(bytes: Uint8Array, info: Omit<UploadInfo, 'byteSize'>): UploadSource {
   return { byteSize: bytes.byteLength, contentType: info.contentType, width: info.width, height: info.height, open: () => bytes };
+}
+
+/** An upload source over bytes read again after inspection: refused as changed ('before') unless they hash to `contentSha256`. */
+export function rereadUploadSource(name: string, bytes: Uint8Array, info: UploadInfo): UploadSource {
+  if (contentHash(bytes) !== info.contentSha256) {
+    throw fileChangedError(name, 'before');
+  }
+  return bytesUploadSource(bytes, info);
 }
 
 /** The chunks of a source, whichever form `open()` gives. */

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { inert } from '../common/serviceText';
 import type { Company, Customer, Picture, UploadSource } from '../api/types';
-import type { ImageInfo } from '../images';
 import { chooseImages } from '../ui/chooseImage';
-import { inspectImage, uploadSourceFor } from '../ui/inspectImage';
+import { inspectImage, uploadSourceFor, type InspectedImage } from '../ui/inspectImage';
 import { RecentChoices } from '../ui/recent';
 import { confirmReplace } from '../ui/confirm';
 import { isCancellation, showFailure } from '../ui/failures';
@@ -36,8 +35,9 @@ export async function addPicture(
   // Several images: each goes to the customer whose number is its name.
   if (images.length > 1) return addPicturesByNumber(services, clicked, selected);
   const image = images[0];
-  const info = await inspectImage(image, services.log);
-  if (!info) return undefined;
+  // One picture keeps the bytes it inspected (non-`file:` images), so exactly those are sent.
+  const inspected = await inspectImage(image, services.log);
+  if (!inspected) return undefined;
 
   let connection: Connection | undefined;
   try {
@@ -48,9 +48,9 @@ export async function addPicture(
     const { company, customer } = chosen;
 
     const current = await connection.service.getPicture(company.id, customer.id);
-    if (hasPicture(current) && !(await confirmReplace(customer, current, info))) return undefined;
+    if (hasPicture(current) && !(await confirmReplace(customer, current, inspected.info))) return undefined;
 
-    const stored = await upload(connection, company, customer, image, info);
+    const stored = await upload(connection, company, customer, image, inspected);
     if (!stored) return undefined;
     services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
     await recent.remember(company, customer);
@@ -74,9 +74,9 @@ async function upload(
   company: Company,
   customer: Customer,
   image: vscode.Uri,
-  info: ImageInfo,
+  inspected: InspectedImage,
 ): Promise<Picture | undefined> {
-  const source: UploadSource = await uploadSourceFor(image, info);
+  const source: UploadSource = await uploadSourceFor(image, inspected.info, inspected.bytes);
   return vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,

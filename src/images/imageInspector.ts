@@ -1,9 +1,9 @@
 // Inspects a picture file by its content: reads only its header (and a small tail window), never the whole file.
-import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
+import { openRegularFile } from '../common/fileIdentity';
 import { sniffContent } from './contentSniffer';
 import { ImageRefusal, refuse } from './imageRefusal';
 import { FORMAT_EXTENSIONS, ImageInfo, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, MIME_TYPES, PictureFormat } from './pictureFormats';
@@ -23,23 +23,21 @@ export async function inspectImageFile(filePath: string): Promise<ImageInfo> {
   const name = path.basename(filePath) || filePath;
   let handle: FileHandle | undefined;
   try {
-    // stat before open: opening a pipe or device could block forever.
-    const stats = await fs.stat(filePath);
-    if (stats.isDirectory()) {
+    const opened = await openRegularFile(filePath);
+    if (opened === 'folder') {
       throw refuse.folder(name);
     }
-    if (!stats.isFile()) {
+    if (opened === 'special') {
       throw refuse.specialFile(name);
     }
-    handle = await fs.open(filePath, 'r');
-    const { size, mtimeMs } = await handle.stat();
-    const examination = examine(size, name);
+    handle = opened.handle;
+    const examination = examine(Number(opened.identity.size), name);
     let step = examination.next();
     while (!step.done) {
       step = examination.next(await readAt(handle, step.value));
     }
-    // The upload compares against this, so a file rewritten after it was checked is never sent half old, half new.
-    return { ...step.value, modifiedMs: mtimeMs };
+    // The upload compares against this, so a file replaced or rewritten after it was checked is never sent.
+    return { ...step.value, fileIdentity: opened.identity };
   } catch (error) {
     throw asRefusal(error, name);
   } finally {

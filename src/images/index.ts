@@ -1,6 +1,8 @@
 // Picture inspection, plain Node (no vscode): inspectImageFile(path) / inspectImageBytes(bytes, name) → ImageInfo, or throw ImageRefusal with a user-facing message.
 export { inspectImageFile, inspectImageBytes } from './imageInspector';
 export { ImageRefusal, refuse } from './imageRefusal';
+// Inspection records the hash of pictures read into memory; the upload checks bytes read again against it.
+export { contentHash } from '../common/fileIdentity';
 export type { RefusalCode } from './imageRefusal';
 export {
   ACCEPTED_FORMATS,

@@ -1,4 +1,5 @@
 // The picture formats Business Central media fields take, their limits, and small helpers to show them to the user.
+import type { FileIdentity } from '../common/fileIdentity';
 import * as l10n from '../common/l10n';
 
 /** A picture format Business Central takes for a customer picture. */
@@ -16,8 +17,10 @@ export interface ImageInfo {
   byteSize: number;
   /** Set when the file name's extension names another format than the content. */
   extensionMismatch?: { extension: string; actual: PictureFormat };
-  /** When the file was last modified, as inspected (files on disk only). */
-  modifiedMs?: number;
+  /** The file as inspected (files on disk only): the upload sends it only while it is still this file. */
+  fileIdentity?: FileIdentity;
+  /** SHA-256 of the bytes inspected (pictures read into memory): bytes read again must hash to it. */
+  contentSha256?: string;
 }
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];

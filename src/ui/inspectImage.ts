@@ -3,42 +3,60 @@ import type { UploadSource } from '../api/types';
 import type { ImageInfo } from '../images';
 import { showFailure } from './failures';
 
+/** An inspected image; for a non-`file:` image also the very bytes inspected, so those are the bytes sent. */
+export interface InspectedImage {
+  readonly info: ImageInfo;
+  readonly bytes?: Uint8Array;
+}
+
 /**
  * Inspects the image behind a Uri by its content; a refused image is shown to the user and gives undefined.
- * `file:` images are read from disk (header only); others through VS Code's file system.
+ * `file:` images are read from disk (header only); others through VS Code's file system, once.
  */
-export async function inspectImage(uri: vscode.Uri, log: vscode.LogOutputChannel): Promise<ImageInfo | undefined> {
+export async function inspectImage(uri: vscode.Uri, log: vscode.LogOutputChannel): Promise<InspectedImage | undefined> {
   try {
-    const info = await readImageInfo(uri);
+    const inspected = await readImage(uri);
+    const { info } = inspected;
     const images = await import('../images');
     log.info(`Inspected ${uri.toString(true)}: ${info.format} ${info.width}x${info.height}, ${info.byteSize} bytes`);
     const mismatch = images.describeExtensionMismatch(info);
     if (mismatch) void vscode.window.showWarningMessage(mismatch);
-    return info;
+    return inspected;
   } catch (error) {
     showFailure(log, error);
     return undefined;
   }
 }
 
-/** What the image behind a Uri is; throws an `ImageRefusal` saying why it cannot be a picture. Shows nothing. */
+/** What the image behind a Uri is, without its bytes (so many can be kept); throws an `ImageRefusal`. Shows nothing. */
 export async function readImageInfo(uri: vscode.Uri): Promise<ImageInfo> {
+  return (await readImage(uri)).info;
+}
+
+/** The image behind a Uri, inspected; throws an `ImageRefusal` saying why it cannot be a picture. Shows nothing. */
+async function readImage(uri: vscode.Uri): Promise<InspectedImage> {
   // Image decoding loads with the first command that needs it, never at activation.
   const images = await import('../images');
   const name = uri.path.split('/').pop() || uri.toString(true);
-  if (uri.scheme === 'file') return images.inspectImageFile(uri.fsPath);
+  if (uri.scheme === 'file') return { info: await images.inspectImageFile(uri.fsPath) };
   const stat = await vscode.workspace.fs.stat(uri).then(undefined, (error: unknown) => {
     throw images.refuse.notFound(name, error);
   });
   if (stat.type & vscode.FileType.Directory) throw images.refuse.folder(name);
   if (stat.size > images.MAX_PICTURE_BYTES) throw images.refuse.tooLarge(name, stat.size);
-  return images.inspectImageBytes(await vscode.workspace.fs.readFile(uri), name);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  // The hash lets an upload that reads the file again send it only if it still holds these bytes.
+  return { info: { ...images.inspectImageBytes(bytes, name), contentSha256: images.contentHash(bytes) }, bytes };
 }
 
-/** The bytes to upload: streamed from disk for `file:` images, read through VS Code's file system otherwise. */
-export async function uploadSourceFor(uri: vscode.Uri, info: ImageInfo): Promise<UploadSource> {
-  const { fileUploadSource, bytesUploadSource } = await import('../api');
-  const picture = { byteSize: info.byteSize, contentType: info.mimeType, width: info.width, height: info.height, modifiedMs: info.modifiedMs };
+/**
+ * The bytes to upload: streamed from disk for `file:` images (only while the file is the one inspected); for others
+ * the `inspectedBytes` when kept, else read again and sent only if they hash to what was inspected.
+ */
+export async function uploadSourceFor(uri: vscode.Uri, info: ImageInfo, inspectedBytes?: Uint8Array): Promise<UploadSource> {
+  const { fileUploadSource, bytesUploadSource, rereadUploadSource } = await import('../api');
+  const picture = { byteSize: info.byteSize, contentType: info.mimeType, width: info.width, height: info.height, fileIdentity: info.fileIdentity };
   if (uri.scheme === 'file') return fileUploadSource(uri.fsPath, picture);
-  return bytesUploadSource(await vscode.workspace.fs.readFile(uri), picture);
+  if (inspectedBytes) return bytesUploadSource(inspectedBytes, picture);
+  return rereadUploadSource(info.fileName, await vscode.workspace.fs.readFile(uri), { ...picture, contentSha256: info.contentSha256 });
 }

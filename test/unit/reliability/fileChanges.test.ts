@@ -3,12 +3,14 @@
  * a clear message, the request is aborted before its last byte, and the customer keeps exactly the old picture.
  */
 import * as assert from 'node:assert/strict';
-import { appendFileSync, promises as fs, renameSync, truncateSync, unlinkSync, utimesSync, writeSync, openSync, closeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, constants, promises as fs, renameSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, writeSync, openSync, closeSync, type Stats } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO, startEmulator, type Emulator } from '../../emulator';
 import { closeConnections, fileUploadSource, type UploadInfo } from '../../../src/api';
 import type { UploadOptions } from '../../../src/api/types';
+import { fileIdentityOf, type FileIdentity } from '../../../src/common/fileIdentity';
 import { inspectImageFile } from '../../../src/images';
 import { harness, sha256, type Harness } from '../api/helpers';
 import { largePng, serviceFailure, settled, storedPicture } from './helpers';
@@ -22,6 +24,9 @@ const changedDuring = (name: string) =>
   `“${name}” changed while it was being uploaded, so nothing was changed in Business Central. Wait until the file is saved completely, then try again.`;
 const changedBefore = (name: string) =>
   `“${name}” changed after it was checked, so nothing was changed in Business Central. Wait until the file is saved completely, then choose it again.`;
+/** The times every picture file of these tests is given before it is checked. */
+const FILE_TIME = new Date('2024-05-01T10:00:00Z');
+
 const missing = (name: string) => `“${name}” was moved or deleted after it was chosen, so nothing was changed in Business Central: choose it again.`;
 
 describe('reliability: a file deleted or changed between choosing and uploading', function () {
@@ -62,13 +67,24 @@ describe('reliability: a file deleted or changed between choosing and uploading'
   });
 
   /** A large (several 64 KiB chunks) accepted picture on disk, and what inspection says of it. */
-  async function pictureFile(name: string, seed: number): Promise<{ file: string; bytes: Buffer; info: UploadInfo }> {
+  async function pictureFile(name: string, seed: number): Promise<{ file: string; bytes: Buffer; info: UploadInfo; identity: FileIdentity }> {
     const file = path.join(dir, name);
     const bytes = largePng(300 * 1024, seed);
     await fs.writeFile(file, bytes);
+    // Whole-second times, so copying them with utimes (milliseconds) is exact, as `cp -p` and `touch -r` are.
+    utimesSync(file, FILE_TIME, FILE_TIME);
     const inspected = await inspectImageFile(file);
     assert.equal(inspected.byteSize, bytes.length);
-    return { file, bytes, info: { byteSize: inspected.byteSize, contentType: inspected.mimeType, width: inspected.width, height: inspected.height } };
+    const info = { byteSize: inspected.byteSize, contentType: inspected.mimeType, width: inspected.width, height: inspected.height };
+    return { file, bytes, info, identity: inspected.fileIdentity! };
+  }
+
+  /** Gives `file` the times of the checked file back (what `cp -p` and `touch -r` do): size and time alone cannot tell. */
+  function copyTimes(file: string, checked: Stats): void {
+    utimesSync(file, FILE_TIME, FILE_TIME);
+    const now = statSync(file);
+    assert.equal(now.size, checked.size);
+    assert.equal(now.mtimeMs, checked.mtimeMs);
   }
 
   /** Calls `change` once, synchronously, when `after` bytes of the attempt were handed over. */
@@ -132,15 +148,98 @@ describe('reliability: a file deleted or changed between choosing and uploading'
     assert.ok(emu.requests.filter((r) => r.method === 'PATCH').every((r) => r.bodySize === 0));
   });
 
-  it('refuses a file rewritten in place (same size) after it was checked, when the check knew its time', async () => {
+  it('refuses a file rewritten in place (same size) after it was checked, when the check knew the file', async () => {
     const { file, bytes, info } = await pictureFile('same-size.png', 5);
-    const modifiedMs = (await fs.stat(file)).mtimeMs;
+    const fileIdentity = fileIdentityOf(await fs.stat(file, { bigint: true }));
+    const modifiedMs = Number(fileIdentity.mtimeNs / 1_000_000n);
     const other = largePng(300 * 1024, 6).subarray(0, bytes.length);
     await fs.writeFile(file, other);
     utimesSync(file, new Date(modifiedMs + 5_000), new Date(modifiedMs + 5_000));
-    const error = await serviceFailure(bc.service.uploadPicture(CRONUS, CUSTOMER, fileUploadSource(file, { ...info, modifiedMs })), 'fileChanged');
+    const error = await serviceFailure(bc.service.uploadPicture(CRONUS, CUSTOMER, fileUploadSource(file, { ...info, fileIdentity })), 'fileChanged');
     assert.equal(error.message, changedBefore('same-size.png'));
     await assertOldPictureKept();
+  });
+
+  it('refuses a same-size file renamed over the checked one with its times copied (cp -p, then mv)', async () => {
+    const { file, info, identity } = await pictureFile('renamed-over.png', 15);
+    const before = statSync(file);
+    const next = path.join(dir, 'renamed-over.png.new');
+    writeFileSync(next, largePng(300 * 1024, 15)); // same seed: same size, other random bytes
+    copyTimes(next, before);
+    renameSync(next, file);
+    copyTimes(file, before);
+    const error = await serviceFailure(bc.service.uploadPicture(CRONUS, CUSTOMER, fileUploadSource(file, { ...info, fileIdentity: identity })), 'fileChanged');
+    assert.equal(error.message, changedBefore('renamed-over.png'));
+    await assertOldPictureKept();
+  });
+
+  it('refuses a same-size file copied into the checked one with its times copied (cp -p, touch -r): the change time tells', async () => {
+    const { file, info, identity } = await pictureFile('copied-over.png', 17);
+    const before = statSync(file);
+    // Written into the same inode, as `cp -p other copied-over.png` does: only the change time moves.
+    writeFileSync(file, largePng(300 * 1024, 17));
+    copyTimes(file, before);
+    assert.equal(statSync(file).ino, before.ino);
+    const error = await serviceFailure(bc.service.uploadPicture(CRONUS, CUSTOMER, fileUploadSource(file, { ...info, fileIdentity: identity })), 'fileChanged');
+    assert.equal(error.message, changedBefore('copied-over.png'));
+    await assertOldPictureKept();
+  });
+
+  it('aborts the upload when the file is rewritten in place while it is sent and its times are put back', async () => {
+    const { file, bytes, info, identity } = await pictureFile('put-back.png', 19);
+    const before = statSync(file);
+    const change = () => {
+      const fd = openSync(file, 'r+');
+      try {
+        writeSync(fd, Buffer.alloc(1024, 3), 0, 1024, 200 * 1024);
+      } finally {
+        closeSync(fd);
+      }
+      copyTimes(file, before);
+    };
+    const upload = bc.service.uploadPicture(CRONUS, CUSTOMER, fileUploadSource(file, { ...info, fileIdentity: identity }), changeAfter(64 * 1024, change));
+    const error = await serviceFailure(upload, 'fileChanged');
+    assert.equal(error.message, changedDuring('put-back.png'));
+    await assertOldPictureKept();
+    assertOneAbortedUpload('PATCH', bytes.length);
+  });
+
+  describe('a named pipe put in place of the checked file', () => {
+    const fifos: string[] = [];
+
+    before(function () {
+      if (process.platform === 'win32') {
+        this.skip(); // no named pipes in the file system
+      }
+    });
+
+    afterEach(() => {
+      // Opening the other end frees a reader stuck in open(), so a failing test cannot hang the process.
+      for (const fifo of fifos.splice(0)) {
+        try {
+          closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+        } catch {
+          // ENXIO: nobody is waiting on it.
+        }
+      }
+    });
+
+    it('is refused at once, without blocking on it, and nothing is sent', async function () {
+      this.timeout(3_000);
+      const { file, info, identity } = await pictureFile('swapped-for-pipe.png', 20);
+      unlinkSync(file);
+      try {
+        execFileSync('mkfifo', [file], { stdio: 'ignore' });
+      } catch {
+        this.skip(); // no mkfifo on this system
+      }
+      fifos.push(file);
+      const started = Date.now();
+      const error = await serviceFailure(bc.service.uploadPicture(CRONUS, CUSTOMER, fileUploadSource(file, { ...info, fileIdentity: identity })), 'fileChanged');
+      assert.equal(error.message, changedBefore('swapped-for-pipe.png'));
+      assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+      await assertOldPictureKept();
+    });
   });
 
   it('aborts the upload when the file grows while it is sent', async () => {
