@@ -148,6 +148,8 @@ export interface HttpFailure {
   readonly subject?: 'company' | 'customer' | 'picture' | 'companies' | 'customers';
   /** Whether retries were spent before giving up (for 429/503/504). */
   readonly attempts?: number;
+  /** How the refused request signed in, for a 401 that says what to check (default: Microsoft sign-in). */
+  readonly authentication?: 'basic' | 'microsoft';
 }
 
 /** Turns a final (not retried, or retried to the end) HTTP error status into the user's error. */
@@ -160,6 +162,9 @@ export function errorFromStatus(failure: HttpFailure): ServiceError {
   const serviceText = body.message ?? '';
 
   if (status === 401) {
+    if (failure.authentication === 'basic') {
+      return new ServiceError(basicRefusedMessage() + ref, { kind: 'auth', ...details });
+    }
     const aadsts = /AADSTS\d+/.exec(`${code ?? ''} ${serviceText}`)?.[0];
     if (aadsts === 'AADSTS65002') {
       return new ServiceError(aadSts65002Message() + ref, { kind: 'auth', ...details, code: code ?? aadsts });
@@ -231,6 +236,13 @@ export function errorFromStatus(failure: HttpFailure): ServiceError {
   return new ServiceError(
     l10n.t('Business Central answered with an unexpected status (HTTP {0}).', status) + ref,
     { kind: 'invalidResponse', ...details },
+  );
+}
+
+/** A refused user name and key: what to check for Basic, and that the key is not sent again. */
+export function basicRefusedMessage(): string {
+  return l10n.t(
+    'Business Central did not accept the user name and web service access key, so the key was forgotten and the next command asks for it again. Check the user name, that the key is the web service access key from the user’s card in Business Central (not the password), and the setting bcPictures.serviceUrl.',
   );
 }
 

@@ -79,6 +79,8 @@ export interface TransportOptions {
   readonly limits?: ResponseLimits;
   /** Called before each wait for the service (throttled or busy), with the wait in whole seconds. */
   readonly onWaiting?: (seconds: number) => void;
+  /** Told the `Authorization` sent and the status of each answer, so Basic stores a new key only once accepted. */
+  readonly onCredentialResult?: (authorization: string, status: number) => void;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -432,6 +434,7 @@ export class Transport {
           idempotent: request.method !== 'POST',
         } as Dispatcher.RequestOptions);
         status = response.statusCode;
+        this.options.onCredentialResult?.(authorization, status);
         const responseHeaders = response.headers;
         correlationId = correlationIdOf(responseHeaders);
 
@@ -463,7 +466,8 @@ export class Transport {
           attempt--;
           continue;
         }
-        failure = errorFromStatus({ status, body, headerCorrelationId: correlationId, subject: request.subject, attempts: attempt });
+        const authentication = /^Basic /i.test(authorization) ? 'basic' : 'microsoft';
+        failure = errorFromStatus({ status, body, headerCorrelationId: correlationId, subject: request.subject, attempts: attempt, authentication });
         // A POST is not idempotent: only answers that say it was not handled (429, 503) let it go again.
         const retryable = RETRYABLE_STATUSES.has(status) && (request.method !== 'POST' || status === 429 || status === 503);
         if (!retryable) {

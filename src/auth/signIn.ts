@@ -1,4 +1,4 @@
-// Sign-in without `vscode`: which scopes to ask for, and how a credential is asked for again after a 401.
+// Sign-in without `vscode`: which scopes to ask for, how a credential is asked for again after a 401, and when a Basic one is kept.
 import { createHash } from 'node:crypto';
 import type { Authorize } from '../api/http';
 import type { ApiKind } from '../api/types';
@@ -95,11 +95,108 @@ export function parseStoredCredentials(stored: string | undefined): BasicCredent
   }
 }
 
-/** Basic credentials (on-premises): asked once and kept by the caller; after a 401 the caller asks again. */
-export function basicAuthorizer(getCredentials: (forceNew: boolean) => Promise<BasicCredentials | undefined>): Authorize {
-  return async ({ forceNew }) => {
-    const credentials = await getCredentials(forceNew);
-    if (!credentials) throw new SignInCancelled();
-    return `Basic ${Buffer.from(`${credentials.userName}:${credentials.key}`, 'utf8').toString('base64')}`;
+/** The `Authorization` header for Basic credentials. */
+export function basicHeader(credentials: BasicCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.userName}:${credentials.key}`, 'utf8').toString('base64')}`;
+}
+
+/** Whether an answer proves the service checked a credential and took it: 3xx, 407, 5xx and most 4xx can come from a proxy or gateway that never looked. */
+export function credentialAccepted(status: number): boolean {
+  return (status >= 200 && status < 300) || status === 403;
+}
+
+/** Where Basic credentials are kept between commands: the part of VS Code's `SecretStorage` used. */
+export interface SecretStore {
+  get(name: string): PromiseLike<string | undefined>;
+  store(name: string, value: string): PromiseLike<void>;
+  delete(name: string): PromiseLike<void>;
+}
+
+/** Asks the user for Basic credentials; `previousUserName` (to pre-fill) when the service refused that user's key. */
+export type AskBasicCredentials = (previousUserName: string | undefined) => Promise<BasicCredentials | undefined>;
+
+interface Held {
+  readonly credentials: BasicCredentials;
+  readonly header: string;
+  stored: boolean;
+}
+
+/** One command's Basic credentials (on-premises): a typed key is stored only once the service accepts it, a refused one is forgotten and asked again with its user name. */
+export class BasicCredentialKeeper {
+  private held: Held | undefined;
+  private obtaining: Promise<Held> | undefined;
+  private refusedUserName: string | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private reported = false;
+
+  constructor(
+    private readonly secrets: SecretStore,
+    private readonly name: string,
+    private readonly ask: AskBasicCredentials,
+  ) {}
+
+  /** The user name requests are sent as, once known. */
+  get userName(): string | undefined {
+    return this.held?.credentials.userName;
+  }
+
+  readonly authorize: Authorize = async ({ forceNew }) => {
+    // A transport that reports answers has dropped the refused credential already; for one that does not, `forceNew` is the refusal.
+    if (forceNew && !this.reported && this.held) this.refuse(this.held);
+    return (await this.current()).header;
   };
+
+  /** The transport's report of an answer to a request sent with `authorization`. */
+  readonly onCredentialResult = (authorization: string, status: number): void => {
+    this.reported = true;
+    const held = this.held;
+    // A late answer to a credential already replaced changes nothing.
+    if (!held || held.header !== authorization) return;
+    if (status === 401) {
+      this.refuse(held);
+    } else if (!held.stored && credentialAccepted(status)) {
+      held.stored = true;
+      const { userName, key } = held.credentials;
+      this.write(() => this.secrets.store(this.name, JSON.stringify({ userName, key })));
+    }
+  };
+
+  private current(): Promise<Held> {
+    if (this.held) return Promise.resolve(this.held);
+    // Requests in parallel share one prompt.
+    this.obtaining ??= this.obtain().finally(() => (this.obtaining = undefined));
+    return this.obtaining;
+  }
+
+  private async obtain(): Promise<Held> {
+    await this.writes;
+    const held = (await this.fromStorage()) ?? (await this.fromUser());
+    this.held = held;
+    return held;
+  }
+
+  private async fromStorage(): Promise<Held | undefined> {
+    const stored = await this.secrets.get(this.name);
+    const credentials = parseStoredCredentials(stored);
+    // Damaged: forgotten, and asked for again; its text is never shown.
+    if (!credentials && stored) await this.secrets.delete(this.name);
+    return credentials && { credentials, header: basicHeader(credentials), stored: true };
+  }
+
+  private async fromUser(): Promise<Held> {
+    const credentials = await this.ask(this.refusedUserName);
+    if (!credentials) throw new SignInCancelled();
+    return { credentials, header: basicHeader(credentials), stored: false };
+  }
+
+  private refuse(held: Held): void {
+    this.held = undefined;
+    this.refusedUserName = held.credentials.userName;
+    if (held.stored) this.write(() => this.secrets.delete(this.name));
+  }
+
+  private write(change: () => PromiseLike<void>): void {
+    // In order, and never rejected: storage failing only means being asked again next time.
+    this.writes = this.writes.then(change).then(undefined, () => undefined);
+  }
 }

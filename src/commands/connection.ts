@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PictureService } from '../api/types';
-import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, type Authorize, type GetSession } from '../auth/signIn';
+import { microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
 import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../ui/settings';
 import type { CommandContext } from '.';
@@ -12,6 +12,8 @@ export interface Connection {
   readonly service: PictureService;
   /** Where "waiting for the service" goes while this connection backs off. */
   onWaiting?: (seconds: number) => void;
+  /** The Basic user name requests are sent as, once known (Microsoft sign-in: undefined). */
+  readonly basicUserName: () => string | undefined;
 }
 
 /** Fires when a command reaches for Business Central, so the environment's status bar item can appear. */
@@ -23,7 +25,8 @@ export async function connect(services: CommandContext, overrides: { readonly en
   const read = readConnectionSettings(services.log);
   const settings = overrides.environment ? { ...read, environment: overrides.environment } : read;
   connecting.fire();
-  const authorize = authorizer(services, settings);
+  const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl) : undefined;
+  const authorize = basic?.authorize ?? microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
   // The HTTP stack loads with the first command that needs it, never at activation.
   const { createPictureService } = await import('../api');
   const http = vscode.workspace.getConfiguration('http');
@@ -31,11 +34,14 @@ export async function connect(services: CommandContext, overrides: { readonly en
     settings,
     scope: settingsScope(settings),
     service: undefined as unknown as PictureService,
+    basicUserName: () => basic?.userName,
   };
   connection.service = createPictureService(
     { api: settings.api, serviceUrl: settings.serviceUrl, environment: settings.environment, tenant: settings.tenant },
     {
       authorize,
+      // The transport's word on each answer: a new Basic key is stored only once the service accepted it.
+      ...(basic && { onCredentialResult: basic.onCredentialResult }),
       log: services.log,
       capabilities: services.capabilities,
       proxy: {
@@ -47,14 +53,6 @@ export async function connect(services: CommandContext, overrides: { readonly en
     },
   );
   return connection;
-}
-
-function authorizer(services: CommandContext, settings: ConnectionSettings): Authorize {
-  if (settings.authentication === 'basic') {
-    const store = new BasicCredentialStore(services.context.secrets);
-    return basicAuthorizer((forceNew) => store.get(settings.serviceUrl, forceNew));
-  }
-  return microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
 }
 
 /** VS Code's Microsoft sign-in, as the plain sign-in layer asks for it. */

@@ -3,7 +3,7 @@ import { microsoftScopes, switchMicrosoftAccount } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
 import { isCancellation, showFailure } from '../ui/failures';
 import { readConnectionSettings } from '../ui/settings';
-import { microsoftSession, signInReason } from './connection';
+import { connect, microsoftSession, signInReason } from './connection';
 import type { CommandContext } from '.';
 
 /** `bcPictures.switchAccount`: sign in as someone else. The account (or user name) now used, or undefined. */
@@ -12,11 +12,11 @@ export async function switchAccount(services: CommandContext): Promise<string | 
   try {
     let account: string;
     if (settings.authentication === 'basic') {
-      const store = new BasicCredentialStore(services.context.secrets);
-      await store.forget(settings.serviceUrl);
-      const credentials = await store.get(settings.serviceUrl, false);
-      if (!credentials) return undefined;
-      account = credentials.userName;
+      await new BasicCredentialStore(services.context.secrets).forget(settings.serviceUrl);
+      // Asks for the new user name and key, and stores them only if the service accepts this request.
+      const connection = await connect(services);
+      await connection.service.listCompanies();
+      account = connection.basicUserName() ?? '';
     } else {
       account = await switchMicrosoftAccount(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
     }

@@ -80,15 +80,17 @@ export function runQuickPick<T extends vscode.QuickPickItem, R>(
   });
 }
 
-/** An input box that, like the pickers, tells tests when it is shown; undefined when dismissed. */
+/** An input box that, like the pickers, tells tests when it is shown; undefined when dismissed. `value` pre-fills it. */
 export function askText(
   picker: PickerState['picker'],
-  options: { title: string; prompt: string; password?: boolean; validate: (value: string) => string | undefined },
+  options: { title: string; prompt: string; password?: boolean; value?: string; validate: (value: string) => string | undefined },
 ): Promise<string | undefined> {
   const input = vscode.window.createInputBox();
   input.title = options.title;
   input.prompt = options.prompt;
   input.password = options.password ?? false;
+  // Pre-filled (the user name asked again), never a key.
+  if (options.value && !options.password) input.value = options.value;
   input.ignoreFocusOut = true;
   const disposables: vscode.Disposable[] = [];
   return new Promise<string | undefined>((resolve) => {

@@ -289,6 +289,59 @@ describe('Add as Customer Picture', function () {
         await setUserSettings({ authentication: 'microsoft' });
       }
     });
+
+    it('stores a Basic key only once the service took it, and asks again with the user name filled in', async () => {
+      suite.emulator.setBasic({ userName: 'ADMIN', key: 'Right-K3y' });
+      await setUserSettings({ authentication: 'basic' });
+      const refused = () => suite.emulator.requests.filter((r) => r.status === 401).length;
+      const signIn = async (userName: string | undefined, key: string) => {
+        await waitForPicker('userName', () => true);
+        if (userName) await typeText(userName);
+        await pressKey('Enter');
+        await waitForPicker('accessKey', () => true);
+        await typeText(key);
+        await pressKey('Enter');
+      };
+      try {
+        await vscode.commands.executeCommand('bcPictures.forgetCredentials');
+        // A wrong key, then the prompt closed: nothing may be kept of it.
+        let running = run({ companyId: DEMO.cronusId, customerId: TREY });
+        await signIn('ADMIN', 'wrong-key');
+        forgetPickers();
+        await waitForPicker('userName', () => true);
+        await pressKey('Escape');
+        assert.equal(await running, undefined);
+        assert.equal(refused(), 1);
+
+        // The next command asks before it sends anything: the refused key was never stored.
+        suite.emulator.clearRequests();
+        forgetPickers();
+        running = run({ companyId: DEMO.cronusId, customerId: TREY });
+        await waitForPicker('userName', () => true);
+        assert.equal(suite.emulator.requests.length, 0, 'no request with a remembered key');
+        await typeText('ADMIN');
+        await pressKey('Enter');
+        await waitForPicker('accessKey', () => true);
+        await typeText('wrong-again');
+        await pressKey('Enter');
+        // Asked again after the refusal: Enter alone takes the user name already filled in.
+        forgetPickers();
+        await signIn(undefined, 'Right-K3y');
+        assert.equal((await running)?.customerId, TREY);
+
+        // Accepted, so kept: no prompt now.
+        suite.emulator.clearRequests();
+        forgetPickers();
+        suite.emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
+        assert.equal((await run({ companyId: DEMO.cronusId, customerId: TREY }))?.customerId, TREY, 'no prompt');
+        assert.equal(refused(), 0);
+        assert.ok(!extensionLog().includes('Right-K3y') && !extensionLog().includes('wrong-key'), 'no key is logged');
+      } finally {
+        await vscode.commands.executeCommand('bcPictures.forgetCredentials');
+        suite.emulator.setBasic(undefined);
+        await setUserSettings({ authentication: 'microsoft' });
+      }
+    });
   });
 
   it('gives up on a service that stays busy after a bounded number of tries, with a clear error', async () => {

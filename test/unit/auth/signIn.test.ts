@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { basicAuthorizer, microsoftAuthorizer, microsoftScopes, parseStoredCredentials, SignInCancelled, switchMicrosoftAccount, type GetSession } from '../../../src/auth/signIn';
+import { BasicCredentialKeeper, microsoftAuthorizer, microsoftScopes, parseStoredCredentials, SignInCancelled, switchMicrosoftAccount, type GetSession } from '../../../src/auth/signIn';
 
 type Options = Parameters<GetSession>[1];
 
@@ -64,15 +64,17 @@ describe('sign-in', () => {
   });
 
   it('builds Basic credentials from user name and web service access key, and asks again after a 401', async () => {
-    const asked: boolean[] = [];
-    const authorize = basicAuthorizer(async (forceNew) => {
-      asked.push(forceNew);
-      return { userName: 'ADMIN', key: forceNew ? 'n3w/Key+' : 'old:key' };
+    const asked: Array<string | undefined> = [];
+    const keys = ['old:key', 'n3w/Key+'];
+    const keeper = new BasicCredentialKeeper({ get: async () => undefined, store: async () => undefined, delete: async () => undefined }, 'name', async (previous) => {
+      asked.push(previous);
+      return { userName: 'ADMIN', key: keys.shift()! };
     });
-    assert.equal(await authorize({ forceNew: false }), `Basic ${Buffer.from('ADMIN:old:key').toString('base64')}`);
-    assert.equal(await authorize({ forceNew: true }), `Basic ${Buffer.from('ADMIN:n3w/Key+').toString('base64')}`);
-    assert.deepEqual(asked, [false, true]);
-    await assert.rejects(basicAuthorizer(async () => undefined)({ forceNew: false }), SignInCancelled);
+    assert.equal(await keeper.authorize({ forceNew: false }), `Basic ${Buffer.from('ADMIN:old:key').toString('base64')}`);
+    assert.equal(await keeper.authorize({ forceNew: true }), `Basic ${Buffer.from('ADMIN:n3w/Key+').toString('base64')}`);
+    assert.deepEqual(asked, [undefined, 'ADMIN']);
+    const cancelled = new BasicCredentialKeeper({ get: async () => undefined, store: async () => undefined, delete: async () => undefined }, 'name', async () => undefined);
+    await assert.rejects(cancelled.authorize({ forceNew: false }), SignInCancelled);
   });
 
   it('switches account by clearing the remembered account and asking again, with the reason; only the label comes back', async () => {
