@@ -1,7 +1,7 @@
 // Tells from the first bytes of a file what it holds: an accepted picture format, a picture format Business Central refuses, or no picture at all.
 import { imageSize } from 'image-size';
-import { ContentKind } from './imageRefusal';
-import { PictureFormat } from './pictureFormats';
+import { type ContentKind } from './imageRefusal';
+import { type PictureFormat } from './pictureFormats';
 
 export type Sniffed =
   /** Starts like an accepted picture; the format checker decides whether it is whole. */

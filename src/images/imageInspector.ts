@@ -6,7 +6,7 @@ import { imageSize } from 'image-size';
 import { openRegularFile } from '../common/fileIdentity';
 import { sniffContent } from './contentSniffer';
 import { ImageRefusal, refuse } from './imageRefusal';
-import { FORMAT_EXTENSIONS, ImageInfo, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, MIME_TYPES, PictureFormat } from './pictureFormats';
+import { FORMAT_EXTENSIONS, type ImageInfo, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, MIME_TYPES, type PictureFormat } from './pictureFormats';
 
 /** Bytes read from the start of a file; headers of all accepted formats normally fit in it. */
 export const HEAD_BYTES = 512 * 1024;

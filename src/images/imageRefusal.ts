@@ -1,6 +1,6 @@
 // Why a file cannot be uploaded as a customer picture, told in words the user understands (every message goes through l10n.t()).
 import * as l10n from '../common/l10n';
-import { FORMAT_NAMES, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, PictureFormat, formatBytes } from './pictureFormats';
+import { FORMAT_NAMES, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, type PictureFormat, formatBytes } from './pictureFormats';
 
 export type RefusalCode =
   | 'notFound'

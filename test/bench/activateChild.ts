@@ -7,7 +7,7 @@ import { createContextStub, installVscodeStub } from './vscodeStub';
 const bundle = process.argv[2];
 installVscodeStub();
 const started = performance.now();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const extension = require(bundle) as { activate(context: unknown): unknown };
 extension.activate(createContextStub());
 const ended = performance.now();

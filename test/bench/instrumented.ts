@@ -93,7 +93,7 @@ export async function probeActivation(): Promise<ActivationProbe> {
   try {
     installVscodeStub();
     delete (globalThis as Record<string, unknown>)[GLOBAL];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const extension = require(bundle.file) as {
       activate(context: unknown): unknown;
       deactivate(): void;

@@ -522,7 +522,7 @@ interface PoolLike {
 /** The product's pool (src/api/batch.ts) when it is there; otherwise a minimal loop with the same shape. */
 function productPool(): PoolLike | undefined {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const batch = require('../../src/api/batch') as Partial<PoolLike>;
     return typeof batch.runPool === 'function' && typeof batch.PauseGate === 'function' ? (batch as PoolLike) : undefined;
   } catch {

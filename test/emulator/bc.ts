@@ -1,11 +1,11 @@
 /** Business Central API v2.0: /v2.0[/{tenant}]/{environment}/api/v2.0/... and /environments/v1.2. */
-import { Context, sendBytes, sendEmpty, sendJson, sendText } from './context';
+import { type Context, sendBytes, sendEmpty, sendJson, sendText } from './context';
 import { sendCollection } from './collection';
-import { Company, COMPANY_PROPERTIES, CUSTOMER_MAX_LENGTHS, CUSTOMER_PROPERTIES, Customer, Environment, TenantData } from './data';
+import { type Company, COMPANY_PROPERTIES, CUSTOMER_MAX_LENGTHS, CUSTOMER_PROPERTIES, type Customer, type Environment, type TenantData } from './data';
 import { errors, ServiceError } from './errors';
 import { acceptedImage } from './images';
 import { page, parseQuery, project } from './odata';
-import { parseSegments, Segment } from './segments';
+import { parseSegments, type Segment } from './segments';
 
 export interface ServiceState {
   data: TenantData;

@@ -7,7 +7,7 @@
  * credentials) and runs until SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
-import { DEMO, EmulatorOptions, startEmulator } from './index';
+import { DEMO, type EmulatorOptions, startEmulator } from './index';
 
 const HELP = `Business Central emulator (local, strict like the service)
 

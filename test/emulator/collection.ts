@@ -1,7 +1,7 @@
 /** Collection answers with server-driven paging, shared by both API surfaces. */
-import { Context, sendJson } from './context';
+import { type Context, sendJson } from './context';
 import { ServiceError } from './errors';
-import { encodeSkipToken, page, preferredPageSize, project, QueryOptions } from './odata';
+import { encodeSkipToken, page, preferredPageSize, project, type QueryOptions } from './odata';
 
 export const SERVICE_MAX_PAGE_SIZE = 20_000;
 

@@ -1,6 +1,6 @@
 /** One request in flight: what the handlers see and how they answer. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiKind, errorBody, ServiceError } from './errors';
+import { type ApiKind, errorBody, type ServiceError } from './errors';
 import type { ResponseFault } from './faults';
 
 export interface RecordedRequest {

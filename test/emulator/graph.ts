@@ -2,10 +2,10 @@
  * Microsoft Graph beta financials: /beta/financials/companies/{id}/customers/{id}/picture...
  * Keys are path segments. Graph reaches only the environment named Production.
  */
-import { checkIfMatch, customerFilters, ServiceState } from './bc';
+import { checkIfMatch, customerFilters, type ServiceState } from './bc';
 import { sendCollection } from './collection';
-import { Context, sendBytes, sendEmpty, sendJson } from './context';
-import { COMPANY_PROPERTIES, Customer, GRAPH_CUSTOMER_PROPERTIES, graphCustomer } from './data';
+import { type Context, sendBytes, sendEmpty, sendJson } from './context';
+import { COMPANY_PROPERTIES, type Customer, GRAPH_CUSTOMER_PROPERTIES, graphCustomer } from './data';
 import { errors, ServiceError } from './errors';
 import { acceptedImage } from './images';
 import { parseQuery, project } from './odata';

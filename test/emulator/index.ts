@@ -10,15 +10,15 @@
  * See README.md for the routes, the decisions where the service's behaviour is
  * not documented, and curl examples.
  */
-import { createServer, Server, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Auth, BasicCredential, TokenGrant } from './auth';
+import { Auth, type BasicCredential, type TokenGrant } from './auth';
 import type { ServiceState } from './bc';
 import { SERVICE_MAX_PAGE_SIZE } from './collection';
 import type { RecordedRequest } from './context';
-import { DataOptions, TenantData } from './data';
-import { FaultSchedule, FaultSpec, HeldRequests, Limiter, Limits, SERVICE_LIMITS, UserStats } from './faults';
-import { handle, Pipeline } from './server';
+import { type DataOptions, TenantData } from './data';
+import { FaultSchedule, type FaultSpec, HeldRequests, Limiter, type Limits, SERVICE_LIMITS, type UserStats } from './faults';
+import { handle, type Pipeline } from './server';
 
 export type { RecordedRequest } from './context';
 export type { FaultSpec, FaultAction, FaultMatch, Limits, UserStats } from './faults';

@@ -7,7 +7,7 @@
  * Code fields' length checked.
  */
 import type { EdmType } from './data';
-import { errors, ServiceError } from './errors';
+import { errors, type ServiceError } from './errors';
 
 export type Schema = Readonly<Record<string, EdmType>>;
 type Row = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 /** The top-level router: which API a path belongs to and who handles it. */
-import { handleBc, handleEnvironments, ServiceState } from './bc';
+import { handleBc, handleEnvironments, type ServiceState } from './bc';
 import type { Context } from './context';
 import type { ApiKind } from './errors';
 import { handleGraph } from './graph';

@@ -6,11 +6,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { Auth, redactAuthorization } from './auth';
+import { type Auth, redactAuthorization } from './auth';
 import type { ServiceState } from './bc';
-import { Context, RecordedRequest, sendEmpty, sendError } from './context';
+import { type Context, type RecordedRequest, sendEmpty, sendError } from './context';
 import { ServiceError } from './errors';
-import { FaultSchedule, HeldRequests, Limiter, retryAfterHeader } from './faults';
+import { type FaultSchedule, type HeldRequests, type Limiter, retryAfterHeader } from './faults';
 import { route } from './router';
 
 export interface Pipeline {

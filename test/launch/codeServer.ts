@@ -25,7 +25,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CodeServerInstallation, installCodeServer, REPO_ROOT } from './installCodeServer';
+import { type CodeServerInstallation, installCodeServer, REPO_ROOT } from './installCodeServer';
 import { runMenuChecks, type CheckResults } from './menus';
 import { startUiDriver, type UiDriver } from './uiDriver';
 import { CHROMIUM_PATH, ensurePrerequisites, PrerequisiteError } from './prerequisites';
@@ -640,7 +640,7 @@ if (require.main === module) {
       process.exit(130);
     });
   }
-  main(cleanup, deadline)
+  void main(cleanup, deadline)
     .catch((error: unknown) => {
       console.error('');
       console.error(error instanceof Error ? error.message : String(error));

@@ -271,7 +271,7 @@ if (require.main === module) {
       process.exit(130);
     });
   }
-  main(cleanup)
+  void main(cleanup)
     .then(
       () => 0,
       (error: unknown) => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEMO, Emulator } from '../../emulator';
+import { DEMO, type Emulator } from '../../emulator';
 import { BC_TOKEN, call, CORRELATION_RE, GRAPH_TOKEN, start } from './helpers';
 
 function basic(user: string, key: string): Record<string, string> {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DEMO, Emulator, makePng, SAMPLE_GIF, SAMPLE_JPEG, TenantData } from '../../emulator';
+import { DEMO, type Emulator, makePng, SAMPLE_GIF, SAMPLE_JPEG, TenantData } from '../../emulator';
 import { call, CORRELATION_RE, start } from './helpers';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEMO, Emulator, makePng, SERVICE_LIMITS } from '../../emulator';
+import { DEMO, type Emulator, makePng, SERVICE_LIMITS } from '../../emulator';
 import { BC_USER, call, start } from './helpers';
 
 describe('emulator: faults on demand and service limits', function () {

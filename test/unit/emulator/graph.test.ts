@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEMO, Emulator, makePng, SAMPLE_JPEG } from '../../emulator';
+import { DEMO, type Emulator, makePng, SAMPLE_JPEG } from '../../emulator';
 import { call, CORRELATION_RE, GRAPH_TOKEN, start } from './helpers';
 
 describe('emulator: Microsoft Graph beta financials', () => {

@@ -1,6 +1,6 @@
 /** Shared helpers for the emulator tests: real loopback HTTP through undici. */
-import { Agent, Dispatcher, request } from 'undici';
-import { Emulator, EmulatorOptions, startEmulator } from '../../emulator';
+import { Agent, type Dispatcher, request } from 'undici';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator';
 
 export const BC_TOKEN = 'bc-token-0123456789';
 export const GRAPH_TOKEN = 'graph-token-0123456789';
@@ -24,7 +24,7 @@ export interface Answer {
   headers: Record<string, string | string[] | undefined>;
   bytes: Buffer;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   json: any;
 }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CUSTOMER_PROPERTIES, DEMO, Emulator, TenantData } from '../../emulator';
+import { CUSTOMER_PROPERTIES, DEMO, type Emulator, TenantData } from '../../emulator';
 import { CUSTOMER_MAX_LENGTHS } from '../../emulator/data';
 import { ServiceError } from '../../emulator/errors';
 import { parseFilter, tokenize, type FilterContext } from '../../emulator/odata';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { bigCustomers, DEMO, Emulator } from '../../emulator';
+import { bigCustomers, DEMO, type Emulator } from '../../emulator';
 import { call, start } from './helpers';
 
 describe('emulator: paging a 100,000-customer company', function () {

@@ -3,8 +3,8 @@
  * and message as a client sees them (the message ends with the CorrelationId).
  */
 import * as assert from 'node:assert/strict';
-import { DEMO, Emulator } from '../../emulator';
-import { Answer, call, CORRELATION_RE, GRAPH_TOKEN, start } from './helpers';
+import { DEMO, type Emulator } from '../../emulator';
+import { type Answer, call, CORRELATION_RE, GRAPH_TOKEN, start } from './helpers';
 
 const NOT_SUPPORTED = 'The OData filter expression is not supported.';
 const OR_FIELDS = "The 'OR' operator is not supported on distinct fields on an OData filter.";

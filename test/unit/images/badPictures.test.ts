@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ImageRefusal, RefusalCode, inspectImageBytes, inspectImageFile } from '../../../src/images';
+import { ImageRefusal, type RefusalCode, inspectImageBytes, inspectImageFile } from '../../../src/images';
 import { FIXTURES, assertRefused, expected as m } from './helpers';
 
 const BAD: Array<[file: string, code: RefusalCode, message: (name: string) => string]> = [

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileIdentityOf } from '../../../src/common/fileIdentity';
-import { ImageInfo, PictureFormat, describeExtensionMismatch, describeImage, inspectImageBytes, inspectImageFile } from '../../../src/images';
+import { type ImageInfo, type PictureFormat, describeExtensionMismatch, describeImage, inspectImageBytes, inspectImageFile } from '../../../src/images';
 import { FIXTURES } from './helpers';
 
 interface GoodCase {

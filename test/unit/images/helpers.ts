@@ -1,7 +1,7 @@
 // Shared by the picture-inspection tests: fixture paths and the exact English messages users see.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { ImageRefusal, RefusalCode } from '../../../src/images';
+import { ImageRefusal, type RefusalCode } from '../../../src/images';
 
 /** Compiled tests run from out/test/unit/images; the corpus stays in the source tree. */
 export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/images');
