@@ -270,7 +270,7 @@ export class PictureClient implements PictureService {
         });
       }
       visited.add(url);
-      const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'companies' });
+      const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, onWaiting: options.onWaiting, subject: 'companies' });
       const page = collection(response);
       companies.push(...page.value.map((raw) => toCompany(raw, response)));
       url = page.nextLink === undefined ? undefined : this.checkNextLink(page.nextLink);
@@ -370,6 +370,7 @@ export class PictureClient implements PictureService {
       headers: { prefer: `odata.maxpagesize=${pageSize}` },
       expect: 'json',
       signal: options.signal,
+      onWaiting: options.onWaiting,
       subject,
     });
     const page = collection(response);
@@ -443,13 +444,13 @@ export class PictureClient implements PictureService {
 
   async getCustomer(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Customer> {
     const url = this.customerUrl(companyId, customerId) + this.customerQuery({});
-    const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'customer' });
+    const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, onWaiting: options.onWaiting, subject: 'customer' });
     return toCustomer(response.json, response);
   }
 
   async getPicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Picture> {
     const url = this.pictureUrl(companyId, customerId);
-    const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, subject: 'customer' });
+    const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, onWaiting: options.onWaiting, subject: 'customer' });
     return toPicture(response.json, customerId.toLowerCase(), response);
   }
 
@@ -463,14 +464,14 @@ export class PictureClient implements PictureService {
       }
       url = `${this.pictureUrl(companyId, customerId)}/${checkId(picture.id, 'picture')}/content`;
     }
-    const response = await this.transport.send({ method: 'GET', url, expect: 'bytes', signal: options.signal, subject: 'picture' });
+    const response = await this.transport.send({ method: 'GET', url, expect: 'bytes', signal: options.signal, onWaiting: options.onWaiting, subject: 'picture' });
     return response.status === 204 || !response.bytes?.length ? undefined : new Uint8Array(response.bytes);
   }
 
   async deletePicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<void> {
     const picture = this.pictureUrl(companyId, customerId);
     const url = this.kind === 'graph' ? `${picture}/${checkId(customerId, 'picture')}` : picture;
-    await this.transport.send({ method: 'DELETE', url, headers: { 'if-match': '*' }, expect: 'none', signal: options.signal, subject: 'customer' });
+    await this.transport.send({ method: 'DELETE', url, headers: { 'if-match': '*' }, expect: 'none', signal: options.signal, onWaiting: options.onWaiting, subject: 'customer' });
   }
 
   // ------------------------------------------------------------------------------------------------- upload
@@ -543,6 +544,7 @@ export class PictureClient implements PictureService {
       },
       expect: 'none',
       signal: options.signal,
+      onWaiting: options.onWaiting,
       subject: 'customer',
     });
   }
@@ -563,6 +565,7 @@ export class PictureClient implements PictureService {
       },
       expect: 'json',
       signal: options.signal,
+      onWaiting: options.onWaiting,
       subject: 'customer',
       passStatuses: [400, 405],
     });

@@ -101,6 +101,8 @@ export interface HttpRequest {
   /** What the answer should be: JSON, raw bytes, or nothing of interest. */
   readonly expect: 'json' | 'bytes' | 'none';
   readonly signal?: AbortSignal;
+  /** Before each wait for the service, in whole seconds; the transport's own `onWaiting` where not given. */
+  readonly onWaiting?: (seconds: number) => void;
   /** For the user's error message on 404. */
   readonly subject?: HttpFailure['subject'];
   /** Error statuses handed back (not thrown), for callers that fall back (Graph's refused POST). */
@@ -499,7 +501,7 @@ export class Transport {
         throw this.unconfirmed(request, written, failure);
       }
       this.options.log.info(`${request.method} ${loggableUrl(request.url)}: waiting ${delay} ms before attempt ${attempt + 1}`);
-      this.options.onWaiting?.(Math.max(1, Math.ceil(delay / 1000)));
+      (request.onWaiting ?? this.options.onWaiting)?.(Math.max(1, Math.ceil(delay / 1000)));
       try {
         await policy.sleep(delay, signal);
       } catch {

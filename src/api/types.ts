@@ -75,6 +75,8 @@ export interface UploadSource {
 
 export interface RequestOptions {
   readonly signal?: AbortSignal;
+  /** Before each wait for the service (throttled or busy), with the wait in whole seconds: for this call's progress. */
+  readonly onWaiting?: (seconds: number) => void;
 }
 
 export interface UploadOptions extends RequestOptions {

@@ -5,23 +5,11 @@ import { chooseImages } from '../ui/chooseImage';
 import { inspectImage, uploadSourceFor, type InspectedImage } from '../ui/inspectImage';
 import { RecentChoices } from '../ui/recent';
 import { confirmReplace } from '../ui/confirm';
-import { isCancellation, showFailure } from '../ui/failures';
+import { isCancellation } from '../ui/failures';
 import { customerCardUrl } from '../ui/webClient';
-import { chooseCustomer, type PictureTarget } from './chooseCustomer';
+import { chooseCustomer } from './chooseCustomer';
 import { connect, type Connection } from './connection';
-import { addPicturesByNumber, type BulkResult } from './addPicturesByNumber';
-import type { CommandContext } from '.';
-
-export type { PictureTarget };
-
-/** What `bcPictures.addPicture` returns: what the service stored. */
-export interface PictureResult {
-  readonly companyId: string;
-  readonly customerId: string;
-  readonly width: number;
-  readonly height: number;
-  readonly contentType: string;
-}
+import type { BulkResult, CommandContext, PictureResult, PictureTarget } from './context';
 
 /** `bcPictures.addPicture`: inspect the image, pick company and customer, confirm a replacement, upload. */
 export async function addPicture(
@@ -33,34 +21,27 @@ export async function addPicture(
   const images = await chooseImages(clicked, selected);
   if (!images) return undefined;
   // Several images: each goes to the customer whose number is its name.
-  if (images.length > 1) return addPicturesByNumber(services, clicked, selected);
+  if (images.length > 1) return vscode.commands.executeCommand<BulkResult | undefined>('bcPictures.addPicturesByNumber', clicked, selected);
   const image = images[0];
   // One picture keeps the bytes it inspected (non-`file:` images), so exactly those are sent.
   const inspected = await inspectImage(image, services.log);
   if (!inspected) return undefined;
 
-  let connection: Connection | undefined;
-  try {
-    connection = await connect(services);
-    const recent = new RecentChoices(services.context.globalState, connection.scope);
-    const chosen = await chooseCustomer(connection, recent, target);
-    if (!chosen) return undefined;
-    const { company, customer } = chosen;
+  const connection = await connect(services);
+  const recent = new RecentChoices(services.context.globalState, connection.scope);
+  const chosen = await chooseCustomer(connection, recent, target);
+  if (!chosen) return undefined;
+  const { company, customer } = chosen;
 
-    const current = await connection.service.getPicture(company.id, customer.id);
-    if (hasPicture(current) && !(await confirmReplace(customer, current, inspected.info))) return undefined;
+  const current = await connection.service.getPicture(company.id, customer.id);
+  if (hasPicture(current) && !(await confirmReplace(customer, current, inspected.info))) return undefined;
 
-    const stored = await upload(connection, company, customer, image, inspected);
-    if (!stored) return undefined;
-    services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
-    await recent.remember(company, customer);
-    void announce(services, connection, company, customer, stored);
-    return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
-  } catch (error) {
-    if (isCancellation(error)) return undefined;
-    showFailure(services.log, error);
-    return undefined;
-  }
+  const stored = await upload(connection, company, customer, image, inspected);
+  if (!stored) return undefined;
+  services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
+  await recent.remember(company, customer);
+  void announce(services, connection, company, customer, stored);
+  return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
 }
 
 /** The service answers a customer without a picture with width 0 and no content type. */
@@ -87,12 +68,11 @@ async function upload(
       const controller = new AbortController();
       const cancelled = token.onCancellationRequested(() => controller.abort());
       let reported = 0;
-      connection.onWaiting = (seconds) =>
-        progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) });
       const { formatBytes } = await import('../images');
       try {
         return await connection.service.uploadPicture(company.id, customer.id, source, {
           signal: controller.signal,
+          onWaiting: (seconds) => progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) }),
           onProgress: (sent, total) => {
             const percent = total > 0 ? (sent / total) * 100 : 100;
             // A retried attempt starts again from 0: the bar only moves forward.
@@ -107,7 +87,6 @@ async function upload(
         throw error;
       } finally {
         cancelled.dispose();
-        connection.onWaiting = undefined;
       }
     },
   );

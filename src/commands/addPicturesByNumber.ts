@@ -7,40 +7,12 @@ import type { ImageInfo } from '../images';
 import { collectImages } from '../ui/imageFolder';
 import { readImageInfo, uploadSourceFor } from '../ui/inspectImage';
 import { chooseCompany } from './chooseCustomer';
-import { pickPlan, type ExistingPictures } from '../ui/planPicker';
+import { pickPlan } from '../ui/planPicker';
 import { RecentChoices } from '../ui/recent';
-import { failureMessage, isCancellation, showFailure } from '../ui/failures';
+import { failureMessage } from '../ui/failures';
 import { connect, type Connection } from './connection';
-import type { CommandContext } from '.';
-
-/** Lets tests, tasks and keybindings skip the company picker, decide on existing pictures, or retry a run's failures. */
-export interface BulkOptions {
-  readonly companyId?: string;
-  /** Default 'skip': customers that have a picture start unchecked in the plan. */
-  readonly existing?: ExistingPictures;
-  /** Re-runs only the failed uploads of this result, without asking again. */
-  readonly retryFailedOf?: BulkResult;
-}
-
-/** What `bcPictures.addPicturesByNumber` returns: which customers changed, and what did not and why. */
-export interface BulkResult {
-  readonly companyId: string;
-  /** Numbers of the customers whose picture is now the file's. */
-  readonly done: string[];
-  /** Numbers of the matched customers left as they were by choice (unchecked in the plan). */
-  readonly skipped: string[];
-  /** Numbers of the customers not started because the user cancelled. */
-  readonly notStarted: string[];
-  /** Uploads that failed (the customer keeps the old picture) or were not confirmed (`mayBeSet`: check it); Retry Failed sends them again. */
-  readonly failed: { readonly file: string; readonly uri: string; readonly customerNumber: string; readonly reason: string; readonly mayBeSet?: boolean }[];
-  /** Files never planned for an upload: no customer, two files for one customer, refused image. */
-  readonly leftOut: { readonly file: string; readonly reason: string }[];
-  readonly cancelled: boolean;
-  /** The Markdown report, in the extension's storage. */
-  readonly reportUri?: string;
-  /** The summary notification's text. */
-  readonly summary: string;
-}
+import type { BulkOptions, BulkResult, CommandContext } from './context';
+import { guard } from './guard';
 
 interface ImageFile {
   readonly uri: vscode.Uri;
@@ -75,63 +47,57 @@ export async function addPicturesByNumber(
     );
     return undefined;
   }
-  try {
-    const connection = await connect(services);
-    const recent = new RecentChoices(services.context.globalState, connection.scope);
-    const company = await chooseCompany(connection, recent, options.companyId ?? retry?.companyId);
-    if (!company) return undefined;
-    const plan = await cancellableRead(vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, inert(company.displayName)), (signal) =>
-      makePlan(connection, company, collected.images, signal),
+  const connection = await connect(services);
+  const recent = new RecentChoices(services.context.globalState, connection.scope);
+  const company = await chooseCompany(connection, recent, options.companyId ?? retry?.companyId);
+  if (!company) return undefined;
+  const plan = await cancellableRead(vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, inert(company.displayName)), (signal) =>
+    makePlan(connection, company, collected.images, signal),
+  );
+  const matched = plan.filter((entry): entry is Upload => entry.kind === 'ready' || entry.kind === 'hasPicture');
+  if (matched.length === 0) {
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('None of the {0} files is named after a customer number of {1}. Name each picture after its customer\'s number, such as 10000.jpg, and try again.', plan.length, inert(company.displayName)),
     );
-    const matched = plan.filter((entry): entry is Upload => entry.kind === 'ready' || entry.kind === 'hasPicture');
-    if (matched.length === 0) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t('None of the {0} files is named after a customer number of {1}. Name each picture after its customer\'s number, such as 10000.jpg, and try again.', plan.length, inert(company.displayName)),
-      );
-      return undefined;
-    }
-    const chosen = retry && confirmedRetry
-      ? matched
-      : ((await pickPlan(plan, { companyName: inert(company.displayName), existing: options.existing ?? 'skip', passedOver })) as Upload[] | undefined);
-    if (!chosen) return undefined;
-
-    const startedAt = new Date();
-    const { records, cancelled } = await uploadAll(services, connection, company, chosen);
-    const chosenIds = new Set(chosen.map((entry) => entry.customer.id));
-    const skipped = matched.filter((entry) => !chosenIds.has(entry.customer.id));
-    const allRecords: UploadRecord[] = [
-      ...records,
-      ...skipped.map((entry) => record(entry, 'skipped', entry.kind === 'hasPicture' ? vscode.l10n.t('already has a picture; not checked') : vscode.l10n.t('not checked'))),
-    ];
-    const leftOut = plan.flatMap((entry) => ('reason' in entry ? [{ file: fileLabel(entry.file.uri), reason: entry.reason }] : []));
-    const { runReportMarkdown } = await import('../api');
-    const report = runReportMarkdown({ companyName: company.displayName, startedAt, endedAt: new Date(), cancelled, records: allRecords, leftOut });
-    const reportUri = await writeReport(services, report);
-    const numbersIn = (state: UploadRecord['state']) => allRecords.filter((r) => r.state === state).map((r) => r.customerNumber);
-    const outcome: Omit<BulkResult, 'summary'> = {
-      companyId: company.id,
-      done: numbersIn('done'),
-      skipped: numbersIn('skipped'),
-      notStarted: numbersIn('notStarted'),
-      failed: chosen.flatMap((entry) => {
-        const failure = records.find((r) => (r.state === 'failed' || r.state === 'unconfirmed') && r.customerNumber === entry.customer.number);
-        return failure
-          ? [{ file: failure.file, uri: entry.file.uri.toString(), customerNumber: failure.customerNumber, reason: failure.detail, ...(failure.state === 'unconfirmed' ? { mayBeSet: true } : {}) }]
-          : [];
-      }),
-      leftOut,
-      cancelled,
-      reportUri: reportUri?.toString(),
-    };
-    const result: BulkResult = { ...outcome, summary: summarize(company, outcome, passedOver) };
-    services.log.info(result.summary);
-    void announce(services, result, reportUri);
-    return result;
-  } catch (error) {
-    if (isCancellation(error)) return undefined;
-    showFailure(services.log, error);
     return undefined;
   }
+  const chosen = retry && confirmedRetry
+    ? matched
+    : ((await pickPlan(plan, { companyName: inert(company.displayName), existing: options.existing ?? 'skip', passedOver })) as Upload[] | undefined);
+  if (!chosen) return undefined;
+
+  const startedAt = new Date();
+  const { records, cancelled } = await uploadAll(services, connection, company, chosen);
+  const chosenIds = new Set(chosen.map((entry) => entry.customer.id));
+  const skipped = matched.filter((entry) => !chosenIds.has(entry.customer.id));
+  const allRecords: UploadRecord[] = [
+    ...records,
+    ...skipped.map((entry) => record(entry, 'skipped', entry.kind === 'hasPicture' ? vscode.l10n.t('already has a picture; not checked') : vscode.l10n.t('not checked'))),
+  ];
+  const leftOut = plan.flatMap((entry) => ('reason' in entry ? [{ file: fileLabel(entry.file.uri), reason: entry.reason }] : []));
+  const { runReportMarkdown } = await import('../api');
+  const report = runReportMarkdown({ companyName: company.displayName, startedAt, endedAt: new Date(), cancelled, records: allRecords, leftOut });
+  const reportUri = await writeReport(services, report);
+  const numbersIn = (state: UploadRecord['state']) => allRecords.filter((r) => r.state === state).map((r) => r.customerNumber);
+  const outcome: Omit<BulkResult, 'summary'> = {
+    companyId: company.id,
+    done: numbersIn('done'),
+    skipped: numbersIn('skipped'),
+    notStarted: numbersIn('notStarted'),
+    failed: chosen.flatMap((entry) => {
+      const failure = records.find((r) => (r.state === 'failed' || r.state === 'unconfirmed') && r.customerNumber === entry.customer.number);
+      return failure
+        ? [{ file: failure.file, uri: entry.file.uri.toString(), customerNumber: failure.customerNumber, reason: failure.detail, ...(failure.state === 'unconfirmed' ? { mayBeSet: true } : {}) }]
+        : [];
+    }),
+    leftOut,
+    cancelled,
+    reportUri: reportUri?.toString(),
+  };
+  const result: BulkResult = { ...outcome, summary: summarize(company, outcome, passedOver) };
+  services.log.info(result.summary);
+  void announce(services, result, reportUri);
+  return result;
 }
 
 /** All of a picture was sent and nothing confirmed it: it may be set, which the report must not call "the old picture stays". */
@@ -198,7 +164,7 @@ async function uploadAll(
         progress.report({ message: vscode.l10n.t('Cancelling: letting the {0} uploads already started finish…', inFlight) });
       });
       // One worker told to wait pauses them all: the service is throttling this user, not one request.
-      connection.onWaiting = (seconds) => {
+      const onWaiting = (seconds: number) => {
         gate.pause(seconds * 1000);
         progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) });
       };
@@ -208,7 +174,7 @@ async function uploadAll(
           async (entry) => {
             const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
             // No signal: a started upload ends as stored or refused, so the summary knows exactly what changed.
-            return connection.service.uploadPicture(company.id, entry.customer.id, source);
+            return connection.service.uploadPicture(company.id, entry.customer.id, source, { onWaiting });
           },
           {
             concurrency,
@@ -240,7 +206,6 @@ async function uploadAll(
         return { records, cancelled: controller.signal.aborted };
       } finally {
         cancelled.dispose();
-        connection.onWaiting = undefined;
       }
     },
   );
@@ -299,6 +264,7 @@ async function announce(services: CommandContext, result: BulkResult, reportUri:
   const show = result.failed.length > 0 || result.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const action = await show(result.summary, ...actions);
   if (action === openReport && reportUri) await vscode.window.showTextDocument(reportUri, { preview: false });
-  if (action === retryFailed) await addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result }, true);
+  // The summary's own retry: confirmed by the user's click, so no plan again (a command argument never gets this).
+  if (action === retryFailed) await guard(services.log, undefined, () => addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result }, true));
   if (action === showLog) services.log.show();
 }

@@ -7,14 +7,7 @@ import { findDirect, pickCompany, pickCustomer } from '../ui/pickers';
 import { BACK } from '../ui/quickPick';
 import { RecentChoices } from '../ui/recent';
 import { connect, type Connection } from './connection';
-import type { CommandContext } from '.';
-
-/** Lets tests, tasks and keybindings skip the pickers. */
-export interface PictureTarget {
-  readonly companyId?: string;
-  readonly customerId?: string;
-  readonly customerNumber?: string;
-}
+import type { CommandContext, PictureTarget } from './context';
 
 /** Commands without a file take the target first; a Uri (from a menu) or anything else is no target. */
 export function asTarget(value: unknown): PictureTarget | undefined {

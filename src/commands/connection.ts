@@ -3,15 +3,13 @@ import type { PictureService } from '../api/types';
 import { microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
 import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../ui/settings';
-import type { CommandContext } from '.';
+import type { CommandContext } from './context';
 
 /** One command's way to the service: the settings it was started with, and a client signed in through VS Code. */
 export interface Connection {
   readonly settings: ConnectionSettings;
   readonly scope: string;
   readonly service: PictureService;
-  /** Where "waiting for the service" goes while this connection backs off. */
-  onWaiting?: (seconds: number) => void;
   /** The Basic user name requests are sent as, once known (Microsoft sign-in: undefined). */
   readonly basicUserName: () => string | undefined;
 }
@@ -30,13 +28,7 @@ export async function connect(services: CommandContext, overrides: { readonly en
   // The HTTP stack loads with the first command that needs it, never at activation.
   const { createPictureService } = await import('../api');
   const http = vscode.workspace.getConfiguration('http');
-  const connection: { -readonly [K in keyof Connection]: Connection[K] } = {
-    settings,
-    scope: settingsScope(settings),
-    service: undefined as unknown as PictureService,
-    basicUserName: () => basic?.userName,
-  };
-  connection.service = createPictureService(
+  const service = createPictureService(
     { api: settings.api, serviceUrl: settings.serviceUrl, environment: settings.environment, tenant: settings.tenant },
     {
       authorize,
@@ -49,10 +41,9 @@ export async function connect(services: CommandContext, overrides: { readonly en
         proxyStrictSSL: http.get<boolean>('proxyStrictSSL', true),
         noProxy: http.get<string[]>('noProxy', []),
       },
-      onWaiting: (seconds: number) => connection.onWaiting?.(seconds),
     },
   );
-  return connection;
+  return { settings, scope: settingsScope(settings), service, basicUserName: () => basic?.userName };
 }
 
 /** VS Code's Microsoft sign-in, as the plain sign-in layer asks for it. */

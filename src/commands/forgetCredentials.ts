@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { BasicCredentialStore } from '../ui/credentials';
 import { readConnectionSettings } from '../ui/settings';
-import type { CommandContext } from '.';
+import type { CommandContext } from './context';
 
 /** `bcPictures.forgetCredentials`: removes the stored user name and web service access key of the configured service. */
 export async function forgetCredentials(services: CommandContext): Promise<boolean> {

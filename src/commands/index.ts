@@ -1,36 +1,29 @@
 import * as vscode from 'vscode';
-import type { ServiceCapabilities } from '../api/capabilities';
-import type { PictureFiles } from './pictureFileSystem';
-import { addPicture, type PictureTarget } from './addPicture';
-import { addPicturesByNumber, type BulkOptions } from './addPicturesByNumber';
+import { addPicture } from './addPicture';
+import { addPicturesByNumber } from './addPicturesByNumber';
 import { asTarget } from './chooseCustomer';
 import { forgetCredentials } from './forgetCredentials';
 import { removePicture } from './removePicture';
 import { selectEnvironment } from './selectEnvironment';
 import { showPicture } from './showPicture';
 import { switchAccount } from './switchAccount';
+import type { BulkOptions, CommandContext, PictureTarget } from './context';
+import { guard } from './guard';
 
-/** What every command gets: the extension's context, its one log, and what the services were found to support. */
-export interface CommandContext {
-  readonly context: vscode.ExtensionContext;
-  readonly log: vscode.LogOutputChannel;
-  readonly capabilities: ServiceCapabilities;
-  /** The customer pictures open in previews. */
-  readonly pictures: PictureFiles;
-}
+export type { CommandContext } from './context';
 
-/** Registers every command; one Disposable for all of them. */
+/** Registers every command, each through `guard` (cancellations quiet, failures shown once); one Disposable for all. */
 export function registerCommands(services: CommandContext): vscode.Disposable {
+  const register = <A extends unknown[], T, F>(id: string, fallback: F, run: (...args: A) => Promise<T>) =>
+    vscode.commands.registerCommand(id, (...args: A) => guard(services.log, fallback, () => run(...args)));
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('bcPictures.addPicture', (clicked?: vscode.Uri, selected?: vscode.Uri[], target?: PictureTarget) =>
-      addPicture(services, asUri(clicked), selected, target),
-    ),
-    vscode.commands.registerCommand('bcPictures.forgetCredentials', () => forgetCredentials(services)),
-    vscode.commands.registerCommand('bcPictures.showPicture', (target?: unknown) => showPicture(services, asTarget(target))),
-    vscode.commands.registerCommand('bcPictures.removePicture', (target?: unknown) => removePicture(services, asTarget(target))),
-    vscode.commands.registerCommand('bcPictures.selectEnvironment', () => selectEnvironment(services)),
-    vscode.commands.registerCommand('bcPictures.switchAccount', () => switchAccount(services)),
-    vscode.commands.registerCommand('bcPictures.addPicturesByNumber', (clicked?: vscode.Uri, selected?: vscode.Uri[], options?: BulkOptions) =>
+    register('bcPictures.addPicture', undefined, (clicked?: unknown, selected?: vscode.Uri[], target?: PictureTarget) => addPicture(services, asUri(clicked), selected, target)),
+    register('bcPictures.forgetCredentials', false, () => forgetCredentials(services)),
+    register('bcPictures.showPicture', undefined, (target?: unknown) => showPicture(services, asTarget(target))),
+    register('bcPictures.removePicture', false, (target?: unknown) => removePicture(services, asTarget(target))),
+    register('bcPictures.selectEnvironment', undefined, () => selectEnvironment(services)),
+    register('bcPictures.switchAccount', undefined, () => switchAccount(services)),
+    register('bcPictures.addPicturesByNumber', undefined, (clicked?: unknown, selected?: vscode.Uri[], options?: BulkOptions) =>
       addPicturesByNumber(services, asUri(clicked), selected, options),
     ),
   );

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { failureMessage } from '../ui/failures';
 import { connect } from './connection';
 import { PictureCache, type KeptPicture } from './pictureCache';
-import type { CommandContext } from '.';
+import type { CommandContext } from './context';
 
 /** Customer pictures open as `bc-picture:/<environment>/<company id>/<customer id>/<number name>.<ext>`. */
 export const PICTURE_SCHEME = 'bc-picture';

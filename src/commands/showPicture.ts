@@ -1,40 +1,33 @@
 import * as vscode from 'vscode';
 import { cancellableRead } from '../ui/progress';
 import { inert } from '../common/serviceText';
-import { isCancellation, showFailure } from '../ui/failures';
 import { hasPicture } from './addPicture';
-import { connectToCustomer, type PictureTarget } from './chooseCustomer';
+import { connectToCustomer } from './chooseCustomer';
 import { pictureUri } from './pictureFileSystem';
-import type { CommandContext } from '.';
+import type { CommandContext, PictureTarget } from './context';
 
 /** `bcPictures.showPicture`: pick company and customer, download the picture, open it in VS Code's image preview. */
 export async function showPicture(services: CommandContext, target?: PictureTarget): Promise<vscode.Uri | undefined> {
-  try {
-    const chosen = await connectToCustomer(services, target);
-    if (!chosen) return undefined;
-    const { connection, recent, company, customer } = chosen;
-    const picture = await connection.service.getPicture(company.id, customer.id);
-    const bytes = hasPicture(picture)
-      ? await cancellableRead(vscode.l10n.t('Downloading the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)), (signal) =>
-          connection.service.downloadPicture(company.id, customer.id, { signal }),
-        )
-      : undefined;
-    await recent.remember(company, customer);
-    if (!bytes) {
-      void vscode.window.showInformationMessage(
-        vscode.l10n.t('{0} ({1}) has no picture in Business Central. To give it one, right-click an image and choose "Add as Customer Picture…".', inert(customer.displayName), inert(customer.number)),
-      );
-      return undefined;
-    }
-    // Image code loads with the first command that needs it, never at activation.
-    const { pictureFileName } = await import('../images/pictureFileName');
-    const uri = pictureUri(connection.settings.environment, company.id, customer.id, pictureFileName(customer, picture.contentType));
-    services.pictures.keep(uri, bytes);
-    await vscode.commands.executeCommand('vscode.openWith', uri, 'imagePreview.previewEditor');
-    return uri;
-  } catch (error) {
-    if (isCancellation(error)) return undefined;
-    showFailure(services.log, error);
+  const chosen = await connectToCustomer(services, target);
+  if (!chosen) return undefined;
+  const { connection, recent, company, customer } = chosen;
+  const picture = await connection.service.getPicture(company.id, customer.id);
+  const bytes = hasPicture(picture)
+    ? await cancellableRead(vscode.l10n.t('Downloading the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)), (signal) =>
+        connection.service.downloadPicture(company.id, customer.id, { signal }),
+      )
+    : undefined;
+  await recent.remember(company, customer);
+  if (!bytes) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('{0} ({1}) has no picture in Business Central. To give it one, right-click an image and choose "Add as Customer Picture…".', inert(customer.displayName), inert(customer.number)),
+    );
     return undefined;
   }
+  // Image code loads with the first command that needs it, never at activation.
+  const { pictureFileName } = await import('../images/pictureFileName');
+  const uri = pictureUri(connection.settings.environment, company.id, customer.id, pictureFileName(customer, picture.contentType));
+  services.pictures.keep(uri, bytes);
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'imagePreview.previewEditor');
+  return uri;
 }

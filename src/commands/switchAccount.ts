@@ -1,31 +1,24 @@
 import * as vscode from 'vscode';
 import { microsoftScopes, switchMicrosoftAccount } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
-import { isCancellation, showFailure } from '../ui/failures';
 import { readConnectionSettings } from '../ui/settings';
 import { connect, microsoftSession, signInReason } from './connection';
-import type { CommandContext } from '.';
+import type { CommandContext } from './context';
 
 /** `bcPictures.switchAccount`: sign in as someone else. The account (or user name) now used, or undefined. */
 export async function switchAccount(services: CommandContext): Promise<string | undefined> {
   const settings = readConnectionSettings(services.log);
-  try {
-    let account: string;
-    if (settings.authentication === 'basic') {
-      await new BasicCredentialStore(services.context.secrets).forget(settings.serviceUrl);
-      // Asks for the new user name and key, and stores them only if the service accepts this request.
-      const connection = await connect(services);
-      await connection.service.listCompanies();
-      account = connection.basicUserName() ?? '';
-    } else {
-      account = await switchMicrosoftAccount(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
-    }
-    services.log.info(`Signed in to Business Central as ${account}.`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Business Central commands now use the account {0}.', account));
-    return account;
-  } catch (error) {
-    if (isCancellation(error)) return undefined;
-    showFailure(services.log, error);
-    return undefined;
+  let account: string;
+  if (settings.authentication === 'basic') {
+    await new BasicCredentialStore(services.context.secrets).forget(settings.serviceUrl);
+    // Asks for the new user name and key, and stores them only if the service accepts this request.
+    const connection = await connect(services);
+    await connection.service.listCompanies();
+    account = connection.basicUserName() ?? '';
+  } else {
+    account = await switchMicrosoftAccount(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
   }
+  services.log.info(`Signed in to Business Central as ${account}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Business Central commands now use the account {0}.', account));
+  return account;
 }
