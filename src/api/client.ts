@@ -18,6 +18,7 @@ import type {
   UploadSource,
 } from './types';
 import { graphPictureBody } from './upload';
+import { hasPicture } from './picture';
 import { ServiceCapabilities } from './capabilities';
 import {
   buildBaseUrl,
@@ -87,10 +88,10 @@ function toCompany(raw: unknown, response: HttpResponse): Company {
 /** Whether an expanded `picture` (an object on Business Central, maybe a list on Graph) holds an image. */
 function pictureFlag(raw: unknown): boolean | undefined {
   if (Array.isArray(raw)) {
-    return raw.some((item) => isObject(item) && num(item.width) > 0);
+    return raw.some((item) => isObject(item) && hasPicture({ width: num(item.width), contentType: str(item.contentType) ?? '' }));
   }
   if (isObject(raw)) {
-    return num(raw.width) > 0 || !!str(raw.contentType);
+    return hasPicture({ width: num(raw.width), contentType: str(raw.contentType) ?? '' });
   }
   return raw === null ? false : undefined;
 }
@@ -145,13 +146,11 @@ function toPicture(raw: unknown, customerId: string, response: HttpResponse): Pi
   if (!isObject(item)) {
     throw invalidResponseError(l10n.t('no picture'), response.status, response.correlationId);
   }
-  const etag = str(item['@odata.etag']);
   return {
     id: str(item.id) ?? customerId,
     width: num(item.width),
     height: num(item.height),
     contentType: str(item.contentType) ?? '',
-    ...(etag ? { etag } : {}),
   };
 }
 
@@ -459,7 +458,7 @@ export class PictureClient implements PictureService {
     if (this.kind === 'graph') {
       // Graph lists the picture (none: an empty list) and serves the bytes under its id.
       const picture = await this.getPicture(companyId, customerId, options);
-      if (!picture.contentType && picture.width === 0) {
+      if (!hasPicture(picture)) {
         return undefined;
       }
       url = `${this.pictureUrl(companyId, customerId)}/${checkId(picture.id, 'picture')}/content`;
@@ -499,7 +498,7 @@ export class PictureClient implements PictureService {
     if (this.kind === 'graph') {
       // Graph's byte upload goes to the picture's own id; it is the customer id, but ask rather than assume.
       const current = await this.getPicture(companyId, customerId, options);
-      hadNoPicture = current.width === 0 && !current.contentType;
+      hadNoPicture = !hasPicture(current);
       url = `${this.pictureUrl(companyId, customerId)}/${checkId(current.id, 'picture')}/content`;
     }
     try {

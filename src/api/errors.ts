@@ -56,14 +56,6 @@ export class ServiceError extends Error {
     this.serviceMessage = details.serviceMessage;
     this.outcomeUnknown = details.outcomeUnknown ?? false;
   }
-
-  get cancelled(): boolean {
-    return this.kind === 'cancelled';
-  }
-}
-
-export function isServiceError(error: unknown, kind?: ServiceErrorKind): error is ServiceError {
-  return error instanceof ServiceError && (kind === undefined || error.kind === kind);
 }
 
 /**

@@ -30,7 +30,7 @@ export function createPictureService(settings: PictureServiceSettings, deps: Pic
 export { PauseGate, runPool, SERVICE_MAX_CONCURRENT, type PoolOptions, type PoolOutcome } from './batch';
 export { customerNumberOf, matchFiles, numbersToLookUp, runReportMarkdown, type PlanEntry, type PlanFile, type RunReport, type UploadRecord } from './bulkPlan';
 export { PictureClient, DEFAULT_PAGE_SIZE, MAX_URL_LENGTH, NUMBER_BATCH } from './client';
-export { cancelledError, ServiceError, isServiceError, type ServiceErrorKind } from './errors';
+export { cancelledError, ServiceError, type ServiceErrorKind } from './errors';
 export { closeConnections, isTransportLoaded, type Authorize, type ProxyOptions, type TimeoutOptions } from './http';
 export { parseRetryAfter, type RetryOptions } from './retry';
 export { fileUploadSource, bytesUploadSource, rereadUploadSource, type UploadInfo } from './upload';

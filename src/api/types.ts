@@ -26,7 +26,6 @@ export interface Picture {
   readonly width: number;
   readonly height: number;
   readonly contentType: string;
-  readonly etag?: string;
 }
 
 /** A Business Central online environment of the signed-in tenant, from the environments API. */

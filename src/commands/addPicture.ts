@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hasPicture } from '../api/picture';
 import { inert } from '../common/serviceText';
 import type { Company, Customer, Picture, UploadSource } from '../api/types';
 import { chooseImages } from '../ui/chooseImage';
@@ -44,10 +45,6 @@ export async function addPicture(
   return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
 }
 
-/** The service answers a customer without a picture with width 0 and no content type. */
-export function hasPicture(picture: Picture): boolean {
-  return picture.width > 0 || Boolean(picture.contentType);
-}
 
 /** The upload with a cancellable progress notification; undefined when the user cancelled it. */
 async function upload(

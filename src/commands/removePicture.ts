@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import { hasPicture } from '../api/picture';
 import { inert } from '../common/serviceText';
 import { confirmRemove } from '../ui/confirm';
-import { hasPicture } from './addPicture';
 import { connectToCustomer } from './chooseCustomer';
 import type { CommandContext, PictureTarget } from './context';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import { hasPicture } from '../api/picture';
 import { cancellableRead } from '../ui/progress';
 import { inert } from '../common/serviceText';
-import { hasPicture } from './addPicture';
 import { connectToCustomer } from './chooseCustomer';
 import { pictureUri } from './pictureFileSystem';
 import type { CommandContext, PictureTarget } from './context';

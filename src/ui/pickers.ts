@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { inert } from '../common/serviceText';
+import { isGuid } from '../api/urls';
 import type { Company, Customer, CustomerCursor, CustomerPage, PictureService } from '../api/types';
 import { BACK, runQuickPick, type StepInfo } from './quickPick';
 import type { RecentCustomer } from './recent';
 
 const SEARCH_DELAY_MS = 250;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface CompanyItem extends vscode.QuickPickItem {
   readonly company: Company;
@@ -194,7 +194,7 @@ function customerItem(customer: Customer | RecentCustomer): vscode.QuickPickItem
 
 /** A customer by exact number (as Business Central stores it, upper-case), or by id when the text is a GUID. */
 export async function findDirect(service: PictureService, companyId: string, value: string): Promise<Customer | undefined> {
-  if (GUID.test(value)) {
+  if (isGuid(value)) {
     try {
       return await service.getCustomer(companyId, value);
     } catch {
