@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { ServiceCapabilities } from './api/capabilities';
 import { setTranslator } from './common/l10n';
 import { registerCommands } from './commands';
-import { onDidConnect } from './commands/connection';
+import { Connections } from './commands/connection';
 import { PictureFiles, registerPictureFileSystem } from './commands/pictureFileSystem';
 import { EnvironmentStatus } from './ui/environmentStatus';
 import { onDidUpdatePicker } from './ui/quickPick';
@@ -12,9 +12,11 @@ export function activate(context: vscode.ExtensionContext) {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Pictures'), { log: true });
   // What each Business Central service supports is learned once and kept while the extension runs.
-  const services = { context, log, capabilities: new ServiceCapabilities(), pictures: new PictureFiles() };
-  context.subscriptions.push(log, services.pictures, registerCommands(services));
-  context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(onDidConnect, log));
+  const capabilities = new ServiceCapabilities();
+  const connections = new Connections({ context, log, capabilities });
+  const services = { context, log, capabilities, pictures: new PictureFiles(), connections };
+  context.subscriptions.push(log, connections, services.pictures, registerCommands(services));
+  context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, log));
   // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
   return { onDidUpdatePicker, logFolder: context.logUri };
 }

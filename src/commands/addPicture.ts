@@ -9,7 +9,7 @@ import { confirmReplace } from '../ui/confirm';
 import { isCancellation } from '../ui/failures';
 import { customerCardUrl } from '../ui/webClient';
 import { chooseCustomer } from './chooseCustomer';
-import { connect, type Connection } from './connection';
+import type { Connection } from './connection';
 import type { BulkResult, CommandContext, PictureResult, PictureTarget } from './context';
 
 /** `bcPictures.addPicture`: inspect the image, pick company and customer, confirm a replacement, upload. */
@@ -28,7 +28,7 @@ export async function addPicture(
   const inspected = await inspectImage(image, services.log);
   if (!inspected) return undefined;
 
-  const connection = await connect(services);
+  const connection = await services.connections.get();
   const recent = new RecentChoices(services.context.globalState, connection.scope);
   const chosen = await chooseCustomer(connection, recent, target);
   if (!chosen) return undefined;

@@ -10,7 +10,7 @@ import { chooseCompany } from './chooseCustomer';
 import { pickPlan } from '../ui/planPicker';
 import { RecentChoices } from '../ui/recent';
 import { failureMessage } from '../ui/failures';
-import { connect, type Connection } from './connection';
+import type { Connection } from './connection';
 import type { BulkOptions, BulkResult, CommandContext } from './context';
 import { guard } from './guard';
 
@@ -47,7 +47,7 @@ export async function addPicturesByNumber(
     );
     return undefined;
   }
-  const connection = await connect(services);
+  const connection = await services.connections.get();
   const recent = new RecentChoices(services.context.globalState, connection.scope);
   const company = await chooseCompany(connection, recent, options.companyId ?? retry?.companyId);
   if (!company) return undefined;

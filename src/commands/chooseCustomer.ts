@@ -6,7 +6,7 @@ import { failureMessage } from '../ui/failures';
 import { findDirect, pickCompany, pickCustomer } from '../ui/pickers';
 import { BACK } from '../ui/quickPick';
 import { RecentChoices } from '../ui/recent';
-import { connect, type Connection } from './connection';
+import type { Connection } from './connection';
 import type { CommandContext, PictureTarget } from './context';
 
 /** Commands without a file take the target first; a Uri (from a menu) or anything else is no target. */
@@ -96,7 +96,7 @@ export async function connectToCustomer(
   services: CommandContext,
   target: PictureTarget | undefined,
 ): Promise<{ connection: Connection; recent: RecentChoices; company: Company; customer: Customer } | undefined> {
-  const connection = await connect(services);
+  const connection = await services.connections.get();
   const recent = new RecentChoices(services.context.globalState, connection.scope);
   const chosen = await chooseCustomer(connection, recent, target);
   return chosen && { connection, recent, ...chosen };

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
 import type { PictureService } from '../api/types';
 import { microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
 import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../ui/settings';
 import type { CommandContext } from './context';
 
-/** One command's way to the service: the settings it was started with, and a client signed in through VS Code. */
+/** A way to the service: the settings it was made for, and a client signed in through VS Code. */
 export interface Connection {
   readonly settings: ConnectionSettings;
   readonly scope: string;
@@ -14,36 +15,69 @@ export interface Connection {
   readonly basicUserName: () => string | undefined;
 }
 
-/** Fires when a command reaches for Business Central, so the environment's status bar item can appear. */
-const connecting = new vscode.EventEmitter<void>();
-export const onDidConnect = connecting.event;
+/**
+ * The way to Business Central, created in `activate`: one connection per set of settings, kept (with its client,
+ * sign-in and connection pool) until a setting changes or the credentials are forgotten; disposed with the extension.
+ */
+export class Connections extends Disposable {
+  private readonly connecting = this._register(new vscode.EventEmitter<void>());
+  /** Fires when a command reaches for Business Central, so the environment's status bar item can appear. */
+  readonly onDidConnect = this.connecting.event;
+  private readonly open = new Map<string, Promise<Connection>>();
 
-/** `environment` overrides the setting: a `bc-picture:` file names the environment it came from. */
-export async function connect(services: CommandContext, overrides: { readonly environment?: string } = {}): Promise<Connection> {
-  const read = readConnectionSettings(services.log);
-  const settings = overrides.environment ? { ...read, environment: overrides.environment } : read;
-  connecting.fire();
-  const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl) : undefined;
-  const authorize = basic?.authorize ?? microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
-  // The HTTP stack loads with the first command that needs it, never at activation.
-  const { createPictureService } = await import('../api');
-  const http = vscode.workspace.getConfiguration('http');
-  const service = createPictureService(
-    { api: settings.api, serviceUrl: settings.serviceUrl, environment: settings.environment, tenant: settings.tenant },
-    {
-      authorize,
-      // The transport's word on each answer: a new Basic key is stored only once the service accepted it.
-      ...(basic && { onCredentialResult: basic.onCredentialResult }),
-      log: services.log,
-      capabilities: services.capabilities,
-      proxy: {
-        proxy: http.get<string>('proxy') || undefined,
-        proxyStrictSSL: http.get<boolean>('proxyStrictSSL', true),
-        noProxy: http.get<string[]>('noProxy', []),
+  constructor(private readonly services: Pick<CommandContext, 'context' | 'log' | 'capabilities'>) {
+    super();
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('bcPictures') || event.affectsConfiguration('http')) this.forget();
+      }),
+    );
+  }
+
+  /** The connection for the current settings; `environment` overrides the setting (a `bc-picture:` file names its own). */
+  get(overrides: { readonly environment?: string } = {}): Promise<Connection> {
+    const read = readConnectionSettings(this.services.log);
+    const settings = overrides.environment ? { ...read, environment: overrides.environment } : read;
+    this.connecting.fire();
+    const key = JSON.stringify(settings);
+    let connection = this.open.get(key);
+    if (!connection) {
+      connection = this.create(settings);
+      this.open.set(key, connection);
+      connection.catch(() => this.open.delete(key));
+    }
+    return connection;
+  }
+
+  /** Drops every kept connection: after a settings change, a switch of account, or forgotten credentials. */
+  forget(): void {
+    this.open.clear();
+  }
+
+  private async create(settings: ConnectionSettings): Promise<Connection> {
+    const services = this.services;
+    const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl) : undefined;
+    const authorize = basic?.authorize ?? microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
+    // The HTTP stack loads with the first command that needs it, never at activation.
+    const { createPictureService } = await import('../api');
+    const http = vscode.workspace.getConfiguration('http');
+    const service = createPictureService(
+      { api: settings.api, serviceUrl: settings.serviceUrl, environment: settings.environment, tenant: settings.tenant },
+      {
+        authorize,
+        // The transport's word on each answer: a new Basic key is stored only once the service accepted it.
+        ...(basic && { onCredentialResult: basic.onCredentialResult }),
+        log: services.log,
+        capabilities: services.capabilities,
+        proxy: {
+          proxy: http.get<string>('proxy') || undefined,
+          proxyStrictSSL: http.get<boolean>('proxyStrictSSL', true),
+          noProxy: http.get<string[]>('noProxy', []),
+        },
       },
-    },
-  );
-  return { settings, scope: settingsScope(settings), service, basicUserName: () => basic?.userName };
+    );
+    return { settings, scope: settingsScope(settings), service, basicUserName: () => basic?.userName };
+  }
 }
 
 /** VS Code's Microsoft sign-in, as the plain sign-in layer asks for it. */

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ServiceCapabilities } from '../api/capabilities';
 import type { ExistingPictures } from '../ui/planPicker';
+import type { Connections } from './connection';
 import type { PictureFiles } from './pictureFileSystem';
 
 // What commands get, take and give: one place, so that no command imports another for a type.
@@ -12,6 +13,8 @@ export interface CommandContext {
   readonly capabilities: ServiceCapabilities;
   /** The customer pictures open in previews. */
   readonly pictures: PictureFiles;
+  /** The way to Business Central, kept across commands. */
+  readonly connections: Connections;
 }
 
 /** Lets tests, tasks and keybindings skip the pickers. */

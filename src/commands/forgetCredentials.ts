@@ -7,6 +7,8 @@ import type { CommandContext } from './context';
 export async function forgetCredentials(services: CommandContext): Promise<boolean> {
   const { serviceUrl } = readConnectionSettings(services.log);
   const forgotten = await new BasicCredentialStore(services.context.secrets).forget(serviceUrl);
+  // A kept connection holds the key in memory: it must be asked for again too.
+  services.connections.forget();
   const where = serviceUrl || vscode.l10n.t('Business Central online');
   void vscode.window.showInformationMessage(
     forgotten

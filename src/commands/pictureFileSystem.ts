@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
 import { failureMessage } from '../ui/failures';
-import { connect } from './connection';
 import { PictureCache, type KeptPicture } from './pictureCache';
 import type { CommandContext } from './context';
 
@@ -25,9 +25,9 @@ function parse(uri: vscode.Uri): PicturePath | undefined {
 }
 
 /** The pictures open in previews: what was downloaded lately, and the news that one changed. Created in `activate`. */
-export class PictureFiles implements vscode.Disposable {
+export class PictureFiles extends Disposable {
   readonly cache = new PictureCache();
-  private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  private readonly changes = this._register(new vscode.EventEmitter<vscode.FileChangeEvent[]>());
   readonly onDidChange = this.changes.event;
 
   /** The show command hands over the bytes it downloaded, so the preview does not download them again. */
@@ -48,10 +48,6 @@ export class PictureFiles implements vscode.Disposable {
       }
     }
     if (events.length) this.changes.fire(events);
-  }
-
-  dispose(): void {
-    this.changes.dispose();
   }
 }
 
@@ -121,7 +117,7 @@ class PictureFileSystem implements vscode.FileSystemProvider {
   private async download(path: PicturePath): Promise<Uint8Array> {
     let bytes: Uint8Array | undefined;
     try {
-      const connection = await connect(this.services, { environment: path.environment });
+      const connection = await this.services.connections.get({ environment: path.environment });
       bytes = await connection.service.downloadPicture(path.companyId, path.customerId);
     } catch (error) {
       this.services.log.error(error instanceof Error ? error : String(error));

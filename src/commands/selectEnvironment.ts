@@ -3,7 +3,6 @@ import { cancellableRead } from '../ui/progress';
 import { isOnPremises } from '../api/urls';
 import { pickEnvironment } from '../ui/environmentPicker';
 import { readConnectionSettings } from '../ui/settings';
-import { connect } from './connection';
 import type { CommandContext } from './context';
 
 /** `bcPictures.selectEnvironment`: the signed-in tenant's environments; the choice goes to the user setting. Its name, or undefined. */
@@ -16,7 +15,7 @@ export async function selectEnvironment(services: CommandContext): Promise<strin
     return undefined;
   }
   // The list does not depend on the environment, and a mistyped one must not keep the user from choosing another here.
-  const connection = await connect(services, { environment: 'production' });
+  const connection = await services.connections.get({ environment: 'production' });
   const environments = await cancellableRead(vscode.l10n.t('Loading Business Central environments…'), (signal) => connection.service.listEnvironments({ signal }));
   if (environments.length === 0) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Your Microsoft Entra tenant has no Business Central environments you can see. Check the setting bcPictures.tenant and your account.'));

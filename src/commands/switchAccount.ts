@@ -2,17 +2,19 @@ import * as vscode from 'vscode';
 import { microsoftScopes, switchMicrosoftAccount } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
 import { readConnectionSettings } from '../ui/settings';
-import { connect, microsoftSession, signInReason } from './connection';
+import { microsoftSession, signInReason } from './connection';
 import type { CommandContext } from './context';
 
 /** `bcPictures.switchAccount`: sign in as someone else. The account (or user name) now used, or undefined. */
 export async function switchAccount(services: CommandContext): Promise<string | undefined> {
   const settings = readConnectionSettings(services.log);
+  // A kept connection would go on signing in as the old account.
+  services.connections.forget();
   let account: string;
   if (settings.authentication === 'basic') {
     await new BasicCredentialStore(services.context.secrets).forget(settings.serviceUrl);
     // Asks for the new user name and key, and stores them only if the service accepts this request.
-    const connection = await connect(services);
+    const connection = await services.connections.get();
     await connection.service.listCompanies();
     account = connection.basicUserName() ?? '';
   } else {

@@ -1,31 +1,34 @@
 import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
 import { isOnPremises } from '../api/urls';
 import { readConnectionSettings } from './settings';
 
 export type StatusBarMode = 'afterUse' | 'always' | 'never';
 
 /** The current Business Central environment in the status bar; a click opens the environment picker. */
-export class EnvironmentStatus implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('bcPictures.environment', vscode.StatusBarAlignment.Left, 0);
-  private readonly disposables: vscode.Disposable[];
+export class EnvironmentStatus extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('bcPictures.environment', vscode.StatusBarAlignment.Left, 0));
   private used = false;
 
   constructor(
     onDidUse: vscode.Event<void>,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     this.item.name = vscode.l10n.t('Business Central Environment');
     this.item.command = 'bcPictures.selectEnvironment';
-    this.disposables = [
+    this._register(
       onDidUse(() => {
         if (this.used) return;
         this.used = true;
         this.update();
       }),
+    );
+    this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('bcPictures')) this.update();
       }),
-    ];
+    );
     this.update();
   }
 
@@ -42,10 +45,5 @@ export class EnvironmentStatus implements vscode.Disposable {
       ? vscode.l10n.t('Business Central environment {0} of {1}. Click to choose another environment.', settings.environment, settings.tenant)
       : vscode.l10n.t('Business Central environment {0}. Click to choose another environment.', settings.environment);
     this.item.show();
-  }
-
-  dispose(): void {
-    for (const disposable of this.disposables) disposable.dispose();
-    this.item.dispose();
   }
 }
