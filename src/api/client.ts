@@ -19,12 +19,12 @@ import type {
 } from './types';
 import { graphPictureBody } from './upload';
 import { hasPicture } from './picture';
+import { apiSurface, type ApiSurface } from './surface';
 import { ServiceCapabilities } from './capabilities';
 import {
   buildBaseUrl,
   buildEnvironmentsUrl,
   buildQuery,
-  checkId,
   isSameOrigin,
   loggableUrl,
   matchesSearch,
@@ -44,8 +44,6 @@ const MAX_COMPANY_PAGES = 100;
 /** Pages a lookup of one batch of numbers may take: a batch can never need more, whatever the service answers. */
 const MAX_PAGES_PER_BATCH = 3;
 
-/** Graph's customers carry the city in `address`; a `$select` of the flat `city` is a 400 there. */
-const CUSTOMER_SELECT = { businessCentral: 'id,number,displayName,city,email,blocked', graph: 'id,number,displayName,address,email,blocked' } as const;
 
 /** Statuses with which a service refuses a filter it does not support: not a failure of the search, a reason to ask another way. */
 const FILTER_REFUSED = new Set([400, 501]);
@@ -191,6 +189,7 @@ function merged(pages: readonly PartPage[]): CustomerPage {
 export class PictureClient implements PictureService {
   readonly kind: ApiKind;
   readonly baseUrl: string;
+  private readonly paths: ApiSurface;
   private readonly transport: Transport;
   private readonly log: Log;
   private readonly pageSize: number;
@@ -202,6 +201,7 @@ export class PictureClient implements PictureService {
   constructor(settings: ServiceSettings, options: ClientOptions) {
     this.kind = settings.api;
     this.baseUrl = buildBaseUrl(settings);
+    this.paths = apiSurface(settings.api, this.baseUrl);
     this.serviceUrl = settings.serviceUrl;
     this.transport = new Transport(options);
     this.log = options.log;
@@ -209,42 +209,10 @@ export class PictureClient implements PictureService {
     this.capabilities = options.capabilities ?? new ServiceCapabilities();
   }
 
-  // ------------------------------------------------------------------------------------------------- addresses
-
-  private companyUrl(companyId: string): string {
-    const c = checkId(companyId, 'company');
-    return this.kind === 'graph' ? `${this.baseUrl}/companies/${c}` : `${this.baseUrl}/companies(${c})`;
-  }
-
-  private customersUrl(companyId: string): string {
-    return `${this.companyUrl(companyId)}/customers`;
-  }
-
-  private customerUrl(companyId: string, customerId: string): string {
-    const company = this.companyUrl(companyId);
-    const id = checkId(customerId, 'customer');
-    return this.kind === 'graph' ? `${company}/customers/${id}` : `${company}/customers(${id})`;
-  }
-
-  private pictureUrl(companyId: string, customerId: string): string {
-    return `${this.customerUrl(companyId, customerId)}/picture`;
-  }
-
-  /** The raw bytes: `picture/pictureContent` on Business Central, `picture/{id}/content` on Graph (picture id = customer id). */
-  private contentUrl(companyId: string, customerId: string): string {
-    const picture = this.pictureUrl(companyId, customerId);
-    return this.kind === 'graph' ? `${picture}/${checkId(customerId, 'picture')}/content` : `${picture}/pictureContent`;
-  }
-
-  /** Business Central tells whether a customer has a picture cheaply with `$expand=picture`; Graph's customers do not expand it. */
-  private customerQuery(extra: Record<string, string | undefined>): string {
-    return buildQuery({ $select: CUSTOMER_SELECT[this.kind], $expand: this.kind === 'graph' ? undefined : 'picture', ...extra });
-  }
-
   // ------------------------------------------------------------------------------------------------- reads
 
   async listEnvironments(options: RequestOptions = {}): Promise<Environment[]> {
-    if (this.kind === 'graph') {
+    if (this.paths.graph) {
       // The environments API takes a Business Central token; Graph reaches only Production anyway.
       throw new ServiceError(l10n.t('Microsoft Graph reaches only the environment named Production. Set bcPictures.api to businessCentral to choose another environment.'), { kind: 'settings' });
     }
@@ -279,15 +247,15 @@ export class PictureClient implements PictureService {
 
   async listCustomers(companyId: string, query: CustomerQuery, options: RequestOptions = {}): Promise<CustomerPage> {
     const pageSize = Math.max(1, Math.floor(query.pageSize ?? this.pageSize));
-    const base = this.customersUrl(companyId);
+    const base = this.paths.customers(companyId);
     const text = query.search?.trim() ?? '';
     if (!text) {
-      return merged([await this.listPage({ url: base + this.customerQuery({ $orderby: 'number' }), pageSize }, options, 'company')]);
+      return merged([await this.listPage({ url: base + this.paths.customerQuery({ $orderby: 'number' }), pageSize }, options, 'company')]);
     }
     // Business Central refuses an `or` across two fields: name and number are two requests, merged here.
     const byNumber = numberSearchFilter(text);
     const pages = await Promise.all([
-      ...(byNumber ? [this.listPage({ url: base + this.customerQuery({ $filter: byNumber, $orderby: 'number' }), pageSize, search: { by: 'number', text } }, options, 'company')] : []),
+      ...(byNumber ? [this.listPage({ url: base + this.paths.customerQuery({ $filter: byNumber, $orderby: 'number' }), pageSize, search: { by: 'number', text } }, options, 'company')] : []),
       this.nameSearch(companyId, text, pageSize, options),
     ]);
     return merged(pages);
@@ -296,7 +264,7 @@ export class PictureClient implements PictureService {
   /** The name part of a search: case-insensitive where the service takes it, else by the common spellings. */
   private async nameSearch(companyId: string, text: string, pageSize: number, options: RequestOptions): Promise<PartPage> {
     const byName = (caseInsensitive: boolean): ListPart => ({
-      url: this.customersUrl(companyId) + this.customerQuery({ $filter: nameSearchFilter(text, caseInsensitive), $orderby: 'number', $schemaversion: caseInsensitive ? '2.1' : undefined }),
+      url: this.paths.customers(companyId) + this.paths.customerQuery({ $filter: nameSearchFilter(text, caseInsensitive), $orderby: 'number', $schemaversion: caseInsensitive ? '2.1' : undefined }),
       pageSize,
       search: { by: 'name', text },
     });
@@ -327,7 +295,7 @@ export class PictureClient implements PictureService {
    */
   private nestedFilters(companyId: string): Promise<boolean> {
     return this.capabilities.nestedFilters(this.baseUrl, async () => {
-      const url = this.customersUrl(companyId) + buildQuery({ $select: 'id,number,displayName', $filter: "contains(tolower(displayName),'a')", $top: '5', $schemaversion: '2.1' });
+      const url = this.paths.customers(companyId) + buildQuery({ $select: 'id,number,displayName', $filter: "contains(tolower(displayName),'a')", $top: '5', $schemaversion: '2.1' });
       try {
         // No signal: the answer is shared by every search that waits for it, and one typed letter must not cancel it.
         const response = await this.transport.send({ method: 'GET', url, expect: 'json', subject: 'company' });
@@ -401,9 +369,9 @@ export class PictureClient implements PictureService {
    * lookup stops with an error instead of paging through the table.
    */
   async findCustomersByNumber(companyId: string, numbers: readonly string[], options: RequestOptions = {}): Promise<Customer[]> {
-    const base = this.customersUrl(companyId);
+    const base = this.paths.customers(companyId);
     const wanted = [...new Set(numbers.flatMap((n) => normalizeCustomerNumber(n) ?? []))];
-    const urlFor = (batch: readonly string[]) => base + this.customerQuery({ $filter: numberEqFilter(batch) });
+    const urlFor = (batch: readonly string[]) => base + this.paths.customerQuery({ $filter: numberEqFilter(batch) });
     const batches: string[][] = [];
     let current: string[] = [];
     for (const number of wanted) {
@@ -442,34 +410,33 @@ export class PictureClient implements PictureService {
   }
 
   async getCustomer(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Customer> {
-    const url = this.customerUrl(companyId, customerId) + this.customerQuery({});
+    const url = this.paths.customer(companyId, customerId) + this.paths.customerQuery({});
     const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, onWaiting: options.onWaiting, subject: 'customer' });
     return toCustomer(response.json, response);
   }
 
   async getPicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Picture> {
-    const url = this.pictureUrl(companyId, customerId);
+    const url = this.paths.picture(companyId, customerId);
     const response = await this.transport.send({ method: 'GET', url, expect: 'json', signal: options.signal, onWaiting: options.onWaiting, subject: 'customer' });
     return toPicture(response.json, customerId.toLowerCase(), response);
   }
 
   async downloadPicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Uint8Array | undefined> {
-    let url = this.contentUrl(companyId, customerId);
-    if (this.kind === 'graph') {
+    let url = this.paths.pictureContent(companyId, customerId);
+    if (this.paths.graph) {
       // Graph lists the picture (none: an empty list) and serves the bytes under its id.
       const picture = await this.getPicture(companyId, customerId, options);
       if (!hasPicture(picture)) {
         return undefined;
       }
-      url = `${this.pictureUrl(companyId, customerId)}/${checkId(picture.id, 'picture')}/content`;
+      url = this.paths.pictureContent(companyId, customerId, picture.id);
     }
     const response = await this.transport.send({ method: 'GET', url, expect: 'bytes', signal: options.signal, onWaiting: options.onWaiting, subject: 'picture' });
     return response.status === 204 || !response.bytes?.length ? undefined : new Uint8Array(response.bytes);
   }
 
   async deletePicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<void> {
-    const picture = this.pictureUrl(companyId, customerId);
-    const url = this.kind === 'graph' ? `${picture}/${checkId(customerId, 'picture')}` : picture;
+    const url = this.paths.pictureToDelete(companyId, customerId);
     await this.transport.send({ method: 'DELETE', url, headers: { 'if-match': '*' }, expect: 'none', signal: options.signal, onWaiting: options.onWaiting, subject: 'customer' });
   }
 
@@ -486,25 +453,24 @@ export class PictureClient implements PictureService {
   }
 
   private async upload(companyId: string, customerId: string, source: UploadSource, options: UploadOptions): Promise<Picture> {
-    const contentUrl = this.contentUrl(companyId, customerId);
-    if (this.kind === 'graph' && !this.graphPostRefused) {
+    if (this.paths.graph && !this.graphPostRefused) {
       const posted = await this.postGraphPicture(companyId, customerId, source, options);
       if (posted) {
         return posted;
       }
     }
-    let url = contentUrl;
+    let url = this.paths.pictureContent(companyId, customerId);
     let hadNoPicture = false;
-    if (this.kind === 'graph') {
+    if (this.paths.graph) {
       // Graph's byte upload goes to the picture's own id; it is the customer id, but ask rather than assume.
       const current = await this.getPicture(companyId, customerId, options);
       hadNoPicture = !hasPicture(current);
-      url = `${this.pictureUrl(companyId, customerId)}/${checkId(current.id, 'picture')}/content`;
+      url = this.paths.pictureContent(companyId, customerId, current.id);
     }
     try {
       await this.sendBytes(url, source, options);
     } catch (error) {
-      if (this.kind === 'graph' && hadNoPicture && error instanceof ServiceError && error.kind === 'notFound') {
+      if (this.paths.graph && hadNoPicture && error instanceof ServiceError && error.kind === 'notFound') {
         // Graph refused the POST that adds a picture, and its byte upload only replaces one.
         throw new ServiceError(
           l10n.t('Microsoft Graph does not let this customer get a first picture: it refused adding one and can only replace an existing picture. Set bcPictures.api to businessCentral to upload through the Business Central API.') +
@@ -533,7 +499,7 @@ export class PictureClient implements PictureService {
 
   private async sendBytes(url: string, source: UploadSource, options: UploadOptions): Promise<void> {
     await this.transport.send({
-      method: this.kind === 'graph' ? 'PUT' : 'PATCH',
+      method: this.paths.byteUpload,
       url,
       headers: { 'content-type': 'application/octet-stream', 'if-match': '*' },
       body: {
@@ -554,7 +520,7 @@ export class PictureClient implements PictureService {
     const progress = options.onProgress;
     const response = await this.transport.send({
       method: 'POST',
-      url: this.pictureUrl(companyId, customerId),
+      url: this.paths.picture(companyId, customerId),
       headers: { 'content-type': 'application/json' },
       body: {
         length: body.length,
