@@ -1,5 +1,5 @@
 // Tells from the first bytes of a file what it holds: an accepted picture format, a picture format Business Central refuses, or no picture at all.
-import { imageSize } from 'image-size';
+import { typeHandlers } from 'image-size/types/index';
 import { type ContentKind } from './imageRefusal';
 import { type PictureFormat } from './pictureFormats';
 
@@ -13,17 +13,22 @@ export type Sniffed =
   | { kind: 'notAPicture'; content?: ContentKind };
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const JP2_SIGNATURE = [0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a];
-const JXL_CONTAINER_SIGNATURE = [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a];
-const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
-const AVIF_BRANDS = new Set(['avif', 'avis']);
-const HEIF_BRANDS = new Set(['mif1', 'msf1']);
 
-// image-size knows these too; named here as users know them (TGA is left out: its 4-zero-byte test matches any blank file).
+// The types image-size detects (or measures: heic, avif, bigtiff, ktx2), named as users know them.
 const IMAGE_SIZE_NAMES: Record<string, string> = {
+  avif: 'AVIF',
+  bigtiff: 'BigTIFF',
+  // Classic TIFF and CR2 are settled before image-size is asked, so a TIFF it detects but cannot measure here is BigTIFF.
+  tiff: 'BigTIFF',
   cur: 'CUR (cursor)',
   dds: 'DDS',
+  heic: 'HEIC',
+  heix: 'HEIC',
+  hevc: 'HEIC',
+  hevx: 'HEIC',
   heif: 'HEIF',
+  mif1: 'HEIF',
+  msf1: 'HEIF',
   icns: 'ICNS (Apple icon)',
   ico: 'ICO (icon)',
   j2c: 'JPEG 2000',
@@ -31,21 +36,29 @@ const IMAGE_SIZE_NAMES: Record<string, string> = {
   jxl: 'JPEG XL',
   'jxl-stream': 'JPEG XL',
   ktx: 'KTX',
+  ktx2: 'KTX',
   pnm: 'PNM',
   psd: 'Photoshop (PSD)',
   svg: 'SVG',
   webp: 'WebP',
 };
 
+// Pictures image-size does not know (animated AVIF among them), by their signature: [offset, bytes, name].
+const OTHER_PICTURES: ReadonlyArray<readonly [number, readonly number[], string]> = [
+  [4, ascii('ftypavis'), 'AVIF'],
+  [4, ascii('ftypcrx '), 'Canon RAW (CR3)'],
+  [0, [0x49, 0x49, 0xbc], 'JPEG XR'],
+  [0, [0x8a, 0x4d, 0x4e, 0x47], 'MNG'],
+  [0, [0xd7, 0xcd, 0xc6, 0x9a], 'WMF (Windows metafile)'],
+  [0, [0x76, 0x2f, 0x31, 0x01], 'OpenEXR'],
+  [0, ascii('qoif'), 'QOI'],
+];
+
 /** Looks at `head` (the first bytes of a file of `size` bytes) and says what the file holds. */
 export function sniffContent(head: Uint8Array, size: number): Sniffed {
   const accepted = sniffAcceptedFormat(head, size);
   if (accepted) {
     return accepted;
-  }
-  const refused = sniffRefusedPicture(head);
-  if (refused) {
-    return { kind: 'refusedPicture', formatName: refused };
   }
   if (startsWith(head, ascii('%PDF-'))) {
     return { kind: 'notAPicture', content: 'pdf' };
@@ -57,11 +70,8 @@ export function sniffContent(head: Uint8Array, size: number): Sniffed {
   if (text !== undefined) {
     return sniffText(text);
   }
-  const known = sniffWithImageSize(head);
-  if (known) {
-    return { kind: 'refusedPicture', formatName: known };
-  }
-  return { kind: 'notAPicture' };
+  const formatName = IMAGE_SIZE_NAMES[imageSizeType(head) ?? ''] ?? OTHER_PICTURES.find(([at, signature]) => startsWith(head.subarray(at), signature))?.[2];
+  return formatName ? { kind: 'refusedPicture', formatName } : { kind: 'notAPicture' };
 }
 
 function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefined {
@@ -87,8 +97,8 @@ function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefine
   const tiffLittle = [0x49, 0x49, 0x2a, 0x00];
   const tiffBig = [0x4d, 0x4d, 0x00, 0x2a];
   if (startsWith(head, tiffLittle) || startsWith(head, tiffBig)) {
-    // Canon CR2 raw photos are TIFF files with "CR" at offset 8: not a picture Business Central can show.
-    return head[8] === 0x43 && head[9] === 0x52 ? undefined : { kind: 'picture', format: 'tiff' };
+    // Canon CR2 raw photos are TIFF files with "CR" at offset 8: image-size takes them for TIFF, Business Central cannot show them.
+    return head[8] === 0x43 && head[9] === 0x52 ? { kind: 'refusedPicture', formatName: 'Canon RAW (CR2)' } : { kind: 'picture', format: 'tiff' };
   }
   if (size < 4 && size >= 3 && (startsWith(tiffLittle, head) || startsWith(tiffBig, head))) {
     return { kind: 'cutSignature', format: 'tiff' };
@@ -96,84 +106,20 @@ function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefine
   return undefined;
 }
 
-/** The user-facing name of a picture format Business Central does not take, if `head` starts like one. */
-function sniffRefusedPicture(head: Uint8Array): string | undefined {
-  if (startsWith(head, ascii('RIFF')) && startsWith(head.subarray(8), ascii('WEBP'))) {
-    return 'WebP';
-  }
-  if (startsWith(head.subarray(4), ascii('ftyp'))) {
-    return isoBrandFormat(head);
-  }
-  if (startsWith(head, [0x49, 0x49, 0x2b, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2b])) {
-    return 'BigTIFF';
-  }
-  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) && head[8] === 0x43 && head[9] === 0x52) {
-    return 'Canon RAW (CR2)';
-  }
-  if (startsWith(head, JP2_SIGNATURE) || startsWith(head, [0xff, 0x4f, 0xff, 0x51])) {
-    return 'JPEG 2000';
-  }
-  if (startsWith(head, JXL_CONTAINER_SIGNATURE) || startsWith(head, [0xff, 0x0a])) {
-    return 'JPEG XL';
-  }
-  if (startsWith(head, [0x49, 0x49, 0xbc])) {
-    return 'JPEG XR';
-  }
-  if (startsWith(head, [0x8a, 0x4d, 0x4e, 0x47])) {
-    return 'MNG';
-  }
-  const iconCount = head.length >= 6 ? head[4] | (head[5] << 8) : 0;
-  if (startsWith(head, [0x00, 0x00, 0x01, 0x00]) && iconCount > 0) {
-    return 'ICO (icon)';
-  }
-  if (startsWith(head, [0x00, 0x00, 0x02, 0x00]) && iconCount > 0) {
-    return 'CUR (cursor)';
-  }
-  if (startsWith(head, ascii('8BPS'))) {
-    return 'Photoshop (PSD)';
-  }
-  if (startsWith(head, [0xd7, 0xcd, 0xc6, 0x9a])) {
-    return 'WMF (Windows metafile)';
-  }
-  if (startsWith(head, [0x76, 0x2f, 0x31, 0x01])) {
-    return 'OpenEXR';
-  }
-  if (startsWith(head, ascii('qoif'))) {
-    return 'QOI';
-  }
-  return undefined;
+/** The type image-size detects in `head` (TGA left out: its test matches any blank file), refined by its measurement when that works. */
+function imageSizeType(head: Uint8Array): string | undefined {
+  // A copy: image-size reads through `head.buffer`, which may hold bytes past the end of `head`.
+  const input = new Uint8Array(head);
+  const detected = [...typeHandlers].find(([type, handler]) => type !== 'tga' && attempt(() => handler.validate(input)));
+  return detected && (attempt(() => detected[1].calculate(input).type) ?? detected[0]);
 }
 
-/** ISO base media files (HEIC, AVIF, but also MP4 videos) name their kind in the `ftyp` box brands. */
-function isoBrandFormat(head: Uint8Array): string | undefined {
-  const boxSize = Math.min(readUInt32BE(head, 0), head.length, 256);
-  const brands: string[] = [];
-  for (let offset = 8; offset + 4 <= boxSize; offset += 4) {
-    if (offset !== 12) {
-      brands.push(String.fromCharCode(...head.subarray(offset, offset + 4)));
-    }
-  }
-  if (brands.some((b) => AVIF_BRANDS.has(b))) {
-    return 'AVIF';
-  }
-  if (brands.some((b) => HEIC_BRANDS.has(b))) {
-    return 'HEIC';
-  }
-  if (brands.some((b) => HEIF_BRANDS.has(b))) {
-    return 'HEIF';
-  }
-  if (brands.includes('crx ')) {
-    return 'Canon RAW (CR3)';
-  }
-  return undefined;
-}
-
-function sniffWithImageSize(head: Uint8Array): string | undefined {
+/** image-size throws on input it cannot read: here that only means "no answer". */
+function attempt<T>(run: () => T): T | undefined {
   try {
-    const type = imageSize(head).type;
-    return type === undefined ? undefined : IMAGE_SIZE_NAMES[type];
+    return run();
   } catch {
-    return undefined; // image-size throws for anything it does not know: that just means "no picture we can name".
+    return undefined;
   }
 }
 
@@ -185,6 +131,7 @@ function sniffText(text: string): Sniffed {
   if (/^<!doctype\s+html|<html[\s>]/.test(start)) {
     return { kind: 'notAPicture', content: 'html' };
   }
+  // By hand: image-size's SVG test reads 1000 UTF-8 bytes and wants an attribute, so UTF-16, bare `<svg>` and long prologs would slip by.
   if (/<svg[\s>/]/.test(start)) {
     return { kind: 'refusedPicture', formatName: 'SVG' };
   }
@@ -228,6 +175,3 @@ function ascii(text: string): number[] {
   return Array.from(text, (c) => c.charCodeAt(0));
 }
 
-function readUInt32BE(bytes: Uint8Array, offset: number): number {
-  return bytes.length < offset + 4 ? 0 : ((bytes[offset] << 24) >>> 0) + (bytes[offset + 1] << 16) + (bytes[offset + 2] << 8) + bytes[offset + 3];
-}

@@ -11,7 +11,7 @@ import { FORMAT_EXTENSIONS, type ImageInfo, MAX_PICTURE_BYTES, MAX_PICTURE_PIXEL
 /** Bytes read from the start of a file; headers of all accepted formats normally fit in it. */
 export const HEAD_BYTES = 512 * 1024;
 /** Bytes read from the end of a file to find the format's end marker (PNG IEND, JPEG EOI). */
-export const TAIL_BYTES = 64 * 1024;
+const TAIL_BYTES = 64 * 1024;
 /** JPEG segments walked before giving up on finding the frame header (each read is 4 bytes past the head). */
 const MAX_JPEG_SEGMENTS = 4096;
 

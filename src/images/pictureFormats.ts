@@ -33,7 +33,7 @@ export const MIME_TYPES: Readonly<Record<PictureFormat, string>> = {
   tiff: 'image/tiff',
 };
 
-/** File extensions (lower case, no dot) offered for picture upload. */
+/** File extensions (lower case, no dot) offered for picture upload: the one list for dialogs and folder scans, and the manifest's `when` clauses (a unit test compares). */
 export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff'];
 
 /** Extensions that rightly name each format (a few rarer synonyms included, so they are not reported as mismatches). */

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 
 const IMAGE_PREVIEW = 'imagePreview.previewEditor';
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff'];
 
 /**
  * The images a command works on: the Explorer selection when the clicked file is part of it,
@@ -15,12 +14,14 @@ export async function chooseImages(clicked?: vscode.Uri, selected?: readonly vsc
   if (clicked instanceof vscode.Uri) {
     return [clicked];
   }
+  // The images layer loads with the first command that needs it, never at activation.
+  const { IMAGE_FILE_EXTENSIONS } = await import('../images/pictureFormats');
   const picked = await vscode.window.showOpenDialog({
     title: vscode.l10n.t('Choose the image to use as a customer picture'),
     openLabel: vscode.l10n.t('Use as Picture'),
     canSelectMany: false,
     defaultUri: activeImage(),
-    filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS },
+    filters: { [vscode.l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
   });
   return picked && picked.length > 0 ? picked : undefined;
 }
