@@ -7,9 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { ROOT } from './common';
 import { createContextStub, installVscodeStub, registeredCommands } from './vscodeStub';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** The watched groups: a file belongs to the first group whose pattern matches its path. */
 const GROUPS: ReadonlyArray<readonly [string, RegExp]> = [

@@ -1,6 +1,6 @@
 /** OData resource paths: `companies(<guid>)/customers(<guid>)/picture/pictureContent`. */
 import { errors, ServiceError } from './errors';
-import { isGuid } from './odata';
+import { isGuid } from './filter';
 
 export interface Segment {
   name: string;

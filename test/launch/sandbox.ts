@@ -11,7 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator } from '../emulator';
-import { Cleanup, remoteAuthority, startCodeServer, workbenchUrl } from './codeServer';
+import { Cleanup } from './codeServer/cleanup';
+import { startCodeServer } from './codeServer/server';
+import { remoteAuthority, workbenchUrl } from './codeServer/workbench';
 import { installCodeServer, REPO_ROOT } from './installCodeServer';
 
 const SANDBOX = path.join(REPO_ROOT, '.vscode-test', 'sandbox');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { CUSTOMER_PROPERTIES, DEMO, type Emulator, TenantData } from '../../emulator';
 import { CUSTOMER_MAX_LENGTHS } from '../../emulator/data';
 import { ServiceError } from '../../emulator/errors';
-import { parseFilter, tokenize, type FilterContext } from '../../emulator/odata';
+import { parseFilter, tokenize, type FilterContext } from '../../emulator/filter';
 import { call, CORRELATION_RE, start } from './helpers';
 
 const customers = new TenantData().company(DEMO.cronusId)!.customers.all();
