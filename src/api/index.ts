@@ -27,8 +27,6 @@ export function createPictureService(settings: PictureServiceSettings, deps: Pic
   return new PictureClient(settings, deps);
 }
 
-export { PauseGate, runPool, SERVICE_MAX_CONCURRENT, type PoolOptions, type PoolOutcome } from './batch';
-export { customerNumberOf, matchFiles, numbersToLookUp, runReportMarkdown, type PlanEntry, type PlanFile, type RunReport, type UploadRecord } from './bulkPlan';
 export { PictureClient, DEFAULT_PAGE_SIZE, MAX_URL_LENGTH, NUMBER_BATCH } from './client';
 export { cancelledError, ServiceError, type ServiceErrorKind } from './errors';
 export { closeConnections, isTransportLoaded, type Authorize, type ProxyOptions, type TimeoutOptions } from './http';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { cancellableRead } from '../ui/progress';
 import { inert } from '../common/serviceText';
-import type { PlanEntry, PlanFile, UploadRecord } from '../api/bulkPlan';
+import type { PlanEntry, PlanFile, UploadRecord } from '../bulk';
 import type { Company, Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
 import { collectImages } from '../ui/imageFolder';
@@ -75,9 +75,11 @@ export async function addPicturesByNumber(
     ...skipped.map((entry) => record(entry, 'skipped', entry.kind === 'hasPicture' ? vscode.l10n.t('already has a picture; not checked') : vscode.l10n.t('not checked'))),
   ];
   const leftOut = plan.flatMap((entry) => ('reason' in entry ? [{ file: fileLabel(entry.file.uri), reason: entry.reason }] : []));
-  const { runReportMarkdown } = await import('../api');
+  const { runReportMarkdown, summarize } = await import('../bulk');
   const report = runReportMarkdown({ companyName: company.displayName, startedAt, endedAt: new Date(), cancelled, records: allRecords, leftOut });
   const reportUri = await writeReport(services, report);
+  // By number, once: looked up for each chosen customer below.
+  const failures = new Map(records.filter((r) => r.state === 'failed' || r.state === 'unconfirmed').map((r) => [r.customerNumber, r]));
   const numbersIn = (state: UploadRecord['state']) => allRecords.filter((r) => r.state === state).map((r) => r.customerNumber);
   const outcome: Omit<BulkResult, 'summary'> = {
     companyId: company.id,
@@ -85,7 +87,7 @@ export async function addPicturesByNumber(
     skipped: numbersIn('skipped'),
     notStarted: numbersIn('notStarted'),
     failed: chosen.flatMap((entry) => {
-      const failure = records.find((r) => (r.state === 'failed' || r.state === 'unconfirmed') && r.customerNumber === entry.customer.number);
+      const failure = failures.get(entry.customer.number);
       return failure
         ? [{ file: failure.file, uri: entry.file.uri.toString(), customerNumber: failure.customerNumber, reason: failure.detail, ...(failure.state === 'unconfirmed' ? { mayBeSet: true } : {}) }]
         : [];
@@ -94,7 +96,7 @@ export async function addPicturesByNumber(
     cancelled,
     reportUri: reportUri?.toString(),
   };
-  const result: BulkResult = { ...outcome, summary: summarize(company, outcome, passedOver) };
+  const result: BulkResult = { ...outcome, summary: summarize(company.displayName, outcome, passedOver) };
   services.log.info(result.summary);
   void announce(services, result, reportUri);
   return result;
@@ -122,7 +124,7 @@ function record(entry: Upload, state: UploadRecord['state'], detail: string): Up
 
 /** Inspects every file (locally), then asks the service for the customers their names stand for, in batches. */
 async function makePlan(connection: Connection, company: Company, images: readonly vscode.Uri[], signal: AbortSignal): Promise<Entry[]> {
-  const { cancelledError, customerNumberOf, matchFiles, numbersToLookUp, runPool } = await import('../api');
+  const [{ cancelledError }, { customerNumberOf, matchFiles, numbersToLookUp, runPool }] = await Promise.all([import('../api'), import('../bulk')]);
   const inspected = await runPool(images, (uri) => readImageInfo(uri), { concurrency: INSPECTING_AT_ONCE, signal });
   if (signal.aborted) throw cancelledError();
   const files: PlanFile<ImageFile>[] = inspected.map((outcome) => {
@@ -143,7 +145,7 @@ async function uploadAll(
   company: Company,
   chosen: readonly Upload[],
 ): Promise<{ records: UploadRecord[]; cancelled: boolean }> {
-  const { PauseGate, runPool, SERVICE_MAX_CONCURRENT } = await import('../api');
+  const { PauseGate, runPool, SERVICE_MAX_CONCURRENT } = await import('../bulk');
   const configured = vscode.workspace.getConfiguration('bcPictures').get<number>('maxConcurrentUploads', 4);
   const concurrency = Math.min(SERVICE_MAX_CONCURRENT, Math.max(1, Math.floor(Number(configured) || 4)));
   const gate = new PauseGate();
@@ -225,34 +227,6 @@ async function writeReport(services: CommandContext, markdown: string): Promise<
     services.log.error(error instanceof Error ? error : String(error));
     return undefined;
   }
-}
-
-/** The summary: exactly which customers changed, what was skipped and what failed. */
-function summarize(company: Company, result: Omit<BulkResult, 'summary'>, passedOver: string | undefined): string {
-  const parts: string[] = [];
-  if (result.cancelled) {
-    parts.push(
-      result.done.length > 0
-        ? vscode.l10n.t('{0}: cancelled. Pictures set for {1} customers: {2}.', inert(company.displayName), result.done.length, result.done.map(inert).join(', '))
-        : vscode.l10n.t('{0}: cancelled. No customer picture changed.', inert(company.displayName)),
-    );
-    if (result.notStarted.length > 0) parts.push(vscode.l10n.t('{0} not started.', result.notStarted.length));
-  } else {
-    parts.push(vscode.l10n.t('{0}: pictures set for {1} customers.', inert(company.displayName), result.done.length));
-  }
-  if (result.skipped.length > 0) parts.push(vscode.l10n.t('{0} skipped.', result.skipped.length));
-  const failed = result.failed.filter((failure) => !failure.mayBeSet);
-  const unconfirmed = result.failed.filter((failure) => failure.mayBeSet);
-  if (failed.length > 0) {
-    const reasons = failed.map((failure) => `${failure.customerNumber}: ${failure.reason}`);
-    parts.push(vscode.l10n.t('{0} failed ({1}).', failed.length, reasons.join('; ')));
-  }
-  if (unconfirmed.length > 0) {
-    parts.push(vscode.l10n.t('{0} not confirmed: the picture may have been set, check {1}.', unconfirmed.length, unconfirmed.map((failure) => inert(failure.customerNumber)).join(', ')));
-  }
-  if (result.leftOut.length > 0) parts.push(vscode.l10n.t('{0} files left out (no customer, or not a picture).', result.leftOut.length));
-  if (passedOver) parts.push(passedOver);
-  return parts.join(' ');
 }
 
 /** Shows the summary, with the report and a retry one click away. */

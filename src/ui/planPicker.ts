@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { inert } from '../common/serviceText';
-import type { PlanEntry } from '../api/bulkPlan';
+import type { PlanEntry } from '../bulk/plan';
 import { runMultiPick } from './quickPick';
 
 /** What to do with customers that already have a picture: check them (replace), leave them unchecked (skip, the user may check them). */

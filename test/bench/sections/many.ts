@@ -1,48 +1,17 @@
 /** Many pictures: 500 small uploads one at a time and 4 in flight, with and without 429s. */
 import { bytesUploadSource, closeConnections, createPictureService, type PictureService } from '../../../src/api';
+import { PauseGate, runPool } from '../../../src/bulk';
 import { silentLog } from '../../../src/common/log';
 import { DEMO, makePng } from '../../emulator';
 import { median } from '../common';
 import type { EmulatorProcess } from '../emulatorProcess';
 import { add, section } from '../report';
 
-interface PoolLike {
-  runPool<T, R>(items: readonly T[], work: (item: T, index: number) => Promise<R>, options: { concurrency: number; gate?: unknown }): Promise<Array<{ state: string }>>;
-  PauseGate: new () => { pause(ms: number): void };
-}
-
-/** The product's pool (src/api/batch.ts) when it is there; otherwise a minimal loop with the same shape. */
-function productPool(): PoolLike | undefined {
-  try {
-    const batch = require('../../../src/api/batch') as Partial<PoolLike>;
-    return typeof batch.runPool === 'function' && typeof batch.PauseGate === 'function' ? (batch as PoolLike) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function localPool<T>(items: readonly T[], work: (item: T) => Promise<unknown>, concurrency: number): Promise<Array<{ state: string }>> {
-  const outcomes: Array<{ state: string }> = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      outcomes[index] = await work(items[index]).then(
-        () => ({ state: 'done' }),
-        () => ({ state: 'failed' }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return outcomes;
-}
-
 export async function many(emu: EmulatorProcess): Promise<void> {
   const count = 500;
   const latency = 20;
   section(`Many pictures (${count} small PNGs, ${latency} ms emulated latency per request)`);
   const company = DEMO.bigCompanyId;
-  const pool = productPool();
   let runNumber = 0;
   const serviceFor = async (onWaiting?: (seconds: number) => void) => {
     const token = `bench-many-${++runNumber}`;
@@ -62,8 +31,8 @@ export async function many(emu: EmulatorProcess): Promise<void> {
   const once = async (concurrency: number, throttled: number) => {
     await closeConnections();
     await emu.clearRequests();
-    const gate = pool ? new pool.PauseGate() : undefined;
-    const { service, user } = await serviceFor(gate ? (seconds) => gate.pause(seconds * 1000) : undefined);
+    const gate = new PauseGate();
+    const { service, user } = await serviceFor((seconds) => gate.pause(seconds * 1000));
     // Throttle specific customers' first PATCH, spread over the run.
     const throttledIds = new Set(customers.filter((_, i) => throttled > 0 && i % Math.floor(count / throttled) === 7).slice(0, throttled));
     for (const id of throttledIds) {
@@ -76,10 +45,8 @@ export async function many(emu: EmulatorProcess): Promise<void> {
     if (concurrency === 1) {
       outcomes = [];
       for (const i of indexes) outcomes.push(await work(i).then(() => ({ state: 'done' }), () => ({ state: 'failed' })));
-    } else if (pool) {
-      outcomes = await pool.runPool(indexes, (i) => work(i), { concurrency, gate });
     } else {
-      outcomes = await localPool(indexes, (i) => work(i), concurrency);
+      outcomes = await runPool(indexes, (i) => work(i), { concurrency, gate });
     }
     const s = Number(process.hrtime.bigint() - started) / 1e9;
     const requests = await emu.requests();
@@ -106,7 +73,7 @@ export async function many(emu: EmulatorProcess): Promise<void> {
   await closeConnections();
 
   const concurrent = median(concurrentRuns.map((r) => r.s));
-  const impl = pool ? 'src/api/batch.ts runPool' : 'local loop in the bench';
+  const impl = 'src/bulk/pool.ts runPool';
   add({
     section: 'many',
     figure: `Many pictures: ${count} uploads, 4 in flight (${impl}; peak in flight ${Math.max(...concurrentRuns.map((r) => r.peakInFlight))})`,

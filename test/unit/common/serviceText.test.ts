@@ -1,6 +1,6 @@
 /** Text from Business Central is data: it never becomes a link, an icon or markup where VS Code shows it. */
 import * as assert from 'node:assert/strict';
-import { runReportMarkdown } from '../../../src/api/bulkPlan';
+import { runReportMarkdown } from '../../../src/bulk/report';
 import { errorFromStatus } from '../../../src/api/errors';
 import { inert, markdownText } from '../../../src/common/serviceText';
 

@@ -4,16 +4,17 @@
  */
 import * as assert from 'node:assert/strict';
 import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
-import { bytesUploadSource, closeConnections, PauseGate, runPool, type PoolOutcome } from '../../../src/api';
+import { bytesUploadSource, closeConnections } from '../../../src/api';
+import { PauseGate, runPool, type PoolOutcome } from '../../../src/bulk';
 import { abortableSleep } from '../../../src/api/retry';
 import type { Picture } from '../../../src/api/types';
-import { harness, sha256, type Harness } from './helpers';
+import { harness, sha256, type Harness } from '../api/helpers';
 
 const TOKEN = 'pool-token-SECRET-4444';
 const USER = 'pool-user';
 const BIG = DEMO.bigCompanyId;
 
-describe('api/batch: the upload pool against the emulator', function () {
+describe('bulk/pool: the upload pool against the emulator', function () {
   this.timeout(30_000);
   let emu: Emulator;
   let bc: Harness;
@@ -131,7 +132,7 @@ describe('api/batch: the upload pool against the emulator', function () {
   });
 });
 
-describe('api/batch: the pause gate and the pool on their own', () => {
+describe('bulk/pool: the pause gate and the pool on their own', () => {
   it('keeps the longer of two pauses, and opens after it', async () => {
     let now = 1_000;
     const slept: number[] = [];

@@ -1,6 +1,6 @@
 /** Matching file names to customer numbers, and the report of a run. */
 import * as assert from 'node:assert/strict';
-import { customerNumberOf, matchFiles, numbersToLookUp, runReportMarkdown } from '../../../src/api';
+import { customerNumberOf, matchFiles, numbersToLookUp, runReportMarkdown } from '../../../src/bulk';
 import type { Customer } from '../../../src/api/types';
 
 const customer = (number: string, hasPicture?: boolean): Customer => ({
@@ -12,7 +12,7 @@ const customer = (number: string, hasPicture?: boolean): Customer => ({
 
 const file = (name: string, refusal?: string) => ({ file: name, name, ...(refusal ? { refusal } : {}) });
 
-describe('api/bulkPlan: file names to customer numbers', () => {
+describe('bulk/plan: file names to customer numbers', () => {
   it('takes the name without its last extension', () => {
     assert.equal(customerNumberOf('10000.jpg'), '10000');
     assert.equal(customerNumberOf('C00010.png'), 'C00010');
@@ -62,7 +62,7 @@ describe('api/bulkPlan: file names to customer numbers', () => {
   });
 });
 
-describe('api/bulkPlan: the report', () => {
+describe('bulk/plan: the report', () => {
   it('lists each outcome in its own table, and escapes what would break one', () => {
     const text = runReportMarkdown({
       companyName: 'CRONUS',

@@ -2,7 +2,7 @@
  * Many uploads at once: a pool of workers bounded in concurrency, and one pause gate that every worker
  * honours before it starts its next item, so that a throttled service gets a rest from all of them.
  */
-import { abortableSleep } from './retry';
+import { abortableSleep } from '../api/retry';
 
 /** The service's own limit: at most this many requests of one user in flight. */
 export const SERVICE_MAX_CONCURRENT = 5;
