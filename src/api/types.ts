@@ -1,4 +1,5 @@
 // What the rest of the extension sees of Business Central, whichever API surface carries it.
+import type { PictureFacts } from '../common/picture';
 
 export type ApiKind = 'businessCentral' | 'graph';
 
@@ -64,11 +65,7 @@ export interface CustomerQuery {
 }
 
 /** The bytes of an image to upload; `open` is called again for each attempt (retries). */
-export interface UploadSource {
-  readonly byteSize: number;
-  readonly contentType: string;
-  readonly width: number;
-  readonly height: number;
+export interface UploadSource extends Pick<PictureFacts, 'byteSize' | 'contentType' | 'width' | 'height'> {
   open(): AsyncIterable<Uint8Array> | Uint8Array;
 }
 

@@ -2,19 +2,11 @@ import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { contentHash, type FileIdentity, fileIdentityOf, openRegularFile, sameFile, unchangedWhileOpen } from '../common/fileIdentity';
 import { fileChangedError, fileMissingError } from './errors';
+import type { PictureFacts } from '../common/picture';
 import type { UploadSource } from './types';
 
 /** What the caller knows of an image file (the images layer's `ImageInfo` fits). */
-export interface UploadInfo {
-  readonly byteSize: number;
-  readonly contentType: string;
-  readonly width: number;
-  readonly height: number;
-  /** The file as it was inspected, if known: another file (or this one changed) at that path is refused. */
-  readonly fileIdentity?: FileIdentity;
-  /** SHA-256 of the bytes inspected, for pictures read again at upload: other bytes are refused. */
-  readonly contentSha256?: string;
-}
+export type UploadInfo = PictureFacts;
 
 const FILE_CHUNK = 256 * 1024;
 

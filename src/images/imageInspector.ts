@@ -111,12 +111,9 @@ function* examine(size: number, name: string): Examination<ImageInfo> {
     // Anything unexpected while parsing a header we recognised means the header is not what it claims.
     throw error instanceof ImageRefusal ? error : refuse.corrupt(name, format, error);
   }
-  const info: ImageInfo = { fileName: name, format, mimeType: MIME_TYPES[format], width: dimensions.width, height: dimensions.height, byteSize: size };
   const extension = path.extname(name).slice(1).toLowerCase();
-  if (extension && !FORMAT_EXTENSIONS[format].includes(extension)) {
-    info.extensionMismatch = { extension, actual: format };
-  }
-  return info;
+  const mismatch = extension && !FORMAT_EXTENSIONS[format].includes(extension) ? { extensionMismatch: { extension, actual: format } } : {};
+  return { fileName: name, format, contentType: MIME_TYPES[format], width: dimensions.width, height: dimensions.height, byteSize: size, ...mismatch };
 }
 
 /** Each checker validates the structure, measures with image-size, checks the dimensions, then checks the file is whole. */

@@ -1,26 +1,18 @@
 // The picture formats Business Central media fields take, their limits, and small helpers to show them to the user.
-import type { FileIdentity } from '../common/fileIdentity';
+import type { PictureFacts } from '../common/picture';
 import * as l10n from '../common/l10n';
 
 /** A picture format Business Central takes for a customer picture. */
 export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
 
 /** What an inspected picture is, read from its content (never from its file name). */
-export interface ImageInfo {
+/** What inspection found: the picture's facts, and what only the images layer needs (format, name, mismatch). */
+export interface ImageInfo extends PictureFacts {
   /** The file name (no folder) used in messages. */
-  fileName: string;
-  format: PictureFormat;
-  mimeType: string;
-  width: number;
-  height: number;
-  /** Size of the whole file in bytes. */
-  byteSize: number;
+  readonly fileName: string;
+  readonly format: PictureFormat;
   /** Set when the file name's extension names another format than the content. */
-  extensionMismatch?: { extension: string; actual: PictureFormat };
-  /** The file as inspected (files on disk only): the upload sends it only while it is still this file. */
-  fileIdentity?: FileIdentity;
-  /** SHA-256 of the bytes inspected (pictures read into memory): bytes read again must hash to it. */
-  contentSha256?: string;
+  readonly extensionMismatch?: { extension: string; actual: PictureFormat };
 }
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];

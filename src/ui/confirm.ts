@@ -27,7 +27,7 @@ export async function confirmReplace(customer: Customer, current: Picture, next:
     'replace',
     {
       title: vscode.l10n.t('{0} ({1}) already has a picture ({2}). Replace it?', inert(customer.displayName), inert(customer.number), currentText),
-      placeholder: vscode.l10n.t('The new picture is {0}, {1}', `${next.width}×${next.height} ${next.mimeType}`, formatBytes(next.byteSize)),
+      placeholder: vscode.l10n.t('The new picture is {0}, {1}', `${next.width}×${next.height} ${next.contentType}`, formatBytes(next.byteSize)),
     },
     (quickPick) => {
       quickPick.items = items;

@@ -55,8 +55,8 @@ async function readImage(uri: vscode.Uri): Promise<InspectedImage> {
  */
 export async function uploadSourceFor(uri: vscode.Uri, info: ImageInfo, inspectedBytes?: Uint8Array): Promise<UploadSource> {
   const { fileUploadSource, bytesUploadSource, rereadUploadSource } = await import('../api');
-  const picture = { byteSize: info.byteSize, contentType: info.mimeType, width: info.width, height: info.height, fileIdentity: info.fileIdentity };
-  if (uri.scheme === 'file') return fileUploadSource(uri.fsPath, picture);
-  if (inspectedBytes) return bytesUploadSource(inspectedBytes, picture);
-  return rereadUploadSource(info.fileName, await vscode.workspace.fs.readFile(uri), { ...picture, contentSha256: info.contentSha256 });
+  // What inspection found is what the upload needs: one type, handed on as it is.
+  if (uri.scheme === 'file') return fileUploadSource(uri.fsPath, info);
+  if (inspectedBytes) return bytesUploadSource(inspectedBytes, info);
+  return rereadUploadSource(info.fileName, await vscode.workspace.fs.readFile(uri), info);
 }

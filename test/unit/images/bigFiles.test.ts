@@ -74,7 +74,7 @@ describe('images: big files', () => {
     const before = process.memoryUsage();
     const info = await inspectImageFile(file);
     const after = process.memoryUsage();
-    assert.deepEqual(info, { fileName: 'poster.png', format: 'png', mimeType: 'image/png', width: 16, height: 12, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
+    assert.deepEqual(info, { fileName: 'poster.png', format: 'png', contentType: 'image/png', width: 16, height: 12, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
     // Loose: reading the whole file would add about 300 MB.
     assert.ok(after.rss + after.arrayBuffers - before.rss - before.arrayBuffers < 100 * MB, 'memory grew by more than 100 MB');
   });
@@ -102,7 +102,7 @@ describe('images: big files', () => {
     const rest = jpeg.subarray(scanHeaderEnd);
     const file = path.join(dir, 'camera.jpg');
     await sparseFile(file, size, [...parts, [size - rest.length, rest]]);
-    assert.deepEqual(await inspectImageFile(file), { fileName: 'camera.jpg', format: 'jpeg', mimeType: 'image/jpeg', width: 20, height: 15, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
+    assert.deepEqual(await inspectImageFile(file), { fileName: 'camera.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 20, height: 15, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
 
     // The same without its end-of-image marker is incomplete.
     const cutFile = path.join(dir, 'camera-cut.jpg');
@@ -155,6 +155,6 @@ describe('images: big files', () => {
     header.writeUInt32LE(size - ifd.length, 4);
     const file = path.join(dir, 'scan.tif');
     await sparseFile(file, size, [[0, header], [size - ifd.length, ifd]]);
-    assert.deepEqual(await inspectImageFile(file), { fileName: 'scan.tif', format: 'tiff', mimeType: 'image/tiff', width, height, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
+    assert.deepEqual(await inspectImageFile(file), { fileName: 'scan.tif', format: 'tiff', contentType: 'image/tiff', width, height, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
   });
 });

@@ -29,11 +29,11 @@ describe('images: formatting and constants', () => {
 
   it('summarises a picture for the user', () => {
     assert.equal(
-      describeImage({ fileName: 'a.png', format: 'png', mimeType: 'image/png', width: 640, height: 480, byteSize: 12_595 }),
+      describeImage({ fileName: 'a.png', format: 'png', contentType: 'image/png', width: 640, height: 480, byteSize: 12_595 }),
       'PNG, 640×480, 12.3 KB',
     );
     assert.equal(
-      describeImage({ fileName: 'b.tif', format: 'tiff', mimeType: 'image/tiff', width: 3000, height: 2000, byteSize: 18 * 1024 * 1024 }),
+      describeImage({ fileName: 'b.tif', format: 'tiff', contentType: 'image/tiff', width: 3000, height: 2000, byteSize: 18 * 1024 * 1024 }),
       'TIFF, 3000×2000, 18 MB',
     );
   });

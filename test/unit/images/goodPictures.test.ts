@@ -9,7 +9,7 @@ import { FIXTURES } from './helpers';
 interface GoodCase {
   file: string;
   format: PictureFormat;
-  mimeType: string;
+  contentType: string;
   width: number;
   height: number;
   byteSize: number;
@@ -17,22 +17,22 @@ interface GoodCase {
 }
 
 const GOOD: GoodCase[] = [
-  { file: 'rgb-16x12.png', format: 'png', mimeType: 'image/png', width: 16, height: 12, byteSize: 95, summary: 'PNG, 16×12, 95 bytes' },
-  { file: 'alpha-10x7.png', format: 'png', mimeType: 'image/png', width: 10, height: 7, byteSize: 111, summary: 'PNG, 10×7, 111 bytes' },
-  { file: 'baseline-20x15.jpg', format: 'jpeg', mimeType: 'image/jpeg', width: 20, height: 15, byteSize: 315, summary: 'JPEG, 20×15, 315 bytes' },
-  { file: 'progressive-24x18.jpg', format: 'jpeg', mimeType: 'image/jpeg', width: 24, height: 18, byteSize: 690, summary: 'JPEG, 24×18, 690 bytes' },
-  { file: 'exif-app13-32x24.jpg', format: 'jpeg', mimeType: 'image/jpeg', width: 32, height: 24, byteSize: 9401, summary: 'JPEG, 32×24, 9.2 KB' },
-  { file: 'simple-9x5.gif', format: 'gif', mimeType: 'image/gif', width: 9, height: 5, byteSize: 72, summary: 'GIF, 9×5, 72 bytes' },
-  { file: 'bmp3-24bit-7x5.bmp', format: 'bmp', mimeType: 'image/bmp', width: 7, height: 5, byteSize: 174, summary: 'BMP, 7×5, 174 bytes' },
-  { file: 'bmp4-alpha-6x4.bmp', format: 'bmp', mimeType: 'image/bmp', width: 6, height: 4, byteSize: 234, summary: 'BMP, 6×4, 234 bytes' },
-  { file: 'little-endian-24x18.tif', format: 'tiff', mimeType: 'image/tiff', width: 24, height: 18, byteSize: 1560, summary: 'TIFF, 24×18, 1.5 KB' },
-  { file: 'big-endian-24x18.tif', format: 'tiff', mimeType: 'image/tiff', width: 24, height: 18, byteSize: 1560, summary: 'TIFF, 24×18, 1.5 KB' },
-  { file: 'lzw-strips-30x20.tif', format: 'tiff', mimeType: 'image/tiff', width: 30, height: 20, byteSize: 538, summary: 'TIFF, 30×20, 538 bytes' },
+  { file: 'rgb-16x12.png', format: 'png', contentType: 'image/png', width: 16, height: 12, byteSize: 95, summary: 'PNG, 16×12, 95 bytes' },
+  { file: 'alpha-10x7.png', format: 'png', contentType: 'image/png', width: 10, height: 7, byteSize: 111, summary: 'PNG, 10×7, 111 bytes' },
+  { file: 'baseline-20x15.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 20, height: 15, byteSize: 315, summary: 'JPEG, 20×15, 315 bytes' },
+  { file: 'progressive-24x18.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 24, height: 18, byteSize: 690, summary: 'JPEG, 24×18, 690 bytes' },
+  { file: 'exif-app13-32x24.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 32, height: 24, byteSize: 9401, summary: 'JPEG, 32×24, 9.2 KB' },
+  { file: 'simple-9x5.gif', format: 'gif', contentType: 'image/gif', width: 9, height: 5, byteSize: 72, summary: 'GIF, 9×5, 72 bytes' },
+  { file: 'bmp3-24bit-7x5.bmp', format: 'bmp', contentType: 'image/bmp', width: 7, height: 5, byteSize: 174, summary: 'BMP, 7×5, 174 bytes' },
+  { file: 'bmp4-alpha-6x4.bmp', format: 'bmp', contentType: 'image/bmp', width: 6, height: 4, byteSize: 234, summary: 'BMP, 6×4, 234 bytes' },
+  { file: 'little-endian-24x18.tif', format: 'tiff', contentType: 'image/tiff', width: 24, height: 18, byteSize: 1560, summary: 'TIFF, 24×18, 1.5 KB' },
+  { file: 'big-endian-24x18.tif', format: 'tiff', contentType: 'image/tiff', width: 24, height: 18, byteSize: 1560, summary: 'TIFF, 24×18, 1.5 KB' },
+  { file: 'lzw-strips-30x20.tif', format: 'tiff', contentType: 'image/tiff', width: 30, height: 20, byteSize: 538, summary: 'TIFF, 30×20, 538 bytes' },
 ];
 
 describe('images: accepted pictures', () => {
   for (const c of GOOD) {
-    const expected: ImageInfo = { fileName: c.file, format: c.format, mimeType: c.mimeType, width: c.width, height: c.height, byteSize: c.byteSize };
+    const expected: ImageInfo = { fileName: c.file, format: c.format, contentType: c.contentType, width: c.width, height: c.height, byteSize: c.byteSize };
 
     it(`reads ${c.file} from disk`, async () => {
       const file = path.join(FIXTURES, 'good', c.file);
@@ -72,7 +72,7 @@ describe('images: accepted pictures', () => {
     assert.deepEqual(info, {
       fileName: 'png-named-as.jpg',
       format: 'png',
-      mimeType: 'image/png',
+      contentType: 'image/png',
       width: 16,
       height: 12,
       byteSize: 95,

@@ -75,7 +75,7 @@ describe('reliability: a file deleted or changed between choosing and uploading'
     utimesSync(file, FILE_TIME, FILE_TIME);
     const inspected = await inspectImageFile(file);
     assert.equal(inspected.byteSize, bytes.length);
-    const info = { byteSize: inspected.byteSize, contentType: inspected.mimeType, width: inspected.width, height: inspected.height };
+    const info = { byteSize: inspected.byteSize, contentType: inspected.contentType, width: inspected.width, height: inspected.height };
     return { file, bytes, info, identity: inspected.fileIdentity! };
   }
 

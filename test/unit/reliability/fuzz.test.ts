@@ -47,7 +47,7 @@ function assertSound(o: Outcome, name: string, bytes: Uint8Array, label: string)
     assert.ok(Number.isInteger(info.width) && info.width > 0 && info.width <= MAX_PICTURE_SIDE, `${label}: width ${info.width}`);
     assert.ok(Number.isInteger(info.height) && info.height > 0 && info.height <= MAX_PICTURE_SIDE, `${label}: height ${info.height}`);
     assert.equal(info.byteSize, bytes.length, label);
-    assert.equal(info.mimeType, MIME_TYPES[info.format], label);
+    assert.equal(info.contentType, MIME_TYPES[info.format], label);
   } else {
     assert.ok(o.refusal.message.includes(`“${name}”`), `${label}: ${o.refusal.message}`);
     assert.ok(o.refusal.message.length > 40, `${label}: ${o.refusal.message}`);

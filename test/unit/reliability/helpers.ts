@@ -21,7 +21,7 @@ export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/image
  */
 export async function addPictureFromFile(service: PictureService, filePath: string, companyId: string, customerId: string): Promise<Picture> {
   const info = await inspectImageFile(filePath);
-  const source = fileUploadSource(filePath, { byteSize: info.byteSize, contentType: info.mimeType, width: info.width, height: info.height });
+  const source = fileUploadSource(filePath, { byteSize: info.byteSize, contentType: info.contentType, width: info.width, height: info.height });
   return service.uploadPicture(companyId, customerId, source);
 }
 
