@@ -14,6 +14,39 @@ export interface PickerState {
 const pickerUpdates = new vscode.EventEmitter<PickerState>();
 export const onDidUpdatePicker = pickerUpdates.event;
 
+/**
+ * The one scaffold of every quick input: shows it, settles once (hiding it counts as undefined), tells tests
+ * what it shows, and disposes it and every listener `wire` adds when it closes.
+ */
+function runInput<I extends vscode.QuickInput, R>(
+  input: I,
+  publish: () => void,
+  wire: (finish: (result: R | undefined) => void, disposables: vscode.Disposable[]) => void,
+): Promise<R | undefined> {
+  const disposables: vscode.Disposable[] = [];
+  return new Promise<R | undefined>((resolve) => {
+    let settled = false;
+    const finish = (result: R | undefined) => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+      input.hide();
+    };
+    disposables.push(input.onDidHide(() => finish(undefined)));
+    wire(finish, disposables);
+    input.show();
+    publish();
+  }).finally(() => {
+    for (const disposable of disposables) disposable.dispose();
+    input.dispose();
+  });
+}
+
+/** The labels a test reads, without separators. */
+function labels(items: readonly vscode.QuickPickItem[]): string[] {
+  return items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label);
+}
+
 /** Sentinel for the Back button of a multi-step input. */
 export const BACK = Symbol('back');
 
@@ -42,23 +75,8 @@ export function runQuickPick<T extends vscode.QuickPickItem, R>(
     quickPick.totalSteps = options.step.totalSteps;
   }
   if (options.canGoBack) quickPick.buttons = [vscode.QuickInputButtons.Back];
-  const publish = () =>
-    pickerUpdates.fire({
-      picker,
-      title: quickPick.title ?? '',
-      busy: quickPick.busy,
-      value: quickPick.value,
-      items: quickPick.items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label),
-    });
-  const disposables: vscode.Disposable[] = [];
-  return new Promise<R | typeof BACK | undefined>((resolve) => {
-    let settled = false;
-    const finish = (result: R | typeof BACK | undefined) => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-      quickPick.hide();
-    };
+  const publish = () => pickerUpdates.fire({ picker, title: quickPick.title ?? '', busy: quickPick.busy, value: quickPick.value, items: labels(quickPick.items) });
+  return runInput<vscode.QuickPick<T>, R | typeof BACK>(quickPick, publish, (finish, disposables) => {
     disposables.push(
       quickPick.onDidTriggerButton((button) => {
         if (button === vscode.QuickInputButtons.Back) finish(BACK);
@@ -69,14 +87,8 @@ export function runQuickPick<T extends vscode.QuickPickItem, R>(
         const result = await accept(item, quickPick);
         if (result !== 'stay') finish(result);
       }),
-      quickPick.onDidHide(() => finish(undefined)),
     );
     setup(quickPick, publish, disposables);
-    quickPick.show();
-    publish();
-  }).finally(() => {
-    for (const disposable of disposables) disposable.dispose();
-    quickPick.dispose();
   });
 }
 
@@ -92,24 +104,17 @@ export function askText(
   // Pre-filled (the user name asked again), never a key.
   if (options.value && !options.password) input.value = options.value;
   input.ignoreFocusOut = true;
-  const disposables: vscode.Disposable[] = [];
-  return new Promise<string | undefined>((resolve) => {
+  // Never the value: it may be a key.
+  const publish = () => pickerUpdates.fire({ picker, title: input.title ?? '', busy: false, value: '', items: [] });
+  return runInput<vscode.InputBox, string>(input, publish, (finish, disposables) => {
     disposables.push(
       input.onDidChangeValue((value) => (input.validationMessage = value ? options.validate(value) : undefined)),
       input.onDidAccept(() => {
         const problem = options.validate(input.value);
         input.validationMessage = problem;
-        if (!problem) resolve(input.value);
-        if (!problem) input.hide();
+        if (!problem) finish(input.value);
       }),
-      input.onDidHide(() => resolve(undefined)),
     );
-    input.show();
-    // Never the value: it may be a key.
-    pickerUpdates.fire({ picker, title: input.title ?? '', busy: false, value: '', items: [] });
-  }).finally(() => {
-    for (const disposable of disposables) disposable.dispose();
-    input.dispose();
   });
 }
 
@@ -130,11 +135,9 @@ export function runMultiPick<T extends vscode.QuickPickItem>(
   quickPick.canSelectMany = true;
   quickPick.items = options.items;
   quickPick.selectedItems = options.checked;
-  const labels = (items: readonly T[]) => items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label);
   const publish = () =>
     pickerUpdates.fire({ picker, title: quickPick.title ?? '', busy: quickPick.busy, value: quickPick.value, items: labels(quickPick.items), selected: labels(quickPick.selectedItems) });
-  const disposables: vscode.Disposable[] = [];
-  return new Promise<T[] | undefined>((resolve) => {
+  return runInput<vscode.QuickPick<T>, T[]>(quickPick, publish, (finish, disposables) => {
     disposables.push(
       quickPick.onDidChangeSelection((selection) => {
         const allowed = selection.filter(options.checkable);
@@ -142,16 +145,7 @@ export function runMultiPick<T extends vscode.QuickPickItem>(
         if (allowed.length !== selection.length) quickPick.selectedItems = allowed;
         else publish();
       }),
-      quickPick.onDidAccept(() => {
-        resolve(quickPick.selectedItems.filter(options.checkable));
-        quickPick.hide();
-      }),
-      quickPick.onDidHide(() => resolve(undefined)),
+      quickPick.onDidAccept(() => finish(quickPick.selectedItems.filter(options.checkable))),
     );
-    quickPick.show();
-    publish();
-  }).finally(() => {
-    for (const disposable of disposables) disposable.dispose();
-    quickPick.dispose();
   });
 }
