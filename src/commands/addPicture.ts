@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { reportWaiting, withCancellation } from '../ui/progress';
 import { hasPicture } from '../api/picture';
 import { inert } from '../common/serviceText';
 import type { Company, Customer, Picture, UploadSource } from '../api/types';
@@ -55,21 +56,15 @@ async function upload(
   inspected: InspectedImage,
 ): Promise<Picture | undefined> {
   const source: UploadSource = await uploadSourceFor(image, inspected.info, inspected.bytes);
-  return vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Setting the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)),
-      cancellable: true,
-    },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const cancelled = token.onCancellationRequested(() => controller.abort());
+  return withCancellation(
+    vscode.l10n.t('Setting the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)),
+    async (progress, signal) => {
       let reported = 0;
       const { formatBytes } = await import('../images');
       try {
         return await connection.service.uploadPicture(company.id, customer.id, source, {
-          signal: controller.signal,
-          onWaiting: (seconds) => progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) }),
+          signal,
+          onWaiting: reportWaiting(progress),
           onProgress: (sent, total) => {
             const percent = total > 0 ? (sent / total) * 100 : 100;
             // A retried attempt starts again from 0: the bar only moves forward.
@@ -80,10 +75,8 @@ async function upload(
         });
       } catch (error) {
         // A cancel after the last byte is not quiet: the picture may have been set, and the error says so.
-        if (token.isCancellationRequested && isCancellation(error)) return undefined;
+        if (signal.aborted && isCancellation(error)) return undefined;
         throw error;
-      } finally {
-        cancelled.dispose();
       }
     },
   );

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { cancellableRead } from '../ui/progress';
+import { cancellableRead, reportWaiting, withCancellation } from '../ui/progress';
 import { inert } from '../common/serviceText';
 import type { PlanEntry, PlanFile, UploadRecord } from '../bulk';
 import type { Company, Customer, Picture } from '../api/types';
@@ -150,65 +150,57 @@ async function uploadAll(
   const concurrency = Math.min(SERVICE_MAX_CONCURRENT, Math.max(1, Math.floor(Number(configured) || 4)));
   const gate = new PauseGate();
   const total = chosen.length;
-  return vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: vscode.l10n.t('Adding {0} customer pictures to {1}', total, inert(company.displayName)),
-      cancellable: true,
-    },
-    async (progress, token) => {
-      const controller = new AbortController();
+  return withCancellation(
+    vscode.l10n.t('Adding {0} customer pictures to {1}', total, inert(company.displayName)),
+    async (progress, signal) => {
       let finished = 0;
       let inFlight = 0;
-      const cancelled = token.onCancellationRequested(() => {
-        controller.abort();
+      // A cancel here starts nothing new; the uploads in flight finish.
+      signal.addEventListener('abort', () => {
         services.log.info(`Cancelled by the user: ${inFlight} uploads in flight finish, ${total - finished - inFlight} are not started.`);
         progress.report({ message: vscode.l10n.t('Cancelling: letting the {0} uploads already started finish…', inFlight) });
       });
       // One worker told to wait pauses them all: the service is throttling this user, not one request.
+      const waiting = reportWaiting(progress);
       const onWaiting = (seconds: number) => {
         gate.pause(seconds * 1000);
-        progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) });
+        waiting(seconds);
       };
-      try {
-        const outcomes = await runPool<Upload, Picture>(
-          chosen,
-          async (entry) => {
-            const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
-            // No signal: a started upload ends as stored or refused, so the summary knows exactly what changed.
-            return connection.service.uploadPicture(company.id, entry.customer.id, source, { onWaiting });
+      const outcomes = await runPool<Upload, Picture>(
+        chosen,
+        async (entry) => {
+          const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
+          // No signal: a started upload ends as stored or refused, so the summary knows exactly what changed.
+          return connection.service.uploadPicture(company.id, entry.customer.id, source, { onWaiting });
+        },
+        {
+          concurrency,
+          signal,
+          gate,
+          onStart: (entry) => {
+            inFlight++;
+            if (!signal.aborted) {
+              progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', finished + inFlight, total, entry.name) });
+            }
           },
-          {
-            concurrency,
-            signal: controller.signal,
-            gate,
-            onStart: (entry) => {
-              inFlight++;
-              if (!controller.signal.aborted) {
-                progress.report({ message: vscode.l10n.t('{0} of {1}: {2}', finished + inFlight, total, entry.name) });
-              }
-            },
-            onSettled: (outcome) => {
-              inFlight--;
-              finished++;
-              progress.report({ increment: 100 / total });
-              if (outcome.state === 'failed') services.log.warn(`${outcome.item.name} → ${outcome.item.customer.number}: ${failureMessage(outcome.error)}`);
-            },
+          onSettled: (outcome) => {
+            inFlight--;
+            finished++;
+            progress.report({ increment: 100 / total });
+            if (outcome.state === 'failed') services.log.warn(`${outcome.item.name} → ${outcome.item.customer.number}: ${failureMessage(outcome.error)}`);
           },
-        );
-        const records = outcomes.map((outcome) => {
-          if (outcome.state === 'done') {
-            const stored = outcome.value;
-            services.pictures.forget(company.id, outcome.item.customer.id, vscode.FileChangeType.Changed);
-            return record(outcome.item, 'done', `${stored.width}×${stored.height} ${stored.contentType}`);
-          }
-          if (outcome.state === 'failed') return record(outcome.item, isUnconfirmed(outcome.error) ? 'unconfirmed' : 'failed', failureMessage(outcome.error));
-          return record(outcome.item, 'notStarted', vscode.l10n.t('cancelled before it started'));
-        });
-        return { records, cancelled: controller.signal.aborted };
-      } finally {
-        cancelled.dispose();
-      }
+        },
+      );
+      const records = outcomes.map((outcome) => {
+        if (outcome.state === 'done') {
+          const stored = outcome.value;
+          services.pictures.forget(company.id, outcome.item.customer.id, vscode.FileChangeType.Changed);
+          return record(outcome.item, 'done', `${stored.width}×${stored.height} ${stored.contentType}`);
+        }
+        if (outcome.state === 'failed') return record(outcome.item, isUnconfirmed(outcome.error) ? 'unconfirmed' : 'failed', failureMessage(outcome.error));
+        return record(outcome.item, 'notStarted', vscode.l10n.t('cancelled before it started'));
+      });
+      return { records, cancelled: signal.aborted };
     },
   );
 }

@@ -15,15 +15,34 @@ export async function cancellableRead<T>(title: string, read: (signal: AbortSign
     () => undefined,
   );
   void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => done);
-  const timer = setTimeout(() => {
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
-      const cancelled = token.onCancellationRequested(() => controller.abort());
-      return done.finally(() => cancelled.dispose());
-    });
-  }, notifyAfterMs);
+  const timer = setTimeout(() => void withCancellation(title, () => done, controller), notifyAfterMs);
   try {
     return await running;
   } finally {
     clearTimeout(timer);
   }
+}
+
+export type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+/**
+ * Work under a notification with Cancel (single and many uploads alike): Cancel aborts `signal`; what the
+ * abort means (stop at once, or start nothing new) is the work's to decide.
+ */
+export function withCancellation<T>(title: string, work: (progress: Progress, signal: AbortSignal) => Promise<T>, controller = new AbortController()): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const cancelled = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await work(progress, controller.signal);
+      } finally {
+        cancelled.dispose();
+      }
+    }),
+  );
+}
+
+/** What a progress notification says while the service makes the work wait (throttled or busy). */
+export function reportWaiting(progress: Progress): (seconds: number) => void {
+  return (seconds) => progress.report({ message: vscode.l10n.t('waiting for the service ({0} s)…', Math.ceil(seconds)) });
 }
