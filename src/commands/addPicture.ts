@@ -75,7 +75,10 @@ async function upload(
         });
       } catch (error) {
         // A cancel after the last byte is not quiet: the picture may have been set, and the error says so.
-        if (signal.aborted && isCancellation(error)) return undefined;
+        if (signal.aborted && isCancellation(error)) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Upload cancelled: the picture of {0} ({1}) did not change.', inert(customer.displayName), inert(customer.number)));
+          return undefined;
+        }
         throw error;
       }
     },

@@ -15,13 +15,14 @@ interface Choice extends vscode.QuickPickItem {
 export async function confirmReplace(customer: Customer, current: Picture, next: ImageInfo): Promise<boolean> {
   const { describeImage, formatBytes } = await import('../images');
   const currentText = vscode.l10n.t('{0}×{1} {2}', current.width, current.height, current.contentType || vscode.l10n.t('unknown type'));
+  // Keep first: Enter alone never replaces a picture.
   const items: Choice[] = [
+    { label: `$(close) ${vscode.l10n.t('Keep the current picture')}`, detail: vscode.l10n.t('Current: {0}', currentText), replace: false },
     {
       label: `$(replace) ${vscode.l10n.t('Replace the picture')}`,
       detail: vscode.l10n.t('New: {0}', describeImage(next)),
       replace: true,
     },
-    { label: `$(close) ${vscode.l10n.t('Keep the current picture')}`, detail: vscode.l10n.t('Current: {0}', currentText), replace: false },
   ];
   const answer = await runQuickPick<Choice, boolean>(
     'replace',
@@ -45,9 +46,10 @@ interface RemoveChoice extends vscode.QuickPickItem {
 /** Asks before a customer's picture is removed, showing what it is; a quick pick for the same reasons as above. */
 export async function confirmRemove(customer: Customer, current: Picture): Promise<boolean> {
   const currentText = vscode.l10n.t('{0}×{1} {2}', current.width, current.height, current.contentType || vscode.l10n.t('unknown type'));
+  // Keep first: Enter alone never removes a picture.
   const items: RemoveChoice[] = [
-    { label: `$(trash) ${vscode.l10n.t('Remove the picture')}`, detail: vscode.l10n.t('Removes the {0} picture from {1} in Business Central.', currentText, inert(customer.displayName)), remove: true },
     { label: `$(close) ${vscode.l10n.t('Keep the picture')}`, remove: false },
+    { label: `$(trash) ${vscode.l10n.t('Remove the picture')}`, detail: vscode.l10n.t('Removes the {0} picture from {1} in Business Central.', currentText, inert(customer.displayName)), remove: true },
   ];
   const answer = await runQuickPick<RemoveChoice, boolean>(
     'remove',

@@ -27,6 +27,8 @@ export type FaultAction =
   | { kind: 'reset'; afterBytes?: number }
   /** Never answer (the socket stays open until the client gives up or the emulator closes). */
   | { kind: 'hang' }
+  /** Stop reading the request body after `afterBytes`, so the client is still sending (tests of a cancel before the last byte). */
+  | { kind: 'stallBody'; afterBytes: number }
   /** Answer 401 as for an expired token. */
   | { kind: 'expiredToken' }
   /** Handle normally, but send a truncated JSON body. */

@@ -55,7 +55,7 @@ function resetSocket(socket: Socket): void {
 }
 
 /** Streams the body, counting and hashing it, into one buffer (preallocated when Content-Length is known). */
-function readBody(req: IncomingMessage, limit: number, resetAfter: number | undefined): Promise<Body> {
+function readBody(req: IncomingMessage, limit: number, resetAfter: number | undefined, stallAfter?: number): Promise<Body> {
   return new Promise((resolve) => {
     const declared = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
     const buf = declared !== undefined && declared <= limit ? Buffer.allocUnsafe(declared) : undefined;
@@ -103,6 +103,8 @@ function readBody(req: IncomingMessage, limit: number, resetAfter: number | unde
       } else {
         chunks.push(chunk);
       }
+      // A stalled upload: nothing more is read, so the client is still sending when the user cancels.
+      if (stallAfter !== undefined && size >= stallAfter) req.pause();
     });
     req.on('end', () => {
       if (resetAfter !== undefined && !done) {
@@ -198,7 +200,7 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
       record.fault = 'latency';
     }
     const resetAfter = action?.kind === 'reset' ? (action.afterBytes ?? Math.floor(declared / 2)) : undefined;
-    const body = await readBody(req, p.maxBodyBytes, resetAfter);
+    const body = await readBody(req, p.maxBodyBytes, resetAfter, action?.kind === 'stallBody' ? action.afterBytes : undefined);
     record.bodySize = body.size;
     record.bodySha256 = body.sha256;
     if (body.outcome === 'reset' || body.outcome === 'aborted') {
@@ -251,6 +253,7 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
           return;
         }
         case 'reset':
+        case 'stallBody':
         case 'latency':
           break;
         default:

@@ -3,14 +3,16 @@
  * the real quick picks are driven as a keyboard user would, sign-in is a fake Microsoft provider.
  */
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import * as vscode from 'vscode';
-import { DEMO } from '../emulator';
+import { DEMO, makePng } from '../emulator';
 import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
 import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
-import { click, needsUiDriver, pressKey, typeText } from './support/ui';
+import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicture';
 const TREY = DEMO.customer(20000); // no picture in the demo data
@@ -31,8 +33,23 @@ describe('Add as Customer Picture', function () {
   const suite = emulatorSuite({ data: 'demo', bigCompany: true });
 
   const patches = () => suite.emulator.requests.filter((r) => r.method === 'PATCH');
-  const run = (target?: object) =>
-    vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo(), undefined, target) as Promise<PictureResult | undefined>;
+  const run = (target?: object, image = photo()) =>
+    vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, image, undefined, target) as Promise<PictureResult | undefined>;
+  /** A valid 16 MiB PNG (a private chunk of random bytes): more than the sockets buffer, so a stalled upload is still sending. */
+  const largePhoto = () => {
+    const file = path.join(os.tmpdir(), 'bc-pictures-large-photo.png');
+    if (!fs.existsSync(file)) {
+      const small = makePng(8, 6, 9);
+      const data = randomBytes(16 * 1024 * 1024);
+      const typed = Buffer.concat([Buffer.from('prVt', 'ascii'), data]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(data.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(typed));
+      fs.writeFileSync(file, Buffer.concat([small.subarray(0, 33), length, typed, crc, small.subarray(33)]));
+    }
+    return vscode.Uri.file(file);
+  };
 
   beforeEach(() => {
     // Trey Research starts every test without a picture, so no replacement question comes up.
@@ -76,7 +93,7 @@ describe('Add as Customer Picture', function () {
     await choose(customers.items.indexOf('Adatum Corporation'));
     const replace = await waitForPicker('replace');
     assert.match(replace.title, /Adatum Corporation \(10000\) already has a picture \(64×48 image\/png\)/);
-    await choose(0);
+    await choose(1);
     const result = await running;
     assert.equal(result?.customerId, ADATUM);
     assert.equal(patches().length, 1);
@@ -97,11 +114,11 @@ describe('Add as Customer Picture', function () {
     }
   });
 
-  it('keeps the current picture when the user says so: nothing is sent', async () => {
+  it('keeps the current picture when the user says so (Enter alone, the first choice): nothing is sent', async () => {
     const before = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000));
     const running = run({ companyId: DEMO.cronusId, customerNumber: '30000' });
     await waitForPicker('replace');
-    await choose(1);
+    await choose(0);
     assert.equal(await running, undefined);
     assert.equal(patches().length, 0);
     assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000)).version, before.version);
@@ -161,7 +178,7 @@ describe('Add as Customer Picture', function () {
       // Trey Research has the picture just set: the byte upload replaces it.
       const replacing = run({ companyId: DEMO.cronusId, customerId: TREY });
       await waitForPicker('replace');
-      await choose(0);
+      await choose(1);
       result = await replacing;
       assert.equal(result?.height, 48);
       const methods = suite.emulator.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.status}`);
@@ -248,13 +265,30 @@ describe('Add as Customer Picture', function () {
       assert.equal(await running, undefined);
     });
 
-    it('cancels an upload in flight at once: the request is aborted and the old picture stays', async () => {
+    it('cancels an upload still being sent at once: the request is aborted, the old picture stays, and the user is told', async () => {
+      const adatum = suite.emulator.data.company(DEMO.cronusId)!.customers;
+      const before = adatum.picture(ADATUM);
+      // The emulator stops reading after 1 KiB: the client is still sending when the person cancels.
+      suite.emulator.fault({ method: 'PATCH', kind: 'stallBody', afterBytes: 1024 });
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const running = run({ companyId: DEMO.cronusId, customerId: ADATUM }, largePhoto());
+      await waitForPicker('replace');
+      await choose(1);
+      await waitUntil(async () => (await readTexts('.notifications-toasts')).join(' ').includes('Setting the picture'), 'the upload shows its progress');
+      await click('.notifications-toasts .monaco-button:has-text("Cancel")');
+      assert.equal(await running, undefined);
+      await waitUntil(async () => (await readTexts('.notifications-toasts')).join(' ').includes('Upload cancelled: the picture of Adatum Corporation (10000) did not change.'), 'the cancel is confirmed');
+      assert.equal(adatum.picture(ADATUM).version, before.version, 'the old picture is intact');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
+    it('cancels an upload whose last byte went out: the picture may have been set, and the user is told to check', async () => {
       const adatum = suite.emulator.data.company(DEMO.cronusId)!.customers;
       const before = adatum.picture(ADATUM);
       suite.emulator.fault({ method: 'PATCH', kind: 'latency', ms: 20_000 });
       const running = run({ companyId: DEMO.cronusId, customerId: ADATUM });
       await waitForPicker('replace');
-      await choose(0);
+      await choose(1);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await click('.notifications-toasts .monaco-button:has-text("Cancel")');
       const started = Date.now();
@@ -264,6 +298,8 @@ describe('Add as Customer Picture', function () {
       assert.equal(adatum.picture(ADATUM).version, before.version, 'the old picture is intact');
       assert.equal(patches().length, 1);
       assert.notEqual(patches()[0].status, 204);
+      await waitUntil(async () => (await readTexts('.notifications-toasts')).join(' ').includes('The picture may have been set: all of it reached Business Central, but you cancelled before it answered.'), 'the user is told to check');
+      await vscode.commands.executeCommand('notifications.clearAll');
     });
 
     it('signs in with Basic authentication once, keeps the key in secret storage, and forgets it on request', async () => {

@@ -89,7 +89,7 @@ describe('Show and remove customer pictures, environments and accounts', functio
       const photo = vscode.Uri.file(path.join(workspaceDir(), 'photo.JPG'));
       const adding = vscode.commands.executeCommand('bcPictures.addPicture', photo, undefined, { companyId: DEMO.cronusId, customerId: SCHOOL });
       await waitForPicker('replace');
-      await choose(0);
+      await choose(1);
       assert.ok(await adding, 'the new picture was set');
       const shown = await vscode.workspace.fs.readFile(uri);
       assert.deepEqual(Buffer.from(shown), fs.readFileSync(photo.fsPath));
@@ -102,7 +102,7 @@ describe('Show and remove customer pictures, environments and accounts', functio
       const confirm = await waitForPicker('remove');
       assert.match(confirm.title, /\(60000\), 32×32 image\/png\?$/);
       assert.ok(confirm.items.some((item) => /Remove the picture/.test(item)), confirm.items.join(', '));
-      await choose(0);
+      await choose(1);
       assert.equal(await running, true);
       const [request, ...more] = deletes();
       assert.equal(more.length, 0, 'one DELETE');
@@ -117,7 +117,7 @@ describe('Show and remove customer pictures, environments and accounts', functio
       const before = cronus().picture(GIF_CUSTOMER).version;
       const running = remove({ companyId: DEMO.cronusId, customerNumber: '50000' });
       await waitForPicker('remove');
-      await choose(1);
+      await choose(0);
       assert.equal(await running, false);
       assert.equal(deletes().length, 0);
       assert.equal(cronus().picture(GIF_CUSTOMER).version, before);
