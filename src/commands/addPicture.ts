@@ -86,19 +86,23 @@ async function upload(
 }
 
 async function announce(services: CommandContext, connection: Connection, company: Company, customer: Customer, stored: Picture): Promise<void> {
+  const showPicture = vscode.l10n.t('Show Picture');
   const showInBc = vscode.l10n.t('Show in Business Central');
   const showLog = vscode.l10n.t('Show Log');
   const url = customerCardUrl(connection.settings, company, customer);
   const message = vscode.l10n.t(
-    'Picture of {0} ({1}) set — {2}×{3} {4}',
+    'Picture of {0} ({1}) in {2} set — {3}×{4} {5}',
     inert(customer.displayName),
     inert(customer.number),
+    inert(company.displayName),
     stored.width,
     stored.height,
     stored.contentType,
   );
   services.log.info(message);
-  const action = await vscode.window.showInformationMessage(message, ...(url ? [showInBc] : []), showLog);
+  const action = await vscode.window.showInformationMessage(message, showPicture, ...(url ? [showInBc] : []), showLog);
+  // The picture as Business Central now has it, in VS Code's image preview.
+  if (action === showPicture) await vscode.commands.executeCommand('bcPictures.showPicture', { companyId: company.id, customerId: customer.id });
   if (action === showInBc && url) await vscode.env.openExternal(vscode.Uri.parse(url));
   if (action === showLog) services.log.show();
 }

@@ -265,6 +265,24 @@ describe('Add as Customer Picture', function () {
       assert.equal(await running, undefined);
     });
 
+    it('names customer and company when the picture is set, and its Show Picture opens what Business Central now has', async () => {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const result = await run({ companyId: DEMO.cronusId, customerId: TREY });
+      assert.equal(result?.customerId, TREY);
+      const toast = 'Picture of Trey Research (20000) in CRONUS USA, Inc. set — 64×48 image/png';
+      await waitUntil(async () => (await readTexts('.notifications-toasts')).join(' ').includes(toast), 'the success message shows');
+      await click('.notifications-toasts .monaco-button:has-text("Show Picture")');
+      const opened = () => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined;
+        return input?.uri;
+      };
+      await waitUntil(async () => opened()?.scheme === 'bc-picture', 'the picture opens in a preview');
+      assert.match(opened()!.path, new RegExp(`/${TREY}/`));
+      assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(opened()!)), fs.readFileSync(photo().fsPath));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
     it('cancels an upload still being sent at once: the request is aborted, the old picture stays, and the user is told', async () => {
       const adatum = suite.emulator.data.company(DEMO.cronusId)!.customers;
       const before = adatum.picture(ADATUM);

@@ -165,7 +165,7 @@ async function takeScreenshots(page: Page, emulator: Emulator, credentials: { us
   await waitForToast(page, 'Setting the picture of Trey Research');
   await page.waitForTimeout(1_000);
   await shoot(page, 'upload-progress.png');
-  await waitForToast(page, 'Picture of Trey Research (20000) set', 30_000);
+  await waitForToast(page, 'Picture of Trey Research (20000) in CRONUS USA, Inc. set', 30_000);
   await shoot(page, 'upload-done.png');
   await clearNotifications(page);
   // Back to the demo data, so that the plan below shows Trey Research as ready.
