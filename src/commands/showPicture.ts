@@ -19,8 +19,11 @@ export async function showPicture(services: CommandContext, target?: PictureTarg
     : undefined;
   await recent.remember(company, customer);
   if (!bytes) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('{0} ({1}) has no picture in Business Central. To give it one, right-click an image and choose "Add as Customer Picture…".', inert(customer.displayName), inert(customer.number)),
+    const add = vscode.l10n.t('Add Picture…');
+    const message = vscode.l10n.t('{0} ({1}) has no picture in Business Central.', inert(customer.displayName), inert(customer.number));
+    // One click to give it one: the add command, with this customer already chosen.
+    void vscode.window.showInformationMessage(message, add).then((action) =>
+      action === add ? vscode.commands.executeCommand('bcPictures.addPicture', undefined, undefined, { companyId: company.id, customerId: customer.id }) : undefined,
     );
     return undefined;
   }

@@ -69,6 +69,18 @@ describe('Show and remove customer pictures, environments and accounts', functio
       assert.equal(vscode.window.tabGroups.all.flatMap((group) => group.tabs).length, editors);
     });
 
+    it('offers to add a picture to a customer without one: its button starts adding one, for that customer', async function () {
+      needsUiDriver(this);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.equal(await show({ companyId: DEMO.cronusId, customerNumber: '20000' }), undefined);
+      await waitUntil(async () => (await readTexts('.notifications-toasts')).join(' ').includes('Trey Research (20000) has no picture in Business Central.'), 'the message shows');
+      await click('.notifications-toasts .monaco-button:has-text("Add Picture…")');
+      // The add command, handed this customer, starts by asking for the image.
+      await waitUntil(async () => (await readTexts('.quick-input-widget')).join(' ').includes('Choose the image to use as a customer picture'), 'the image is asked for');
+      await dismiss();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
     it('is driven through the company and customer quick picks', async () => {
       const running = show();
       await waitForPicker('company');
