@@ -20,9 +20,3 @@ export function activate(context: vscode.ExtensionContext) {
   // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
   return { onDidUpdatePicker, logFolder: context.logUri };
 }
-
-export async function deactivate(): Promise<void> {
-  // Pooled connections would otherwise keep the extension host's shutdown waiting.
-  const { closeConnections } = await import('./api');
-  await closeConnections();
-}

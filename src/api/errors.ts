@@ -244,7 +244,8 @@ export function aadSts65002Message(): string {
   );
 }
 
-export function redirectError(status: number, location: string | undefined): ServiceError {
+/** `status` undefined: fetch refused the redirect of an upload itself (`redirect: 'error'`) and told neither status nor address. */
+export function redirectError(status: number | undefined, location: string | undefined): ServiceError {
   let target = '';
   try {
     target = location ? new URL(location).origin : '';
@@ -253,7 +254,7 @@ export function redirectError(status: number, location: string | undefined): Ser
   }
   const message = target
     ? l10n.t('Business Central redirected the request to {0}; redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', target)
-    : l10n.t('Business Central redirected the request (HTTP {0}); redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', status);
+    : l10n.t('Business Central redirected the request (HTTP {0}); redirects are not followed so your credentials stay with the service. Check the setting bcPictures.serviceUrl.', status ?? '3xx');
   return new ServiceError(message, { kind: 'redirect', status });
 }
 

@@ -1,6 +1,6 @@
 /**
  * The Business Central API layer: plain TypeScript, no `vscode`. The extension builds one service per settings
- * change with `createPictureService`; undici is loaded only when the first request is made.
+ * change with `createPictureService`; requests go through the extension host's `fetch` (VS Code's network stack).
  */
 import type { ServiceCapabilities } from './capabilities';
 import { PictureClient } from './client';
@@ -29,7 +29,7 @@ export function createPictureService(settings: PictureServiceSettings, deps: Pic
 
 export { PictureClient, DEFAULT_PAGE_SIZE, MAX_URL_LENGTH, NUMBER_BATCH } from './client';
 export { cancelledError, ServiceError, type ServiceErrorKind } from './errors';
-export { closeConnections, isTransportLoaded, type Authorize, type ProxyOptions, type TimeoutOptions } from './http';
+export { type Authorize, type TimeoutOptions } from './http';
 export { parseRetryAfter, type RetryOptions } from './retry';
 export { fileUploadSource, bytesUploadSource, rereadUploadSource, type UploadInfo } from './upload';
 export { ServiceCapabilities } from './capabilities';

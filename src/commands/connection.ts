@@ -60,7 +60,6 @@ export class Connections extends Disposable {
     const authorize = basic?.authorize ?? microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
     // The HTTP stack loads with the first command that needs it, never at activation.
     const { createPictureService } = await import('../api');
-    const http = vscode.workspace.getConfiguration('http');
     const service = createPictureService(
       { api: settings.api, serviceUrl: settings.serviceUrl, environment: settings.environment, tenant: settings.tenant },
       {
@@ -69,11 +68,6 @@ export class Connections extends Disposable {
         ...(basic && { onCredentialResult: basic.onCredentialResult }),
         log: services.log,
         capabilities: services.capabilities,
-        proxy: {
-          proxy: http.get<string>('proxy') || undefined,
-          proxyStrictSSL: http.get<boolean>('proxyStrictSSL', true),
-          noProxy: http.get<string[]>('noProxy', []),
-        },
       },
     );
     return { settings, scope: settingsScope(settings), service, basicUserName: () => basic?.userName };

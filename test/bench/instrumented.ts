@@ -1,8 +1,9 @@
 /**
  * Which modules of the bundle run during activation. esbuild puts everything into one file, so `require.cache`
  * cannot tell; instead this builds the extension with the production options plus a plugin that prepends a marker
- * to every file of undici, image-size and src/images, loads it with the `vscode` stand-in, calls `activate()` and
- * reads which markers fired (a file's marker fires exactly when its top level is evaluated).
+ * to every file of undici, image-size, src/images and the HTTP transport, loads it with the `vscode` stand-in, calls
+ * `activate()` with `fetch` counted, and reads which markers fired (a file's marker fires exactly when its top level is
+ * evaluated). undici is watched only to show that none of it is bundled: requests go through the host's `fetch`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ const GROUPS: ReadonlyArray<readonly [string, RegExp]> = [
   ['undici', /[\\/]node_modules[\\/]undici[\\/].*\.[cm]?js$/],
   ['image-size', /[\\/]node_modules[\\/]image-size[\\/].*\.[cm]?js$/],
   ['src/images', /[\\/]src[\\/]images[\\/][^\\/]+\.ts$/],
+  ['src/api/http', /[\\/]src[\\/]api[\\/]http\.ts$/],
 ];
 
 const GLOBAL = '__bcBenchEvaluated';
@@ -26,7 +28,7 @@ export interface InstrumentedBundle {
   dispose(): void;
 }
 
-/** Builds dist-like `extension.js` with markers, plus `loadLazyParts()` (positive control) and `isTransportLoaded()`. */
+/** Builds dist-like `extension.js` with markers, plus `loadLazyParts()` (positive control). */
 export async function buildInstrumented(): Promise<InstrumentedBundle> {
   const esbuild = await import('esbuild');
   const dir = mkdtempSync(path.join(tmpdir(), 'bc-bench-activation-'));
@@ -35,9 +37,8 @@ export async function buildInstrumented(): Promise<InstrumentedBundle> {
   await esbuild.build({
     stdin: {
       contents: [
-        "export { activate, deactivate } from './src/extension';",
-        "export { isTransportLoaded } from './src/api/http';",
-        "export async function loadLazyParts() { await import('undici'); await import('./src/images'); }",
+        "export { activate } from './src/extension';",
+        "export async function loadLazyParts() { await import('./src/api'); await import('./src/images'); }",
       ].join('\n'),
       resolveDir: ROOT,
       sourcefile: 'bench-entry.ts',
@@ -78,7 +79,8 @@ export function evaluatedGroups(): string[] {
 export interface ActivationProbe {
   /** Groups evaluated by require + activate. */
   readonly duringActivation: string[];
-  readonly transportLoadedAfterActivation: boolean;
+  /** Calls of the global `fetch` from require + activate (the first request belongs to the first command). */
+  readonly fetchCallsDuringActivation: number;
   /** Groups evaluated after the lazy parts were loaded on purpose (the markers work). */
   readonly afterLoadingLazyParts: string[];
   readonly bundled: Readonly<Record<string, number>>;
@@ -92,21 +94,27 @@ export async function probeActivation(): Promise<ActivationProbe> {
   try {
     installVscodeStub();
     delete (globalThis as Record<string, unknown>)[GLOBAL];
-     
-    const extension = require(bundle.file) as {
-      activate(context: unknown): unknown;
-      deactivate(): void;
-      isTransportLoaded(): boolean;
-      loadLazyParts(): Promise<void>;
-    };
-    extension.activate(createContextStub());
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const duringActivation = evaluatedGroups();
-    const transportLoadedAfterActivation = extension.isTransportLoaded();
-    const commands = [...registeredCommands.keys()].sort();
-    await extension.loadLazyParts();
-    extension.deactivate();
-    return { duringActivation, transportLoadedAfterActivation, afterLoadingLazyParts: evaluatedGroups(), bundled: bundle.bundled, commands };
+    const realFetch = globalThis.fetch;
+    let fetchCalls = 0;
+    globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
+      fetchCalls++;
+      return realFetch(...args);
+    }) as typeof fetch;
+    try {
+      const extension = require(bundle.file) as {
+        activate(context: unknown): unknown;
+        loadLazyParts(): Promise<void>;
+      };
+      extension.activate(createContextStub());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const duringActivation = evaluatedGroups();
+      const fetchCallsDuringActivation = fetchCalls;
+      const commands = [...registeredCommands.keys()].sort();
+      await extension.loadLazyParts();
+      return { duringActivation, fetchCallsDuringActivation, afterLoadingLazyParts: evaluatedGroups(), bundled: bundle.bundled, commands };
+    } finally {
+      globalThis.fetch = realFetch;
+    }
   } finally {
     bundle.dispose();
   }

@@ -8,7 +8,7 @@
 import { createReadStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { closeConnections, createPictureService, fileUploadSource } from '../../src/api';
+import { createPictureService, fileUploadSource } from '../../src/api';
 import { silentLog } from '../../src/common/log';
 import { makePng } from '../emulator/images';
 
@@ -72,7 +72,6 @@ async function main(): Promise<void> {
   sampled = Math.max(sampled, process.memoryUsage.rss());
   const hwm = peakReset ? statusKb('VmHWM') : undefined;
   const peak = Math.max(sampled, hwm ?? 0);
-  await closeConnections();
   rmSync(small, { force: true });
   process.stdout.write(JSON.stringify({ ms, rssBefore: before, peak, growth: peak - before, peakSource: hwm !== undefined ? 'VmHWM+sampling' : 'sampling', width }) + '\n');
 }

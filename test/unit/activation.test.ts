@@ -5,14 +5,16 @@ import { probeActivation } from '../bench/instrumented';
 describe('activation', function () {
   this.timeout(60_000);
 
-  it('evaluates neither undici nor image decoding; both are still in the bundle and load on demand', async () => {
+  it('bundles no undici (requests use the host fetch), and evaluates neither the HTTP transport nor image decoding', async () => {
     const probe = await probeActivation();
-    assert.ok(probe.bundled.undici > 0, 'undici files in the bundle');
+    assert.equal(probe.bundled.undici, 0, 'no file of the npm undici in the production bundle');
+    assert.ok(probe.bundled['src/api/http'] > 0, 'the transport is in the bundle');
     assert.ok(probe.bundled['image-size'] > 0, 'image-size files in the bundle');
     assert.ok(probe.bundled['src/images'] > 0, 'src/images files in the bundle');
     assert.ok(probe.commands.includes('bcPictures.addPicture'), 'activate() registered the commands');
     assert.deepEqual(probe.duringActivation, []);
-    assert.equal(probe.transportLoadedAfterActivation, false);
-    assert.deepEqual(probe.afterLoadingLazyParts, ['image-size', 'src/images', 'undici']);
+    assert.equal(probe.fetchCallsDuringActivation, 0, 'no request at activation');
+    // The positive control: the markers fire once the lazy parts are loaded on purpose.
+    assert.deepEqual(probe.afterLoadingLazyParts, ['image-size', 'src/api/http', 'src/images']);
   });
 });

@@ -57,13 +57,13 @@ export async function activation(tmp: string): Promise<void> {
   const evaluated = probe.duringActivation.length ? probe.duringActivation.join(', ') : 'none';
   add({
     section: 'activation',
-    figure: 'Activation: undici / image-size / src/images evaluated (instrumented build)',
+    figure: 'Activation: HTTP transport / image-size / src/images evaluated (instrumented build)',
     value: evaluated,
     unit: '',
     baseline: probe.afterLoadingLazyParts.join(', ') || 'none',
     baselineLabel: 'after loading them on purpose',
     target: 'none',
-    pass: probe.duringActivation.length === 0 && !probe.transportLoadedAfterActivation && probe.afterLoadingLazyParts.length === 3,
+    pass: probe.duringActivation.length === 0 && probe.fetchCallsDuringActivation === 0 && probe.afterLoadingLazyParts.length === 3 && probe.bundled.undici === 0,
     runs: 1,
   });
 }

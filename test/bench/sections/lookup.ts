@@ -1,4 +1,4 @@
-import { closeConnections, createPictureService } from '../../../src/api';
+import { createPictureService } from '../../../src/api';
 import { silentLog } from '../../../src/common/log';
 import { DEMO } from '../../emulator';
 import type { EmulatorProcess } from '../emulatorProcess';
@@ -22,7 +22,6 @@ export async function lookup(current: EmulatorProcess, old: EmulatorProcess): Pr
     const token = `bench-lookup-${label.replace(/ /g, '-')}`;
     await emu.acceptToken(token, { audience: 'businesscentral', user: token });
     const service = createPictureService({ api: 'businessCentral', serviceUrl: emu.bcBaseUrl, environment: 'production' }, { authorize: async () => `Bearer ${token}`, log: silentLog });
-    await closeConnections();
     await emu.clearRequests();
     const before = await emu.bytes();
     const started = process.hrtime.bigint();
@@ -38,7 +37,6 @@ export async function lookup(current: EmulatorProcess, old: EmulatorProcess): Pr
     const exact = found.length === existing.length && found.every((customer, i) => customer.number === existing[i]);
     add({ section: 'lookup', figure: `Lookup on the ${label}: exactly the ${existing.length} customers that exist were found`, value: exact ? 'yes' : 'no', unit: '', target: 'yes', pass: exact, runs: 1 });
   }
-  await closeConnections();
 }
 
 /** The previous client's lookup of one batch, by hand: `number in (…)`, pages of the batch's size, every nextLink followed. */

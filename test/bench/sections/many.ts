@@ -1,5 +1,5 @@
 /** Many pictures: 500 small uploads one at a time and 4 in flight, with and without 429s. */
-import { bytesUploadSource, closeConnections, createPictureService, type PictureService } from '../../../src/api';
+import { bytesUploadSource, createPictureService, type PictureService } from '../../../src/api';
 import { PauseGate, runPool } from '../../../src/bulk';
 import { silentLog } from '../../../src/common/log';
 import { DEMO, makePng } from '../../emulator';
@@ -29,7 +29,6 @@ export async function many(emu: EmulatorProcess): Promise<void> {
   await emu.fault({ kind: 'latency', ms: latency, times: Infinity });
 
   const once = async (concurrency: number, throttled: number) => {
-    await closeConnections();
     await emu.clearRequests();
     const gate = new PauseGate();
     const { service, user } = await serviceFor((seconds) => gate.pause(seconds * 1000));
@@ -70,7 +69,6 @@ export async function many(emu: EmulatorProcess): Promise<void> {
   for (let i = 0; i < 3; i++) concurrentRuns.push(await once(4, 0));
   const throttledRun = await once(4, 10);
   await emu.clearFaults();
-  await closeConnections();
 
   const concurrent = median(concurrentRuns.map((r) => r.s));
   const impl = 'src/bulk/pool.ts runPool';

@@ -1,5 +1,5 @@
 /** Customer picker: first page and search in a big company, next to listing every customer. */
-import { closeConnections, createPictureService, ServiceCapabilities } from '../../../src/api';
+import { createPictureService, ServiceCapabilities } from '../../../src/api';
 import { silentLog } from '../../../src/common/log';
 import { DEMO } from '../../emulator';
 import { median } from '../common';
@@ -20,7 +20,6 @@ export async function picker(emu: EmulatorProcess): Promise<void> {
 
   /** One measurement from a cold connection: requests, bytes both ways on the wire (headers included), time. */
   const measure = async (work: () => Promise<number>) => {
-    await closeConnections();
     await emu.clearRequests();
     const before = await emu.bytes();
     const started = process.hrtime.bigint();
@@ -55,7 +54,6 @@ export async function picker(emu: EmulatorProcess): Promise<void> {
   const firstSearch = await measure(async () => (await service.listCustomers(company, { search: 'harbor' })).items.length);
   // 'harbor' matches 3,840 of the generated names (the issue's example 'ada' matches none of them).
   const search = await repeat(7, async () => (await service.listCustomers(company, { search: 'harbor' })).items.length);
-  await closeConnections();
   const fullLabel = `every customer (${full.items.toLocaleString('en')}), pages of 20,000`;
   add({
     section: 'picker',

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
-import { bytesUploadSource, closeConnections, fileUploadSource, ServiceError } from '../../../src/api';
+import { bytesUploadSource, fileUploadSource, ServiceError } from '../../../src/api';
 import type { CustomerCursor, UploadSource } from '../../../src/api/types';
 import { UPLOAD_HEADERS_TIMEOUT_MS } from '../../../src/api/http';
 import { harness, sha256, type Harness } from './helpers';
@@ -69,7 +69,6 @@ describe('api/client against the emulator', function () {
   });
 
   after(async () => {
-    await closeConnections();
     await emu.close();
   });
 

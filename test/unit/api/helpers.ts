@@ -65,7 +65,7 @@ export function harness(
       return /^(Basic|Bearer) /.test(token) ? token : `Bearer ${token}`;
     },
     log,
-    timeouts: { headersMs: 5_000, bodyMs: 5_000, connectMs: 2_000 },
+    timeouts: { headersMs: 5_000, bodyMs: 5_000 },
     onWaiting: (seconds) => waits.push(seconds),
     ...deps,
     retry: {

@@ -1,10 +1,9 @@
-/** The transport's own promises: undici loads lazily, proxies are honoured, loopback bypasses them. */
+/** The transport's own promises: the host's fetch from the first request on, proxies are honoured, loopback bypasses them. */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { closeConnections, dispatcherOptions } from '../../../src/api/http';
 import { ServiceError } from '../../../src/api/errors';
 import { startEmulator } from '../../emulator';
 import { harness } from './helpers';
@@ -43,52 +42,61 @@ async function startProxy(): Promise<{ url: string; seen: string[]; close(): Pro
 describe('api/http transport', function () {
   this.timeout(20_000);
 
-  afterEach(async () => {
-    await closeConnections();
-  });
-
-  it('does not evaluate undici until the first request', () => {
+  it("makes no request before the first call, then uses the host's fetch and never loads the npm undici", () => {
     const root = join(__dirname, '..', '..', '..');
+    // Port 9 on loopback: refused at once, so the one attempt fails as a network error without a server.
     const script = `
-      const api = require(${JSON.stringify(join(root, 'src', 'api', 'index.js'))});
+      let calls = 0;
+      const real = globalThis.fetch;
+      globalThis.fetch = (...args) => { calls++; return real(...args); };
       const loaded = () => Object.keys(require.cache).some((k) => /[\\\\/]node_modules[\\\\/]undici[\\\\/]/.test(k));
-      const service = api.createPictureService({ api: 'businessCentral', environment: 'production' }, { authorize: async () => 'Bearer x', log: require(${JSON.stringify(join(root, 'src', 'common', 'log.js'))}).silentLog });
-      const before = loaded() || api.isTransportLoaded();
-      service.getCustomer('a1b2c3d4-0001-4000-8000-000000000001', 'nope').catch(() => {
-        process.stdout.write(JSON.stringify({ before, afterRefusal: loaded() || api.isTransportLoaded() }));
+      const api = require(${JSON.stringify(join(root, 'src', 'api', 'index.js'))});
+      const service = api.createPictureService({ api: 'businessCentral', environment: 'production', serviceUrl: 'http://127.0.0.1:9' }, { authorize: async () => 'Bearer x', log: require(${JSON.stringify(join(root, 'src', 'common', 'log.js'))}).silentLog, retry: { maxAttempts: 1 } });
+      const before = { calls, undici: loaded() };
+      service.listCompanies().then(() => process.exit(3), (error) => {
+        process.stdout.write(JSON.stringify({ before, after: { calls, undici: loaded() }, kind: error.kind }));
       });
     `;
     const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(out), { before: false, afterRefusal: false });
+    assert.deepEqual(JSON.parse(out), { before: { calls: 0, undici: false }, after: { calls: 1, undici: false }, kind: 'network' });
   });
 
-  it("maps VS Code's proxy settings to undici's EnvHttpProxyAgent options", () => {
-    const strict = dispatcherOptions({ proxy: 'http://proxy.corp:3128', noProxy: ['intranet.corp', ' '] }, { connectMs: 1234 });
-    assert.equal(strict.httpProxy, 'http://proxy.corp:3128');
-    assert.equal(strict.httpsProxy, 'http://proxy.corp:3128');
-    assert.match(String(strict.noProxy), /^intranet\.corp,.*localhost,127\.0\.0\.1,\[::1\]$/);
-    assert.deepEqual(strict.connect, { timeout: 1234 });
-    assert.equal(strict.requestTls, undefined);
-    const lax = dispatcherOptions({ proxyStrictSSL: false });
-    assert.equal(lax.httpProxy, undefined, 'empty http.proxy leaves HTTP(S)_PROXY to undici');
-    assert.deepEqual(lax.requestTls, { rejectUnauthorized: false });
-    assert.deepEqual(lax.proxyTls, { rejectUnauthorized: false });
-    assert.deepEqual(lax.connect, { timeout: 30_000, rejectUnauthorized: false });
-  });
+  /**
+   * The extension host's `fetch` as VS Code patches it (@vscode/proxy-agent's createFetchPatch): Node's own fetch with an
+   * undici `ProxyAgent` for every URL, the original kept as `__vscodeOriginalFetch`. Proxy resolution itself is VS Code's
+   * (host tests cover it); here only what the transport does with that fetch.
+   */
+  async function withPatchedFetch<T>(proxyUrl: string, body: (seen: string[]) => Promise<T>): Promise<T> {
+    const { ProxyAgent } = await import('undici');
+    const original = globalThis.fetch;
+    const seen: string[] = [];
+    const g = globalThis as { fetch: typeof fetch; __vscodeOriginalFetch?: typeof fetch };
+    g.__vscodeOriginalFetch = original;
+    g.fetch = (input, init) => {
+      seen.push(String(input));
+      return original(input, { ...init, dispatcher: new ProxyAgent(proxyUrl) } as unknown as RequestInit);
+    };
+    try {
+      return await body(seen);
+    } finally {
+      g.fetch = original;
+      delete g.__vscodeOriginalFetch;
+    }
+  }
 
-  it('sends requests through http.proxy, never handing it the credential', async () => {
+  it("sends requests through the extension host's fetch, never handing the proxy the credential", async () => {
     const proxy = await startProxy();
     try {
-      const h = harness({ api: 'businessCentral', environment: 'production', serviceUrl: 'https://bc.example.invalid' }, { first: 'SECRET-token' }, {
-        proxy: { proxy: proxy.url },
-        retry: { maxAttempts: 1 },
+      await withPatchedFetch(proxy.url, async (seen) => {
+        const h = harness({ api: 'businessCentral', environment: 'production', serviceUrl: 'https://bc.example.invalid' }, { first: 'SECRET-token' }, { retry: { maxAttempts: 1 } });
+        await assert.rejects(
+          h.service.listCompanies(),
+          (error: unknown) => error instanceof ServiceError && error.kind === 'network' && error.code === 'PROXY' && /proxy refused .*HTTP 502.*http\.proxy/.test(error.message),
+        );
+        assert.equal(seen.length, 1);
+        assert.deepEqual(proxy.seen, ['CONNECT bc.example.invalid:443']);
+        assert.ok(!/SECRET/.test(h.log.text));
       });
-      await assert.rejects(
-        h.service.listCompanies(),
-        (error: unknown) => error instanceof ServiceError && error.kind === 'network' && /proxy refused .*HTTP 502.*http\.proxy/.test(error.message),
-      );
-      assert.deepEqual(proxy.seen, ['CONNECT bc.example.invalid:443']);
-      assert.ok(!/SECRET/.test(h.log.text));
     } finally {
       await proxy.close();
     }
@@ -98,40 +106,16 @@ describe('api/http transport', function () {
     const proxy = await startProxy();
     const emu = await startEmulator({ host: '127.0.0.2' });
     try {
-      emu.acceptToken('loop-SECRET', { audience: 'businesscentral' });
-      assert.match(emu.url, /^http:\/\/127\.0\.0\.2:/);
-      const h = harness({ api: 'businessCentral', environment: 'production', serviceUrl: emu.url }, { first: 'loop-SECRET' }, { proxy: { proxy: proxy.url }, retry: { maxAttempts: 1 } });
-      assert.deepEqual((await h.service.listCompanies()).map((c) => c.name), ['CRONUS USA, Inc.', 'My Company']);
-      assert.deepEqual(proxy.seen, [], 'the proxy saw nothing, so no credential in clear');
+      await withPatchedFetch(proxy.url, async (seen) => {
+        emu.acceptToken('loop-SECRET', { audience: 'businesscentral' });
+        assert.match(emu.url, /^http:\/\/127\.0\.0\.2:/);
+        const h = harness({ api: 'businessCentral', environment: 'production', serviceUrl: emu.url }, { first: 'loop-SECRET' }, { retry: { maxAttempts: 1 } });
+        assert.deepEqual((await h.service.listCompanies()).map((c) => c.name), ['CRONUS USA, Inc.', 'My Company']);
+        assert.deepEqual(seen, [], "VS Code's fetch was not used");
+        assert.deepEqual(proxy.seen, [], 'the proxy saw nothing, so no credential in clear');
+      });
     } finally {
       await emu.close();
-      await proxy.close();
-    }
-  });
-
-  it('honours the proxy environment variables and http.noProxy', async () => {
-    const proxy = await startProxy();
-    const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, https_proxy: process.env.https_proxy };
-    process.env.HTTPS_PROXY = proxy.url;
-    delete process.env.https_proxy;
-    try {
-      const viaEnv = harness({ api: 'graph', environment: 'production', serviceUrl: 'https://graph.example.invalid' }, { first: 'x' }, { retry: { maxAttempts: 1 } });
-      await assert.rejects(viaEnv.service.listCompanies(), (error: unknown) => error instanceof ServiceError && error.code === 'PROXY');
-      assert.deepEqual(proxy.seen, ['CONNECT graph.example.invalid:443']);
-      const bypass = harness({ api: 'graph', environment: 'production', serviceUrl: 'https://graph.example.invalid' }, { first: 'x' }, {
-        proxy: { noProxy: ['example.invalid'] },
-        retry: { maxAttempts: 1 },
-      });
-      await assert.rejects(bypass.service.listCompanies(), (error: unknown) => error instanceof ServiceError && error.kind === 'network');
-      assert.equal(proxy.seen.length, 1, 'http.noProxy bypassed the proxy');
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) {
-          delete process.env[name];
-        } else {
-          process.env[name] = value;
-        }
-      }
       await proxy.close();
     }
   });

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
-import { bytesUploadSource, closeConnections } from '../../../src/api';
+import { bytesUploadSource } from '../../../src/api';
 import { PauseGate, runPool, type PoolOutcome } from '../../../src/bulk';
 import { abortableSleep } from '../../../src/api/retry';
 import type { Picture } from '../../../src/api/types';
@@ -37,7 +37,6 @@ describe('bulk/pool: the upload pool against the emulator', function () {
   });
 
   after(async () => {
-    await closeConnections();
     await emu.close();
   });
 

@@ -10,7 +10,6 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO, startEmulator, type Emulator } from '../../emulator';
-import { closeConnections } from '../../../src/api';
 import { ImageRefusal, inspectImageBytes, inspectImageFile, type RefusalCode } from '../../../src/images';
 import { harness, sha256, type Harness } from '../api/helpers';
 import { FIXTURES as CORPUS, expected as m } from '../images/helpers';
@@ -110,7 +109,6 @@ describe('reliability: bad inputs', function () {
   });
 
   after(async () => {
-    await closeConnections();
     await emu.close();
     await fs.rm(dir, { recursive: true, force: true });
   });

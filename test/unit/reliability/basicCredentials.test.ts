@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DEMO, startEmulator, type Emulator } from '../../emulator';
-import { closeConnections, createPictureService } from '../../../src/api';
+import { createPictureService } from '../../../src/api';
 import { errorFromStatus, isCancellation } from '../../../src/api/errors';
 import type { PictureService } from '../../../src/api/types';
 import { BasicCredentialKeeper, credentialAccepted, SignInCancelled, type BasicCredentials, type SecretStore } from '../../../src/auth/signIn';
@@ -62,7 +62,6 @@ describe('reliability: Basic credentials', () => {
     log = new CapturingLog();
   });
   after(async () => {
-    await closeConnections();
     await emu.close();
   });
 
@@ -77,7 +76,7 @@ describe('reliability: Basic credentials', () => {
         authorize: keeper.authorize,
         ...reports,
         log,
-        timeouts: { headersMs: 5_000, bodyMs: 5_000, connectMs: 2_000 },
+        timeouts: { headersMs: 5_000, bodyMs: 5_000 },
         retry: { sleep: async () => undefined, random: () => 0.5 },
       },
     );

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
-import { bytesUploadSource, closeConnections, ServiceError } from '../../../src/api';
+import { bytesUploadSource, ServiceError } from '../../../src/api';
 import { isCancellation } from '../../../src/api/errors';
 import type { UploadSource } from '../../../src/api/types';
 import { harness, sha256 } from '../api/helpers';
@@ -33,7 +33,6 @@ describe('reliability: every wait and read is bounded', function () {
   });
 
   after(async () => {
-    await closeConnections();
     await emu.close();
   });
 
@@ -43,7 +42,7 @@ describe('reliability: every wait and read is bounded', function () {
   describe('deadlines', () => {
     it('stops a listing whose answer never goes silent long enough to time out', async () => {
       // A byte every 50 ms: the 1 s silence limit never fires, and the ~400-byte answer would take 20 s.
-      const h = service({ timeouts: { headersMs: 2_000, bodyMs: 1_000, connectMs: 2_000, attemptMs: 2_000 } });
+      const h = service({ timeouts: { headersMs: 2_000, bodyMs: 1_000, attemptMs: 2_000 } });
       emu.fault({ method: 'GET', path: '/companies', kind: 'trickle', everyMs: 50 });
       const error = await serviceFailure(h.service.listCompanies(), 'timeout');
       assert.equal(error.code, 'DEADLINE');
@@ -54,7 +53,7 @@ describe('reliability: every wait and read is bounded', function () {
 
     it('gives an upload time in proportion to its size, and stops it past that', async () => {
       // 1 s, plus 20,000 bytes at 10,000 bytes a second: 3 s in all.
-      const timeouts = { headersMs: 10_000, uploadHeadersMs: 10_000, bodyMs: 10_000, connectMs: 2_000, attemptMs: 1_000, minBytesPerSecond: 10_000 };
+      const timeouts = { headersMs: 10_000, uploadHeadersMs: 10_000, bodyMs: 10_000, attemptMs: 1_000, minBytesPerSecond: 10_000 };
       const picture = largePng(19_000, 7);
       const source = bytesUploadSource(picture, { contentType: 'image/png', width: 8, height: 6 });
       assert.ok(picture.length > 19_000 && picture.length < 20_000);

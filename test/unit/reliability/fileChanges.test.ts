@@ -8,7 +8,7 @@ import { appendFileSync, constants, promises as fs, renameSync, statSync, trunca
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEMO, startEmulator, type Emulator } from '../../emulator';
-import { closeConnections, fileUploadSource, type UploadInfo } from '../../../src/api';
+import { fileUploadSource, type UploadInfo } from '../../../src/api';
 import type { UploadOptions } from '../../../src/api/types';
 import { fileIdentityOf, type FileIdentity } from '../../../src/common/fileIdentity';
 import { inspectImageFile } from '../../../src/images';
@@ -61,7 +61,6 @@ describe('reliability: a file deleted or changed between choosing and uploading'
   });
 
   after(async () => {
-    await closeConnections();
     await emu.close();
     await fs.rm(dir, { recursive: true, force: true });
   });

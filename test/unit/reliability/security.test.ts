@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
-import { bytesUploadSource, closeConnections, createPictureService, ServiceError } from '../../../src/api';
+import { bytesUploadSource, createPictureService, ServiceError } from '../../../src/api';
 import type { PictureService } from '../../../src/api/types';
 import { CapturingLog, harness, type Harness } from '../api/helpers';
 import { everythingIn, serviceFailure, settled } from './helpers';
@@ -41,7 +41,6 @@ describe('reliability: security', function () {
   });
 
   after(async () => {
-    await closeConnections();
     await emu.close();
   });
 
