@@ -11,6 +11,7 @@
  * not documented, and curl examples.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Auth, type BasicCredential, type TokenGrant } from './auth';
 import type { ServiceState } from './bc';
@@ -34,6 +35,10 @@ export const SERVICE_MAX_BODY_BYTES = 350 * 1024 * 1024;
 export interface EmulatorOptions extends DataOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** The host name in `url` (default: the address listened on), e.g. a name a test proxy resolves. */
+  publicHost?: string;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
   /** Accept Basic authentication (on-premises style) with this user name and web service access key. */
@@ -138,9 +143,9 @@ class RunningEmulator implements Emulator {
       held: this.held,
       log: options.log,
     };
-    this.server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
-      void handle(pipeline, req, res);
-    });
+    const serverOptions = { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 };
+    const handler = (req: Parameters<typeof handle>[1], res: ServerResponse) => void handle(pipeline, req, res);
+    this.server = (options.tls ? createHttpsServer({ ...serverOptions, ...options.tls }, handler) : createServer(serverOptions, handler)) as Server;
     // Expect: 100-continue: refuse an oversized body before it is sent.
     this.server.on('checkContinue', (req, res) => {
       if (Number(req.headers['content-length'] ?? 0) > pipeline.maxBodyBytes) {
@@ -171,8 +176,8 @@ class RunningEmulator implements Emulator {
     return this.address?.port ?? 0;
   }
   get url(): string {
-    const host = this.address?.address ?? '127.0.0.1';
-    return `http://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
+    const host = this.options.publicHost ?? this.address?.address ?? '127.0.0.1';
+    return `${this.options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${this.port}`;
   }
   bcBaseUrl(environment = 'production', tenant?: string): string {
     return `${this.url}/v2.0/${tenant ? `${encodeURIComponent(tenant)}/` : ''}${encodeURIComponent(environment)}/api/v2.0`;

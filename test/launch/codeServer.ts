@@ -15,6 +15,9 @@
  *   BC_PICTURES_SKIP_MENUS=1   skip the browser menu checks
  *   BC_PICTURES_EXTENSION_PATH the extension folder to load instead of the repo
  *                              root (it must hold dist/ and out/test/host/)
+ *   BC_PICTURES_TEST_TLS_DIR   the folder test/launch/privateCa.sh filled (its CA
+ *                              in the OS store); without it the private-CA tests
+ *                              of network.test.ts are skipped
  * Every variable of this process reaches the extension host (so tests can be
  * given, e.g., an emulator URL); the launcher adds BC_PICTURES_TEST_WORKSPACE,
  * the folder the workbench has open.
