@@ -52,6 +52,11 @@ function serverEnv(tempDir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv
     if (/^(VSCODE_|ELECTRON_)/.test(key)) {
       continue;
     }
+    // The extension host must trust certificates the way a user's VS Code does (its own store loading), not
+    // through a Node-wide extra CA file some machines set for their own tools.
+    if (key === 'NODE_EXTRA_CA_CERTS') {
+      continue;
+    }
     env[key] = value;
   }
   const tmp = path.join(tempDir, 't');
