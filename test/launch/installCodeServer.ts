@@ -222,6 +222,11 @@ function npmEnv(tmpDir: string): NodeJS.ProcessEnv {
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
     npm_config_progress: 'false',
+    // A download that stalls is given up after a minute and tried again, instead of npm's five minutes (a
+    // registry hiccup once held a CI run's install past the launcher's own timeout).
+    npm_config_fetch_timeout: '60000',
+    npm_config_fetch_retries: '4',
+    npm_config_fetch_retry_maxtimeout: '30000',
   });
   if (fs.existsSync('/usr/include/node/node.h')) {
     env.npm_config_nodedir = '/usr';
