@@ -112,3 +112,23 @@ export function nextDelay(
   }
   return delay;
 }
+
+/**
+ * Whether a request may be sent again after an attempt ended so: an answer that says "try later" (429, 502, 503, 504) or a connection
+ * the other side dropped. A POST is not idempotent: again only after 429 or 503 (the service did not run it), or a reset before its
+ * last byte went out.
+ */
+export function mayRepeat(method: string, ended: { readonly status: number } | { readonly reset: boolean; readonly bodySent: boolean }): boolean {
+  if ('status' in ended) return RETRYABLE_STATUSES.has(ended.status) && (method !== 'POST' || ended.status === 429 || ended.status === 503);
+  return ended.reset && !(method === 'POST' && ended.bodySent);
+}
+
+/**
+ * Whether the service may have acted on a request whose whole body went out, though the attempt failed: no answer came (cancelled,
+ * timed out, the connection lost), or one that does not say it was not handled (408, or a 5xx but 503, which the service sends
+ * for a request it queued and never ran).
+ */
+export function mayHaveActed(failure: { readonly status?: number; readonly kind: string }): boolean {
+  if (failure.status === undefined) return ['cancelled', 'timeout', 'network'].includes(failure.kind);
+  return failure.status === 408 || (failure.status >= 500 && failure.status !== 503);
+}

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { backoffDelay, nextDelay, parseRetryAfter, retryPolicy } from '../../../src/api/retry';
+import { backoffDelay, mayHaveActed, mayRepeat, nextDelay, parseRetryAfter, retryPolicy } from '../../../src/api/retry';
 import { errorFromStatus, isCancellation, parseErrorBody, ServiceError } from '../../../src/api/errors';
 
 describe('api/retry', () => {
@@ -15,6 +15,24 @@ describe('api/retry', () => {
     assert.equal(parseRetryAfter(undefined, now, 60_000), undefined);
     assert.equal(parseRetryAfter('soon', now, 60_000), undefined);
     assert.equal(parseRetryAfter('-1', now, 60_000), undefined);
+  });
+
+  it('repeats a request only after an answer that says "later" or a dropped connection; a POST only where it cannot have run', () => {
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      for (const status of [429, 502, 503, 504]) assert.equal(mayRepeat(method, { status }), true, `${method} ${status}`);
+      for (const status of [400, 401, 403, 404, 408, 409, 412, 413, 500]) assert.equal(mayRepeat(method, { status }), false, `${method} ${status}`);
+      assert.equal(mayRepeat(method, { reset: true, bodySent: true }), true, `${method} reset after the body`);
+      assert.equal(mayRepeat(method, { reset: false, bodySent: false }), false, `${method} timeout`);
+    }
+    assert.deepEqual([429, 502, 503, 504].filter((status) => mayRepeat('POST', { status })), [429, 503]);
+    assert.equal(mayRepeat('POST', { reset: true, bodySent: false }), true, 'a POST reset before its last byte');
+    assert.equal(mayRepeat('POST', { reset: true, bodySent: true }), false, 'a POST reset after its last byte may have run');
+  });
+
+  it('tells which failures after the last byte may have been acted on', () => {
+    for (const kind of ['cancelled', 'timeout', 'network']) assert.equal(mayHaveActed({ kind }), true, kind);
+    for (const kind of ['badRequest', 'auth']) assert.equal(mayHaveActed({ kind }), false, kind);
+    assert.deepEqual([400, 404, 408, 409, 413, 429, 500, 502, 503, 504].filter((status) => mayHaveActed({ status, kind: 'service' })), [408, 500, 502, 504]);
   });
 
   it('backs off exponentially with jitter, capped', () => {
