@@ -30,6 +30,7 @@ const service = (origin: string) => {
 };
 
 const setProxy = (url: string | undefined) => vscode.workspace.getConfiguration('http').update('proxy', url, vscode.ConfigurationTarget.Global);
+const setNoProxy = (hosts: string[] | undefined) => vscode.workspace.getConfiguration('http').update('noProxy', hosts, vscode.ConfigurationTarget.Global);
 
 describe("Network: VS Code's stack", function () {
   let proxy: AuthProxy;
@@ -86,6 +87,7 @@ describe("Network: VS Code's stack", function () {
 
     after(async () => {
       await setProxy(undefined);
+      await setNoProxy(undefined);
       await emu?.close();
     });
 
@@ -121,6 +123,25 @@ describe("Network: VS Code's stack", function () {
       }
       assert.equal(proxy.seen.at(-1)!.proxyAuthorization, 'Basic ' + Buffer.from('proxyuser:proxy-pass').toString('base64'));
       assert.ok(!/SECRET|proxy-pass/.test(log.text));
+    });
+
+    it('goes around http.proxy for a host in http.noProxy, and through it again once the host is taken out', async () => {
+      await setProxy(proxy.url);
+      await setNoProxy([ip]);
+      try {
+        const { service: s } = service(`https://${ip}:${emu.port}`);
+        assert.equal((await s.listCompanies()).length, 2);
+        assert.equal(proxy.seen.length, 0, `http.noProxy ${ip}: the proxy was not asked`);
+      } finally {
+        await setNoProxy(undefined);
+      }
+      const { service: s } = service(`https://${ip}:${emu.port}`);
+      assert.equal((await s.listCompanies()).length, 2);
+      assert.deepEqual(
+        new Set(proxy.seen.map((seen) => `${seen.method} ${seen.target}`)),
+        new Set([`CONNECT ${ip}:${emu.port}`]),
+        'the control: without http.noProxy the same request goes through the proxy',
+      );
     });
 
     it('fails with the proxy error on a 407 challenge (VS Code does not answer it from the URL); the service credential never reaches the proxy', async () => {
