@@ -9,7 +9,7 @@ import type { EmulatorProcess } from '../emulatorProcess';
 import { add, section } from '../report';
 
 /** A valid PNG header (IHDR 4000×3000 RGB) and one stored IDAT chunk padding the file to `size` bytes, with CRCs. */
-function writePngLike(file: string, size: number): void {
+export function writePngLike(file: string, size: number): void {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const chunk = (type: string, data: Buffer) => {
     const head = Buffer.alloc(8);
