@@ -21,6 +21,9 @@ const GROUPS: ReadonlyArray<readonly [string, RegExp]> = [
 
 const GLOBAL = '__bcBenchEvaluated';
 
+/** The options of esbuild.js --production. */
+const PRODUCTION = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode'], minify: true, logLevel: 'silent' } satisfies import('esbuild').BuildOptions;
+
 export interface InstrumentedBundle {
   readonly file: string;
   /** Files per group that the build contains (a check that the plugin saw them). */
@@ -44,15 +47,8 @@ export async function buildInstrumented(): Promise<InstrumentedBundle> {
       sourcefile: 'bench-entry.ts',
       loader: 'ts',
     },
-    // The options of esbuild.js --production.
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: ['vscode'],
-    minify: true,
+    ...PRODUCTION,
     outfile: file,
-    logLevel: 'silent',
     plugins: [
       {
         name: 'evaluation-markers',
@@ -82,14 +78,8 @@ export async function buildEager(dir: string): Promise<string> {
       sourcefile: 'bench-eager-entry.ts',
       loader: 'ts',
     },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: ['vscode'],
-    minify: true,
+    ...PRODUCTION,
     outfile: file,
-    logLevel: 'silent',
   });
   return file;
 }

@@ -4,7 +4,8 @@
  * headers that matter (never forwards a request it refused).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface ProxySeen {
   readonly method: string;
@@ -29,7 +30,6 @@ export interface AuthProxy {
 export async function startAuthProxy(options: { user: string; password: string; hosts?: Record<string, string> }): Promise<AuthProxy> {
   const expected = 'Basic ' + Buffer.from(`${options.user}:${options.password}`).toString('base64');
   const seen: ProxySeen[] = [];
-  const sockets = new Set<Socket>();
   let challenges = 0;
   const resolveHost = (host: string) => options.hosts?.[host.toLowerCase()] ?? host;
   const allowed = (req: IncomingMessage): boolean => {
@@ -76,17 +76,12 @@ export async function startAuthProxy(options: { user: string; password: string; 
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
+    listening.track(upstream);
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
+  const { port } = listening;
   return {
     url: `http://${encodeURIComponent(options.user)}:${encodeURIComponent(options.password)}@127.0.0.1:${port}`,
     port,
@@ -94,10 +89,6 @@ export async function startAuthProxy(options: { user: string; password: string; 
     challengeNext(n: number) {
       challenges = n;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }

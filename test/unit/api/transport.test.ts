@@ -2,16 +2,16 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { ServiceError } from '../../../src/api/errors';
 import { startEmulator } from '../../emulator';
+import { listenOnLoopback } from '../../support/loopback';
 import { harness } from './helpers';
 
 /** A forward proxy that records what it is asked and refuses every tunnel (nothing leaves this machine). */
 async function startProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     res.writeHead(502).end();
@@ -20,23 +20,8 @@ async function startProxy(): Promise<{ url: string; seen: string[]; close(): Pro
     seen.push(`CONNECT ${req.url} ${req.headers.authorization ? 'with-authorization' : ''}`.trim());
     socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) {
-          s.destroy();
-        }
-        server.close(() => resolve());
-      }),
-  };
+  const { port, close } = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, seen, close };
 }
 
 describe('api/http transport', function () {

@@ -2,10 +2,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ImageRefusal, type RefusalCode, inspectImageBytes, inspectImageFile } from '../../../src/images';
 import { FIXTURES, assertRefused, expected as m } from './helpers';
+import { tempFolder } from '../../support/tempFolder';
 
 const BAD: Array<[file: string, code: RefusalCode, message: (name: string) => string]> = [
   ['empty.png', 'empty', m.empty],
@@ -77,38 +77,32 @@ describe('images: refused files', () => {
   }
 
   describe('file system cases (made at test time)', () => {
-    let dir: string;
-    before(async () => {
-      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bc-pictures-images-'));
-    });
-    after(async () => {
-      await fs.rm(dir, { recursive: true, force: true });
-    });
+    const dir = tempFolder('bc-pictures-images-');
 
     it('refuses a folder named like a picture', async () => {
-      await fs.mkdir(path.join(dir, 'x.png'));
-      await assertRefused(() => inspectImageFile(path.join(dir, 'x.png')), 'notAFile', m.folder('x.png'));
+      await fs.mkdir(path.join(dir(), 'x.png'));
+      await assertRefused(() => inspectImageFile(path.join(dir(), 'x.png')), 'notAFile', m.folder('x.png'));
     });
 
     it('refuses a missing file', async () => {
-      await assertRefused(() => inspectImageFile(path.join(dir, 'gone.jpg')), 'notFound', m.notFound('gone.jpg'));
+      await assertRefused(() => inspectImageFile(path.join(dir(), 'gone.jpg')), 'notFound', m.notFound('gone.jpg'));
     });
 
     it('refuses a path that goes through a file (ENOTDIR) as not found', async () => {
-      const file = path.join(dir, 'file.png');
+      const file = path.join(dir(), 'file.png');
       await fs.copyFile(path.join(FIXTURES, 'good', 'rgb-16x12.png'), file);
       await assertRefused(() => inspectImageFile(path.join(file, 'child')), 'notFound', m.notFound('child'));
     });
 
     it('refuses a symbolic link loop', async () => {
-      await fs.symlink(path.join(dir, 'loop-b.png'), path.join(dir, 'loop-a.png'));
-      await fs.symlink(path.join(dir, 'loop-a.png'), path.join(dir, 'loop-b.png'));
-      await assertRefused(() => inspectImageFile(path.join(dir, 'loop-a.png')), 'unreadable', m.linkLoop('loop-a.png'));
+      await fs.symlink(path.join(dir(), 'loop-b.png'), path.join(dir(), 'loop-a.png'));
+      await fs.symlink(path.join(dir(), 'loop-a.png'), path.join(dir(), 'loop-b.png'));
+      await assertRefused(() => inspectImageFile(path.join(dir(), 'loop-a.png')), 'unreadable', m.linkLoop('loop-a.png'));
     });
 
     it('follows a symbolic link to a real picture', async () => {
-      await fs.symlink(path.join(FIXTURES, 'good', 'simple-9x5.gif'), path.join(dir, 'link.gif'));
-      const info = await inspectImageFile(path.join(dir, 'link.gif'));
+      await fs.symlink(path.join(FIXTURES, 'good', 'simple-9x5.gif'), path.join(dir(), 'link.gif'));
+      const info = await inspectImageFile(path.join(dir(), 'link.gif'));
       assert.equal(info.fileName, 'link.gif');
       assert.equal(info.format, 'gif');
     });
@@ -118,14 +112,14 @@ describe('images: refused files', () => {
         // Root reads files whatever their mode, so a chmod 000 file cannot be made unreadable here.
         this.skip();
       }
-      const file = path.join(dir, 'secret.png');
+      const file = path.join(dir(), 'secret.png');
       await fs.copyFile(path.join(FIXTURES, 'good', 'rgb-16x12.png'), file);
       await fs.chmod(file, 0o000);
       await assertRefused(() => inspectImageFile(file), 'unreadable', m.noPermission('secret.png'));
     });
 
     it('refuses a named pipe without blocking on it', async function () {
-      const fifo = path.join(dir, 'pipe.png');
+      const fifo = path.join(dir(), 'pipe.png');
       try {
         execFileSync('mkfifo', [fifo], { stdio: 'ignore' });
       } catch {

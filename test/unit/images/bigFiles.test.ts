@@ -1,11 +1,11 @@
 // Big files: sparse files of hundreds of megabytes (no real disk use) are inspected from their header and tail only.
 import * as assert from 'node:assert/strict';
 import { promises as fs, statSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileIdentityOf } from '../../../src/common/fileIdentity';
 import { MAX_PICTURE_BYTES, inspectImageFile } from '../../../src/images';
 import { FIXTURES, assertRefused, expected as m } from './helpers';
+import { tempFolder } from '../../support/tempFolder';
 
 const MB = 1024 * 1024;
 
@@ -34,22 +34,16 @@ async function pngStart(idatLength: number): Promise<Uint8Array> {
 const IEND = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 
 describe('images: big files', () => {
-  let dir: string;
-  before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bc-pictures-big-'));
-  });
-  after(async () => {
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempFolder('bc-pictures-big-');
 
   it('refuses a file over 350 MB from its size alone', async () => {
-    const file = path.join(dir, 'huge.png');
+    const file = path.join(dir(), 'huge.png');
     await sparseFile(file, MAX_PICTURE_BYTES + MB, [[0, await pngStart(0)]]);
     await assertRefused(() => inspectImageFile(file), 'tooLarge', m.tooLarge('huge.png', '351 MB'));
   });
 
   it('refuses a file one byte over 350 MB, in bytes so that the two sizes can be told apart', async () => {
-    const file = path.join(dir, 'just-over.png');
+    const file = path.join(dir(), 'just-over.png');
     await sparseFile(file, MAX_PICTURE_BYTES + 1, [[0, await pngStart(0)]]);
     const limit = MAX_PICTURE_BYTES.toLocaleString('en-US');
     const over = (MAX_PICTURE_BYTES + 1).toLocaleString('en-US');
@@ -62,14 +56,14 @@ describe('images: big files', () => {
 
   it('accepts a file of exactly 350 MB', async () => {
     const size = MAX_PICTURE_BYTES;
-    const file = path.join(dir, 'limit.png');
+    const file = path.join(dir(), 'limit.png');
     await sparseFile(file, size, [[0, await pngStart(size - 33 - 12 - 12)], [size - 12, IEND]]);
     assert.equal((await inspectImageFile(file)).byteSize, size);
   });
 
   it('inspects a 300 MB PNG without reading it all', async () => {
     const size = 300 * MB;
-    const file = path.join(dir, 'poster.png');
+    const file = path.join(dir(), 'poster.png');
     await sparseFile(file, size, [[0, await pngStart(size - 33 - 12 - 12)], [size - 12, IEND]]);
     const before = process.memoryUsage();
     const info = await inspectImageFile(file);
@@ -81,7 +75,7 @@ describe('images: big files', () => {
 
   it('refuses a 300 MB PNG whose end is missing (no IEND)', async () => {
     const size = 300 * MB;
-    const file = path.join(dir, 'cut.png');
+    const file = path.join(dir(), 'cut.png');
     await sparseFile(file, size, [[0, await pngStart(size - 33 - 12 - 12)]]);
     await assertRefused(() => inspectImageFile(file), 'truncated', m.truncated('cut.png', 'PNG'));
   });
@@ -100,19 +94,19 @@ describe('images: big files', () => {
     parts.push([offset, jpeg.subarray(2, scanHeaderEnd)]);
     const size = 300 * MB;
     const rest = jpeg.subarray(scanHeaderEnd);
-    const file = path.join(dir, 'camera.jpg');
+    const file = path.join(dir(), 'camera.jpg');
     await sparseFile(file, size, [...parts, [size - rest.length, rest]]);
     assert.deepEqual(await inspectImageFile(file), { fileName: 'camera.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 20, height: 15, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
 
     // The same without its end-of-image marker is incomplete.
-    const cutFile = path.join(dir, 'camera-cut.jpg');
+    const cutFile = path.join(dir(), 'camera-cut.jpg');
     await sparseFile(cutFile, size, [...parts, [size - rest.length, rest.subarray(0, rest.length - 2)]]);
     await assertRefused(() => inspectImageFile(cutFile), 'truncated', m.truncated('camera-cut.jpg', 'JPEG'));
   });
 
   it('accepts a JPEG with data after its end marker (camera trailers, padding)', async () => {
     const jpeg = await fs.readFile(path.join(FIXTURES, 'good', 'baseline-20x15.jpg'));
-    const file = path.join(dir, 'padded.jpg');
+    const file = path.join(dir(), 'padded.jpg');
     await fs.writeFile(file, Buffer.concat([jpeg, Buffer.alloc(4000, 0), Buffer.from('trailer')]));
     assert.equal((await inspectImageFile(file)).format, 'jpeg');
   });
@@ -123,11 +117,11 @@ describe('images: big files', () => {
     const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, 0]), xmp]);
     app1.writeUInt16BE(app1.length - 2, 2);
     const video = Buffer.alloc(200 * 1024, 0x11); // stands in for the appended MP4: no FF D9 in its last 64 KB
-    const motion = path.join(dir, 'PXL_motion.jpg');
+    const motion = path.join(dir(), 'PXL_motion.jpg');
     await fs.writeFile(motion, Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2), video]));
     assert.equal((await inspectImageFile(motion)).format, 'jpeg');
 
-    const plain = path.join(dir, 'plain-with-junk.jpg');
+    const plain = path.join(dir(), 'plain-with-junk.jpg');
     await fs.writeFile(plain, Buffer.concat([jpeg, video]));
     await assertRefused(() => inspectImageFile(plain), 'truncated', m.truncated('plain-with-junk.jpg', 'JPEG'));
   });
@@ -153,7 +147,7 @@ describe('images: big files', () => {
     });
     const header = Buffer.from([0x49, 0x49, 0x2a, 0x00, 0, 0, 0, 0]);
     header.writeUInt32LE(size - ifd.length, 4);
-    const file = path.join(dir, 'scan.tif');
+    const file = path.join(dir(), 'scan.tif');
     await sparseFile(file, size, [[0, header], [size - ifd.length, ifd]]);
     assert.deepEqual(await inspectImageFile(file), { fileName: 'scan.tif', format: 'tiff', contentType: 'image/tiff', width, height, byteSize: size, fileIdentity: fileIdentityOf(statSync(file, { bigint: true })) });
   });

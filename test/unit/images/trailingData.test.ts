@@ -1,7 +1,6 @@
 /** A PNG with another file after its end (HTML, a ZIP) is refused: Business Central would store that file too. */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspectImageBytes, inspectImageFile } from '../../../src/images';
 import { HEAD_BYTES, PNG_TRAILING_TOLERANCE } from '../../../src/images/imageInspector';
@@ -20,24 +19,19 @@ function bigPng(size: number): Buffer {
   return Buffer.concat([png.subarray(0, png.length - 12), chunk, png.subarray(png.length - 12)]);
 }
 import { assertRefused } from './helpers';
+import { tempFolder } from '../../support/tempFolder';
 
 const HTML = Buffer.from('<html><body><script>alert(document.domain)</script>' + 'x'.repeat(2000) + '</body></html>');
 const message = (name: string, size: string) =>
   `“${name}” has ${size} of other data after the end of its PNG picture (another file may be hidden in it). Open it in an image editor, save it again, and try again.`;
 
 describe('images: data after the end of a PNG', () => {
-  let dir: string;
-  before(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bc-trailing-'));
-  });
-  after(async () => {
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempFolder('bc-trailing-');
 
   it('refuses HTML appended to a small PNG, from memory and from a file', async () => {
     const bytes = Buffer.concat([makePng(10, 10, 1), HTML]);
     await assertRefused(() => inspectImageBytes(bytes, 'logo.png'), 'trailingData', message('logo.png', '2 KB'));
-    const file = path.join(dir, 'logo.png');
+    const file = path.join(dir(), 'logo.png');
     await fs.writeFile(file, bytes);
     await assertRefused(() => inspectImageFile(file), 'trailingData', message('logo.png', '2 KB'));
   });
@@ -46,7 +40,7 @@ describe('images: data after the end of a PNG', () => {
     const png = bigPng(HEAD_BYTES + 100_000);
     assert.equal(inspectImageBytes(png, 'big.png').width, 10, 'the picture alone is fine');
     const zip = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(4096, 7)]);
-    const file = path.join(dir, 'photo.png');
+    const file = path.join(dir(), 'photo.png');
     await fs.writeFile(file, Buffer.concat([png, zip]));
     await assertRefused(() => inspectImageFile(file), 'trailingData', message('photo.png', '4 KB'));
   });
