@@ -5,7 +5,7 @@ import { inert } from '../common/serviceText';
 import type { Company, Customer, Picture, UploadSource } from '../api/types';
 import { chooseImages } from '../ui/chooseImage';
 import { inspectImage, uploadSourceFor, type InspectedImage } from '../ui/inspectImage';
-import { RecentChoices } from '../ui/recent';
+import { RecentChoices } from '../local/recent';
 import { confirmReplace } from '../ui/confirm';
 import { isCancellation } from '../ui/failures';
 import { customerCardUrl } from '../ui/webClient';
