@@ -8,7 +8,7 @@ import { inspectImage, uploadSourceFor, type InspectedImage } from '../ui/inspec
 import { RecentChoices } from '../local/recent';
 import { confirmReplace } from '../ui/confirm';
 import { isCancellation } from '../ui/failures';
-import { customerCardUrl } from '../ui/webClient';
+import { customerCardUrl } from '../api/webClient';
 import { chooseCustomer } from './chooseCustomer';
 import type { Connection } from './connection';
 import type { BulkResult, CommandContext, PictureResult, PictureTarget } from './context';
