@@ -16,7 +16,7 @@ export function activate(context: vscode.ExtensionContext) {
   const connections = new Connections({ context, log, capabilities });
   const services = { context, log, capabilities, pictures: new PictureFiles(), connections };
   context.subscriptions.push(log, connections, services.pictures, registerCommands(services));
-  context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, log));
+  context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, () => connections.settings()));
   // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
   return { onDidUpdatePicker, logFolder: context.logUri };
 }

@@ -8,7 +8,7 @@ import { collectImages } from '../ui/imageFolder';
 import { readImageInfo, uploadSourceFor } from '../ui/inspectImage';
 import { chooseCompany } from './chooseCustomer';
 import { pickPlan } from '../ui/planPicker';
-import { RecentChoices } from '../ui/recent';
+import { RecentChoices } from '../local/recent';
 import { failureMessage } from '../ui/failures';
 import type { Connection } from './connection';
 import type { BulkOptions, BulkResult, CommandContext } from './context';

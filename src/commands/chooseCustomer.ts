@@ -5,7 +5,7 @@ import type { Company, Customer } from '../api/types';
 import { failureMessage } from '../ui/failures';
 import { findDirect, pickCompany, pickCustomer } from '../ui/pickers';
 import { BACK } from '../ui/quickPick';
-import { RecentChoices } from '../ui/recent';
+import { RecentChoices } from '../local/recent';
 import type { Connection } from './connection';
 import type { CommandContext, PictureTarget } from './context';
 

@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import type { PictureService } from '../api/types';
 import { microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
-import { BasicCredentialStore } from '../ui/credentials';
-import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../ui/settings';
+import { BasicCredentialStore } from '../local/secrets';
+import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../local/settings';
+import { askCredentials } from '../ui/credentials';
 import type { CommandContext } from './context';
 
 /** A way to the service: the settings it was made for, and a client signed in through VS Code. */
@@ -34,9 +35,14 @@ export class Connections extends Disposable {
     );
   }
 
+  /** The user settings a connection is made for now (workspace values are ignored and logged). */
+  settings(): ConnectionSettings {
+    return readConnectionSettings(vscode.workspace.getConfiguration('bcPictures'), this.services.log);
+  }
+
   /** The connection for the current settings; `environment` overrides the setting (a `bc-picture:` file names its own). */
   get(overrides: { readonly environment?: string } = {}): Promise<Connection> {
-    const read = readConnectionSettings(this.services.log);
+    const read = this.settings();
     const settings = overrides.environment ? { ...read, environment: overrides.environment } : read;
     this.connecting.fire();
     const key = JSON.stringify(settings);
@@ -56,7 +62,7 @@ export class Connections extends Disposable {
 
   private async create(settings: ConnectionSettings): Promise<Connection> {
     const services = this.services;
-    const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl) : undefined;
+    const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl, askCredentials) : undefined;
     const authorize = basic?.authorize ?? microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
     // The HTTP stack loads with the first command that needs it, never at activation.
     const { createPictureService } = await import('../api');

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { BasicCredentialStore } from '../ui/credentials';
-import { readConnectionSettings } from '../ui/settings';
+import { BasicCredentialStore } from '../local/secrets';
 import type { CommandContext } from './context';
 
 /** `bcPictures.forgetCredentials`: removes the stored user name and web service access key of the configured service. */
 export async function forgetCredentials(services: CommandContext): Promise<boolean> {
-  const { serviceUrl } = readConnectionSettings(services.log);
+  const { serviceUrl } = services.connections.settings();
   const forgotten = await new BasicCredentialStore(services.context.secrets).forget(serviceUrl);
   // A kept connection holds the key in memory: it must be asked for again too.
   services.connections.forget();

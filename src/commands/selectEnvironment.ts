@@ -2,12 +2,11 @@ import * as vscode from 'vscode';
 import { cancellableRead } from '../ui/progress';
 import { isOnPremises } from '../api/urls';
 import { pickEnvironment } from '../ui/environmentPicker';
-import { readConnectionSettings } from '../ui/settings';
 import type { CommandContext } from './context';
 
 /** `bcPictures.selectEnvironment`: the signed-in tenant's environments; the choice goes to the user setting. Its name, or undefined. */
 export async function selectEnvironment(services: CommandContext): Promise<string | undefined> {
-  const { serviceUrl, environment: current } = readConnectionSettings(services.log);
+  const { serviceUrl, environment: current } = services.connections.settings();
   if (isOnPremises(serviceUrl)) {
     void vscode.window.showInformationMessage(
       vscode.l10n.t('Business Central on-premises has no environments to choose from: the setting bcPictures.serviceUrl names one server ({0}). Change that setting to reach another server.', serviceUrl),

@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import { microsoftScopes, switchMicrosoftAccount } from '../auth/signIn';
-import { BasicCredentialStore } from '../ui/credentials';
-import { readConnectionSettings } from '../ui/settings';
+import { BasicCredentialStore } from '../local/secrets';
 import { microsoftSession, signInReason } from './connection';
 import type { CommandContext } from './context';
 
 /** `bcPictures.switchAccount`: sign in as someone else. The account (or user name) now used, or undefined. */
 export async function switchAccount(services: CommandContext): Promise<string | undefined> {
-  const settings = readConnectionSettings(services.log);
+  const settings = services.connections.settings();
   // A kept connection would go on signing in as the old account.
   services.connections.forget();
   let account: string;

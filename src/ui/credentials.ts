@@ -1,29 +1,9 @@
 import * as vscode from 'vscode';
-import { BasicCredentialKeeper, type BasicCredentials } from '../auth/signIn';
+import type { BasicCredentials } from '../auth/signIn';
 import { askText } from './quickPick';
 
-/** User name and web service access key for Basic authentication, kept in VS Code's secret storage per service. */
-export class BasicCredentialStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
-
-  private key(serviceUrl: string): string {
-    return `bcPictures.basic:${serviceUrl || 'online'}`;
-  }
-
-  /** One command's credentials: the stored ones, or asked for and stored once the service accepts them. */
-  keeper(serviceUrl: string): BasicCredentialKeeper {
-    return new BasicCredentialKeeper(this.secrets, this.key(serviceUrl), (previousUserName) => askCredentials(serviceUrl, previousUserName));
-  }
-
-  async forget(serviceUrl: string): Promise<boolean> {
-    const had = (await this.secrets.get(this.key(serviceUrl))) !== undefined;
-    await this.secrets.delete(this.key(serviceUrl));
-    return had;
-  }
-}
-
-/** Asks for user name and key; after a refusal (`previousUserName`) the user name is pre-filled. */
-async function askCredentials(serviceUrl: string, previousUserName: string | undefined): Promise<BasicCredentials | undefined> {
+/** Asks for the Basic user name and key of `serviceUrl` (empty: online); after a refusal (`previousUserName`) the user name is pre-filled. */
+export async function askCredentials(serviceUrl: string, previousUserName: string | undefined): Promise<BasicCredentials | undefined> {
   const where = serviceUrl || vscode.l10n.t('Business Central');
   const userName = await askText('userName', {
     title: previousUserName === undefined ? vscode.l10n.t('Sign in to {0}', where) : vscode.l10n.t('Sign in to {0} again: the user name or key was not accepted', where),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import { isOnPremises } from '../api/urls';
-import { readConnectionSettings } from './settings';
+import type { ConnectionSettings } from '../local/settings';
 
 export type StatusBarMode = 'afterUse' | 'always' | 'never';
 
@@ -12,7 +12,7 @@ export class EnvironmentStatus extends Disposable {
 
   constructor(
     onDidUse: vscode.Event<void>,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly readSettings: () => ConnectionSettings,
   ) {
     super();
     this.item.name = vscode.l10n.t('Business Central Environment');
@@ -34,7 +34,7 @@ export class EnvironmentStatus extends Disposable {
 
   private update(): void {
     const mode = vscode.workspace.getConfiguration('bcPictures').get<StatusBarMode>('statusBar', 'afterUse');
-    const settings = readConnectionSettings(this.log);
+    const settings = this.readSettings();
     // On-premises, the server is the setting bcPictures.serviceUrl: there is no environment to show or choose.
     if (mode === 'never' || (mode !== 'always' && !this.used) || isOnPremises(settings.serviceUrl)) {
       this.item.hide();

@@ -3,7 +3,7 @@ import { inert } from '../common/serviceText';
 import { isGuid } from '../api/urls';
 import type { Company, Customer, CustomerCursor, CustomerPage, PictureService } from '../api/types';
 import { BACK, runQuickPick, type StepInfo } from './quickPick';
-import type { RecentCustomer } from './recent';
+import type { RecentCustomer } from '../local/recent';
 
 const SEARCH_DELAY_MS = 250;
 

@@ -2,8 +2,8 @@
  * Credentials and addresses: the token never shows in logs or errors; credentials go only to the configured
  * origin, over https or to this computer; ids cannot change the request's path, and search text and customer
  * numbers cannot change its path or filter. That workspace settings cannot move credentials elsewhere is
- * `src/ui/settings.ts`, tested in the extension host: test/host/addPicture.test.ts, "ignores a workspace setting
- * that tries to send credentials elsewhere".
+ * `src/local/settings.ts`: test/unit/local/settings.test.ts, and in the extension host test/host/addPicture.test.ts,
+ * "ignores a workspace setting that tries to send credentials elsewhere".
  */
 import * as assert from 'node:assert/strict';
 import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';

@@ -1,5 +1,5 @@
 // The Business Central web client's address of a customer card, where one can be formed (online only).
-import type { Company, Customer } from '../api/types';
+import type { Company, Customer } from './types';
 
 const CUSTOMER_CARD_PAGE = 21;
 

@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
 import type { ApiKind } from '../api/types';
+import type { Log } from '../common/log';
 
 export type Authentication = 'microsoft' | 'basic';
 
@@ -11,6 +11,18 @@ export interface ConnectionSettings {
   readonly clientId: string;
   readonly serviceUrl: string;
   readonly authentication: Authentication;
+}
+
+/** A setting's value at each level, as VS Code's `WorkspaceConfiguration.inspect` tells it. */
+export interface InspectedSetting<T> {
+  readonly globalValue?: T;
+  readonly workspaceValue?: T;
+  readonly workspaceFolderValue?: T;
+}
+
+/** The part of a settings section used here; `vscode.workspace.getConfiguration('bcPictures')` is one. */
+export interface SettingsSection {
+  inspect<T>(key: string): InspectedSetting<T> | undefined;
 }
 
 const DEFAULTS: ConnectionSettings = {
@@ -26,10 +38,9 @@ const DEFAULTS: ConnectionSettings = {
  * A workspace (a cloned repository, say) must never redirect credentials, so values found in
  * workspace or folder settings are ignored and named in the log, even where VS Code would return them.
  */
-export function readConnectionSettings(log: vscode.LogOutputChannel): ConnectionSettings {
-  const configuration = vscode.workspace.getConfiguration('bcPictures');
+export function readConnectionSettings(section: SettingsSection, log: Pick<Log, 'warn'>): ConnectionSettings {
   const read = <K extends keyof ConnectionSettings>(key: K): ConnectionSettings[K] => {
-    const inspected = configuration.inspect<ConnectionSettings[K]>(key);
+    const inspected = section.inspect<ConnectionSettings[K]>(key);
     if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) {
       log.warn(`Ignored bcPictures.${key} from workspace settings: it can only be set in user settings.`);
     }

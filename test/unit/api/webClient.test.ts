@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { customerCardUrl } from '../../../src/ui/webClient';
+import { customerCardUrl } from '../../../src/api/webClient';
 
 const company = { id: 'a1b2c3d4-0001-4000-8000-000000000001', name: 'CRONUS USA, Inc.', displayName: 'CRONUS USA, Inc.' };
 const customer = { id: 'c0ffee00-0000-4000-8000-000000060000', number: "O'60000", displayName: "O'Brien & Sons" };

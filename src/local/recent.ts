@@ -1,5 +1,10 @@
-import type * as vscode from 'vscode';
 import type { Company, Customer } from '../api/types';
+
+/** The part of VS Code's `Memento` (`ExtensionContext.globalState`) used here. */
+export interface KeptState {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
 
 export interface RecentCustomer {
   readonly id: string;
@@ -17,7 +22,7 @@ const MAX_RECENT_CUSTOMERS = 5;
 /** The last company and recent customers, per service, tenant and environment; kept on this machine only. */
 export class RecentChoices {
   constructor(
-    private readonly state: vscode.Memento,
+    private readonly state: KeptState,
     private readonly scope: string,
   ) {}
 
