@@ -10,7 +10,7 @@ import { onDidUpdatePicker } from './ui/quickPick';
 
 export function activate(context: vscode.ExtensionContext) {
   setTranslator(vscode.l10n.t);
-  const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Pictures'), { log: true });
+  const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Customer Pictures'), { log: true });
   // What each Business Central service supports is learned once and kept while the extension runs.
   const capabilities = new ServiceCapabilities();
   const connections = new Connections({ context, log, capabilities });

@@ -120,6 +120,8 @@ export async function sendAttempt(
     const correlationId = correlationIdOf(responseHeaders);
 
     if (status >= 200 && status < 300) {
+      // The service took the whole body: say so, though fetch may not ask for more after the last chunk (no "0 of 4 KB" left showing).
+      if (request.body && sent.all) request.body.onProgress?.(request.body.length, request.body.length);
       const announced = Number(headerValue(responseHeaders, 'content-length') ?? 0);
       if (announced > 0) clock.extend(Math.ceil((announced / minRate) * 1000));
       try {

@@ -228,8 +228,20 @@ export function loggableUrl(url: string): string {
     parsed.username = '';
     parsed.password = '';
     parsed.hash = '';
-    return parsed.toString();
+    const text = parsed.toString();
+    // The query decoded, so a filter reads as written ($filter=number eq '10000'); control characters stay escaped, so
+    // text typed into a search can never start a line of its own in the log.
+    const query = text.indexOf('?');
+    return query < 0 ? text : text.slice(0, query) + readable(text.slice(query));
   } catch {
     return '(invalid URL)';
+  }
+}
+
+function readable(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded.replace(/\+/g, '%20')).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => encodeURIComponent(c));
+  } catch {
+    return encoded;
   }
 }

@@ -2,4 +2,4 @@
 export { customerNumberOf, matchFiles, numbersToLookUp, type PlanEntry, type PlanFile } from './plan';
 export { PauseGate, runPool, SERVICE_MAX_CONCURRENT, type PoolOptions, type PoolOutcome } from './pool';
 export { runReportMarkdown, type RunReport, type UploadRecord } from './report';
-export { summarize, type RunOutcome } from './summary';
+export { describePassedOver, summarize, type PassedOver, type RunOutcome } from './summary';

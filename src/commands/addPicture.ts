@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { reportWaiting, withCancellation } from '../ui/progress';
 import { hasPicture } from '../api/picture';
-import { inert } from '../common/serviceText';
+import { inert, logTarget } from '../common/serviceText';
 import type { Company, Customer, Picture, UploadSource } from '../api/types';
 import { chooseImages } from '../ui/chooseImage';
 import { inspectImage, uploadSourceFor, type InspectedImage } from '../ui/inspectImage';
@@ -38,6 +38,7 @@ export async function addPicture(
   const current = await connection.service.getPicture(company.id, customer.id);
   if (hasPicture(current) && !(await confirmReplace(customer, current, inspected.info))) return undefined;
 
+  services.log.info(`Setting the picture of ${logTarget(company, customer)} from ${image.toString(true)}`);
   const stored = await upload(connection, company, customer, image, inspected);
   if (!stored) return undefined;
   services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);

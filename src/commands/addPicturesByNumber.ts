@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { cancellableRead, reportWaiting, withCancellation } from '../ui/progress';
-import { inert } from '../common/serviceText';
+import { inert, logTarget } from '../common/serviceText';
 import type { PlanEntry, PlanFile, UploadRecord } from '../bulk';
 import type { Company, Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
@@ -35,10 +35,11 @@ export async function addPicturesByNumber(
 ): Promise<BulkResult | undefined> {
   const retry = options.retryFailedOf;
   const collected = retry
-    ? { images: retry.failed.map((failure) => vscode.Uri.parse(failure.uri)), otherFiles: 0, subfolders: 0 }
+    ? { images: retry.failed.map((failure) => vscode.Uri.parse(failure.uri)), otherFiles: [], subfolders: [] }
     : await collectImages(clicked, selected);
   if (!collected) return undefined;
-  const passedOver = describePassedOver(collected.otherFiles, collected.subfolders);
+  const { describePassedOver } = await import('../bulk');
+  const passedOver = describePassedOver(collected);
   if (passedOver) services.log.info(passedOver);
   if (collected.images.length === 0) {
     void vscode.window.showWarningMessage(
@@ -67,6 +68,7 @@ export async function addPicturesByNumber(
   if (!chosen) return undefined;
 
   const startedAt = new Date();
+  services.log.info(`Adding ${chosen.length} pictures by customer number to ${logTarget(company)}`);
   const { records, cancelled } = await uploadAll(services, connection, company, chosen);
   const chosenIds = new Set(chosen.map((entry) => entry.customer.id));
   const skipped = matched.filter((entry) => !chosenIds.has(entry.customer.id));
@@ -76,7 +78,17 @@ export async function addPicturesByNumber(
   ];
   const leftOut = plan.flatMap((entry) => ('reason' in entry ? [{ file: fileLabel(entry.file.uri), reason: entry.reason }] : []));
   const { runReportMarkdown, summarize } = await import('../bulk');
-  const report = runReportMarkdown({ companyName: company.displayName, startedAt, endedAt: new Date(), cancelled, records: allRecords, leftOut });
+  const report = runReportMarkdown({
+    companyName: company.displayName,
+    environment: environmentLabel(connection),
+    startedAt,
+    endedAt: new Date(),
+    language: vscode.env.language,
+    cancelled,
+    records: allRecords,
+    leftOut,
+    passedOver: collected,
+  });
   const reportUri = await writeReport(services, report);
   // By number, once: looked up for each chosen customer below.
   const failures = new Map(records.filter((r) => r.state === 'failed' || r.state === 'unconfirmed').map((r) => [r.customerNumber, r]));
@@ -96,7 +108,8 @@ export async function addPicturesByNumber(
     cancelled,
     reportUri: reportUri?.toString(),
   };
-  const result: BulkResult = { ...outcome, summary: summarize(company.displayName, outcome, passedOver) };
+  const names = new Map(chosen.map((entry) => [entry.customer.number, entry.customer.displayName]));
+  const result: BulkResult = { ...outcome, summary: summarize(company.displayName, outcome, names, collected) };
   services.log.info(result.summary);
   void announce(services, result, reportUri);
   return result;
@@ -107,11 +120,10 @@ function isUnconfirmed(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { outcomeUnknown?: unknown }).outcomeUnknown === true;
 }
 
-function describePassedOver(otherFiles: number, subfolders: number): string | undefined {
-  const parts: string[] = [];
-  if (otherFiles > 0) parts.push(vscode.l10n.t('Files that are not pictures, ignored: {0}.', otherFiles));
-  if (subfolders > 0) parts.push(vscode.l10n.t('Subfolders, not read: {0}.', subfolders));
-  return parts.length > 0 ? parts.join(' ') : undefined;
+/** The environment, and the service where it is not Business Central online, as the report names them. */
+function environmentLabel(connection: Connection): string {
+  const { environment, serviceUrl } = connection.settings;
+  return serviceUrl ? `${environment} (${serviceUrl})` : environment;
 }
 
 function fileLabel(uri: vscode.Uri): string {
@@ -119,7 +131,8 @@ function fileLabel(uri: vscode.Uri): string {
 }
 
 function record(entry: Upload, state: UploadRecord['state'], detail: string): UploadRecord {
-  return { file: fileLabel(entry.file.uri), customerNumber: entry.customer.number, customerName: entry.customer.displayName, state, detail };
+  const before = entry.kind === 'hasPicture' ? (entry.unknown ? 'unknown' : 'picture') : 'none';
+  return { file: fileLabel(entry.file.uri), customerNumber: entry.customer.number, customerName: entry.customer.displayName, state, detail, before };
 }
 
 /** Inspects every file (locally), then asks the service for the customers their names stand for, in batches. */
@@ -211,13 +224,28 @@ async function writeReport(services: CommandContext, markdown: string): Promise<
     const folder = vscode.Uri.joinPath(services.context.globalStorageUri, 'reports');
     await vscode.workspace.fs.createDirectory(folder);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const uri = vscode.Uri.joinPath(folder, `pictures-by-number-${stamp}.md`);
+    const uri = vscode.Uri.joinPath(folder, `${REPORT_PREFIX}${stamp}.md`);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(markdown));
+    await pruneReports(folder, services.log);
     return uri;
   } catch (error) {
     // The uploads are done either way; a missing report must not hide their summary.
     services.log.error(error instanceof Error ? error : String(error));
     return undefined;
+  }
+}
+
+const REPORT_PREFIX = 'pictures-by-number-';
+const REPORTS_KEPT = 20;
+
+/** Keeps the newest 20 reports (their names sort by time): the folder must not grow with every run. */
+async function pruneReports(folder: vscode.Uri, log: vscode.LogOutputChannel): Promise<void> {
+  const reports = (await vscode.workspace.fs.readDirectory(folder))
+    .filter(([name, type]) => type === vscode.FileType.File && name.startsWith(REPORT_PREFIX) && name.endsWith('.md'))
+    .map(([name]) => name)
+    .sort();
+  for (const name of reports.slice(0, Math.max(0, reports.length - REPORTS_KEPT))) {
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, name)).then(undefined, (error: unknown) => log.warn(`Could not remove the old report ${name}: ${String(error)}`));
   }
 }
 
@@ -229,7 +257,8 @@ async function announce(services: CommandContext, result: BulkResult, reportUri:
   const actions = [...(reportUri ? [openReport] : []), ...(result.failed.length > 0 ? [retryFailed] : []), showLog];
   const show = result.failed.length > 0 || result.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const action = await show(result.summary, ...actions);
-  if (action === openReport && reportUri) await vscode.window.showTextDocument(reportUri, { preview: false });
+  // Rendered, as a report is read; the Markdown source stays one command away.
+  if (action === openReport && reportUri) await vscode.commands.executeCommand('markdown.showPreview', reportUri);
   // The summary's own retry: confirmed by the user's click, so no plan again (a command argument never gets this).
   if (action === retryFailed) await guard(services.log, undefined, () => addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result }, true));
   if (action === showLog) services.log.show();

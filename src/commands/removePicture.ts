@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { hasPicture } from '../api/picture';
-import { inert } from '../common/serviceText';
+import { inert, logTarget } from '../common/serviceText';
 import { confirmRemove } from '../ui/confirm';
 import { connectToCustomer } from './chooseCustomer';
 import type { CommandContext, PictureTarget } from './context';
@@ -16,6 +16,7 @@ export async function removePicture(services: CommandContext, target?: PictureTa
     return false;
   }
   if (!(await confirmRemove(customer, current))) return false;
+  services.log.info(`Removing the picture of ${logTarget(company, customer)}`);
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Removing the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)) },
     () => connection.service.deletePicture(company.id, customer.id),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { hasPicture } from '../api/picture';
 import { cancellableRead } from '../ui/progress';
-import { inert } from '../common/serviceText';
+import { inert, logTarget } from '../common/serviceText';
 import { connectToCustomer } from './chooseCustomer';
 import { pictureUri } from './pictureFileSystem';
 import type { CommandContext, PictureTarget } from './context';
@@ -11,6 +11,7 @@ export async function showPicture(services: CommandContext, target?: PictureTarg
   const chosen = await connectToCustomer(services, target);
   if (!chosen) return undefined;
   const { connection, recent, company, customer } = chosen;
+  services.log.info(`Showing the picture of ${logTarget(company, customer)}`);
   const picture = await connection.service.getPicture(company.id, customer.id);
   const bytes = hasPicture(picture)
     ? await cancellableRead(vscode.l10n.t('Downloading the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)), (signal) =>

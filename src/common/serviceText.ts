@@ -23,3 +23,10 @@ export function markdownText(text: string | undefined): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
 }
+
+/** For the log: who a request is about, by number and name beside the ids its URLs carry; quoted, so a name is one token on one line. */
+export function logTarget(company: { id: string; displayName: string }, customer?: { id: string; number: string; displayName: string }): string {
+  const quoted = (text: string) => JSON.stringify(text);
+  const companyPart = `company ${quoted(company.displayName)} (${company.id})`;
+  return customer ? `customer ${quoted(customer.number)} ${quoted(customer.displayName)} (${customer.id}) in ${companyPart}` : companyPart;
+}

@@ -16,10 +16,10 @@ export interface FileLister<U> {
 /** The images to upload many at once, and what was passed over on the way. */
 export interface CollectedImages<U> {
   readonly images: U[];
-  /** Files that are not images by their extension. */
-  readonly otherFiles: number;
-  /** Folders inside a chosen folder: only one level is read. */
-  readonly subfolders: number;
+  /** The names of files that are not images by their extension, in the order found. */
+  readonly otherFiles: readonly string[];
+  /** The names of folders inside a chosen folder: only one level is read. */
+  readonly subfolders: readonly string[];
 }
 
 /**
@@ -31,23 +31,24 @@ export async function listImages<U extends FileLocation>(fs: FileLister<U>, root
   const { IMAGE_FILE_EXTENSIONS } = await import('../images');
   const isImage = (name: string) => IMAGE_FILE_EXTENSIONS.includes(name.slice(name.lastIndexOf('.') + 1).toLowerCase()) && name.includes('.');
   const images = new Map<string, U>();
-  let otherFiles = 0;
-  let subfolders = 0;
+  const otherFiles = new Map<string, string>();
+  const subfolders = new Map<string, string>();
+  const nameOf = (location: U) => location.path.slice(location.path.lastIndexOf('/') + 1);
   for (const root of roots) {
     const stat = await fs.stat(root);
     if (!(stat.type & FileType.Directory)) {
       if (isImage(root.path)) images.set(root.toString(), root);
-      else otherFiles++;
+      else otherFiles.set(root.toString(), nameOf(root));
       continue;
     }
     const entries = await fs.readDirectory(root);
     for (const [name, type] of [...entries].sort(([a], [b]) => a.localeCompare(b))) {
-      if (type & FileType.Directory) subfolders++;
+      if (type & FileType.Directory) subfolders.set(join(root, name).toString(), name);
       else if (isImage(name)) {
         const image = join(root, name);
         images.set(image.toString(), image);
-      } else otherFiles++;
+      } else otherFiles.set(join(root, name).toString(), name);
     }
   }
-  return { images: [...images.values()], otherFiles, subfolders };
+  return { images: [...images.values()], otherFiles: [...otherFiles.values()], subfolders: [...subfolders.values()] };
 }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
+  loggableUrl,
   buildBaseUrl,
   buildQuery,
   checkId,
@@ -152,5 +153,16 @@ describe('api/urls', () => {
     assert.ok(!isSameOrigin('http://127.0.0.1:6/v2.0/x', 'http://127.0.0.1:5/v2.0'));
     assert.ok(!isSameOrigin('https://127.0.0.1:5/', 'http://127.0.0.1:5/'));
     assert.ok(!isSameOrigin('not a url', 'http://127.0.0.1:5/'));
+  });
+
+  it('writes URLs to the log with the query decoded, no user info, no fragment, and no line breaks from typed text', () => {
+    assert.equal(
+      loggableUrl("https://user:pw@api.example/v2.0/companies(1)/customers?$filter=number%20eq%20'10000'&$top=20#x"),
+      "https://api.example/v2.0/companies(1)/customers?$filter=number eq '10000'&$top=20",
+    );
+    assert.equal(loggableUrl('https://api.example/x?$filter=displayName%20eq%20%27Caf%C3%A9%27'), "https://api.example/x?$filter=displayName eq 'Café'");
+    assert.equal(loggableUrl('https://api.example/x?q=a%0Afake%20line%0D'), 'https://api.example/x?q=a%0Afake line%0D', 'a newline stays escaped');
+    assert.equal(loggableUrl('https://api.example/x?q=100%'), 'https://api.example/x?q=100%', 'a stray % is shown as sent');
+    assert.equal(loggableUrl('not a url'), '(invalid URL)');
   });
 });

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { customerNumberOf, matchFiles, numbersToLookUp, runReportMarkdown } from '../../../src/bulk';
 import type { Customer } from '../../../src/api/types';
+import { commonFolder, localTime } from '../../../src/bulk/report';
 
 const customer = (number: string, hasPicture?: boolean): Customer => ({
   id: `id-${number}`,
@@ -66,11 +67,13 @@ describe('bulk/plan: the report', () => {
   it('lists each outcome in its own table, and escapes what would break one', () => {
     const text = runReportMarkdown({
       companyName: 'CRONUS',
+      environment: 'production',
       startedAt: new Date('2026-01-01T10:00:00Z'),
       endedAt: new Date('2026-01-01T10:01:00Z'),
+      language: 'en',
       cancelled: true,
       records: [
-        { file: '/p/10000.png', customerNumber: '10000', customerName: 'A | B', state: 'done', detail: '8×6 image/png' },
+        { file: '/p/10000.png', customerNumber: '10000', customerName: 'A | B', state: 'done', detail: '8×6 image/png', before: 'picture' },
         { file: '/p/20000.png', customerNumber: '20000', customerName: 'C', state: 'failed', detail: 'line\nbreak' },
         { file: '/p/30000.png', customerNumber: '30000', customerName: 'D', state: 'notStarted', detail: 'cancelled' },
       ],
@@ -78,10 +81,11 @@ describe('bulk/plan: the report', () => {
     });
     assert.match(text, /^# Customer pictures by number: CRONUS/);
     assert.match(text, /\*\*Cancelled\.\*\*/);
-    assert.match(text, /## Pictures set \(1\)\n\n\| Customer \| Name \| File \| Details \|\n\| --- \| --- \| --- \| --- \|\n\| 10000 \| A \\\| B \| \/p\/10000\.png \| 8×6 image\/png \|/);
-    assert.match(text, /## Failed \(the old picture stays\) \(1\)[\s\S]*\| 20000 \| C \| \/p\/20000\.png \| line break \|/);
+    assert.match(text, /- Environment: production\n- Folder: \/p\/\n/);
+    assert.match(text, /## Pictures set \(1\)\n\n1 replaced a picture; 0 are the first picture of their customer\.\n\n\| Customer \| Name \| File \| Before \| Details \|\n\| --- \| --- \| --- \| --- \| --- \|\n\| 10000 \| A \\\| B \| 10000\.png \| a picture \| 8×6 image\/png \|/);
+    assert.match(text, /## Failed \(the old picture stays\) \(1\)[\s\S]*\| 20000 \| C \| 20000\.png \|  \| line break \|/);
     assert.match(text, /## Not started \(cancelled\) \(1\)/);
-    assert.match(text, /## Files left out \(1\)[\s\S]*\| \/p\/x\.png \| No customer \|/);
+    assert.match(text, /## Files left out \(1\)[\s\S]*\| x\.png \| No customer \|/);
     assert.doesNotMatch(text, /## Skipped/);
     assert.match(text, /Only the customers listed under "Pictures set" changed\./);
   });
@@ -89,6 +93,7 @@ describe('bulk/plan: the report', () => {
   it('lists a picture sent whole but never confirmed under its own heading: it may be set, not "the old picture stays"', () => {
     const text = runReportMarkdown({
       companyName: 'CRONUS',
+      environment: 'production',
       startedAt: new Date('2026-01-01T10:00:00Z'),
       endedAt: new Date('2026-01-01T10:01:00Z'),
       cancelled: true,
@@ -98,5 +103,40 @@ describe('bulk/plan: the report', () => {
     assert.match(text, /## Not confirmed \(the picture may have been set: check\) \(1\)[\s\S]*\| 40000 \| E \|/);
     assert.doesNotMatch(text, /## Failed/);
     assert.match(text, /Only the customers listed under "Pictures set" and "Not confirmed" may have changed\./);
+  });
+});
+
+describe('bulk/report: where, when, relative to what', () => {
+  it('names files relative to the folder they share, also for a selection from several folders', () => {
+    assert.equal(commonFolder(['/p/a/1.png', '/p/a/2.png']), '/p/a/');
+    assert.equal(commonFolder(['/p/a/1.png', '/p/b/2.png']), '/p/');
+    assert.equal(commonFolder(['C:\\pics\\1.png', 'C:\\pics\\2.png']), 'C:\\pics\\');
+    assert.equal(commonFolder(['1.png']), '');
+    assert.equal(commonFolder([]), '');
+  });
+
+  it('gives times in local time with the offset from UTC', () => {
+    assert.match(localTime(new Date('2026-01-01T10:00:00Z'), 'en'), /2026.*\(UTC[+−]\d\d:\d\d\)$/);
+    assert.match(localTime(new Date('2026-01-01T10:00:00Z'), 'not a language tag!'), /\(UTC/);
+  });
+
+  it('lists what the scan passed over with the files left out, and says which pictures were new', () => {
+    const text = runReportMarkdown({
+      companyName: 'CRONUS',
+      environment: 'sandbox (https://bc.example/)',
+      startedAt: new Date(0),
+      endedAt: new Date(1000),
+      cancelled: false,
+      records: [
+        { file: '/p/10000.png', customerNumber: '10000', customerName: 'A', state: 'done', detail: 'PNG', before: 'none' },
+        { file: '/p/20000.png', customerNumber: '20000', customerName: 'B', state: 'done', detail: 'PNG', before: 'none' },
+      ],
+      leftOut: [],
+      passedOver: { otherFiles: ['notes.txt'], subfolders: ['old'] },
+    });
+    assert.ok(text.includes('- Environment: sandbox \\(https://bc.example/\\)\n'), 'the environment and service, escaped as Markdown');
+    assert.match(text, /0 replaced a picture; 2 are the first picture of their customer\./);
+    assert.match(text, /\| 10000 \| A \| 10000\.png \| no picture \| PNG \|/);
+    assert.match(text, /## Files left out \(2\)[\s\S]*\| notes\.txt \| not a picture by its extension \|\n\| old\/ \| a subfolder: only the chosen folder is read \|/);
   });
 });

@@ -39,6 +39,7 @@ describe('common/serviceText', () => {
   it('writes a report where no customer or company name becomes a link, an image or HTML', () => {
     const report = runReportMarkdown({
       companyName: `Evil ${IMAGE}`,
+      environment: `prod ${IMAGE}`,
       startedAt: new Date(0),
       endedAt: new Date(1000),
       cancelled: false,

@@ -32,7 +32,7 @@ const join = (folder: Location, name: string) => new Location(`${folder.path}/${
 const paths = (images: readonly Location[]) => images.map((image) => image.path);
 
 describe('the images of a folder or a selection', () => {
-  it('lists the images directly in a folder by extension, in name order, and counts other files and subfolders', async () => {
+  it('lists the images directly in a folder by extension, in name order, and names the other files and subfolders', async () => {
     const fs = fileSystem({
       '/pics': FileType.Directory,
       '/pics/20000.JPG': FileType.File,
@@ -47,8 +47,8 @@ describe('the images of a folder or a selection', () => {
     });
     const collected = await listImages(fs, [new Location('/pics')], join);
     assert.deepEqual(paths(collected.images), ['/pics/10000.png', '/pics/20000.JPG', '/pics/30000.tiff']);
-    assert.equal(collected.otherFiles, 2, 'notes.txt and a file named png without a dot');
-    assert.equal(collected.subfolders, 3, 'old, a link to a folder, and a folder named x.png');
+    assert.deepEqual(collected.otherFiles, ['notes.txt', 'png'], 'a file named png has no extension');
+    assert.deepEqual(collected.subfolders, ['linked', 'old', 'x.png'], 'a link to a folder, and a folder named like a picture');
     assert.deepEqual(fs.read, ['/pics'], 'one level only');
   });
 
@@ -60,14 +60,14 @@ describe('the images of a folder or a selection', () => {
       '/c.pdf': FileType.File,
       '/a.png/readme': FileType.File,
     });
-    const collected = await listImages(fs, [new Location('/b.bmp'), new Location('/a'), new Location('/c.pdf'), new Location('/a/10000.gif'), new Location('/b.bmp')], join);
+    const collected = await listImages(fs, [new Location('/b.bmp'), new Location('/a'), new Location('/c.pdf'), new Location('/a/10000.gif'), new Location('/b.bmp'), new Location('/c.pdf')], join);
     assert.deepEqual(paths(collected.images), ['/b.bmp', '/a/10000.gif']);
-    assert.equal(collected.otherFiles, 1);
-    assert.equal(collected.subfolders, 0);
+    assert.deepEqual(collected.otherFiles, ['c.pdf'], 'named once, as the folder scan names its files');
+    assert.deepEqual(collected.subfolders, []);
   });
 
   it('finds nothing in an empty folder', async () => {
-    assert.deepEqual(await listImages(fileSystem({ '/empty': FileType.Directory }), [new Location('/empty')], join), { images: [], otherFiles: 0, subfolders: 0 });
+    assert.deepEqual(await listImages(fileSystem({ '/empty': FileType.Directory }), [new Location('/empty')], join), { images: [], otherFiles: [], subfolders: [] });
   });
 
   it('fails as the file system does for a chosen file that is gone', async () => {
