@@ -6,9 +6,8 @@ import { registerCommands } from './commands';
 import { Connections } from './commands/connection';
 import { PictureFiles, registerPictureFileSystem } from './commands/pictureFileSystem';
 import { EnvironmentStatus } from './ui/environmentStatus';
-import { onDidUpdatePicker } from './ui/quickPick';
 
-export function activate(context: vscode.ExtensionContext) {
+export function activate(context: vscode.ExtensionContext): void {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Customer Pictures'), { log: true });
   // What each Business Central service supports is learned once and kept while the extension runs.
@@ -17,6 +16,4 @@ export function activate(context: vscode.ExtensionContext) {
   const services = { context, log, capabilities, pictures: new PictureFiles(), connections };
   context.subscriptions.push(log, connections, services.pictures, registerCommands(services));
   context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, () => connections.settings()));
-  // Tests wait for the pickers through this instead of sleeping, and read the log (never secret) from its folder.
-  return { onDidUpdatePicker, logFolder: context.logUri };
 }

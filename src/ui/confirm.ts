@@ -25,7 +25,6 @@ export async function confirmReplace(customer: Customer, current: Picture, next:
     },
   ];
   const answer = await runQuickPick<Choice, boolean>(
-    'replace',
     {
       title: vscode.l10n.t('{0} ({1}) already has a picture ({2}). Replace it?', inert(customer.displayName), inert(customer.number), currentText),
       placeholder: vscode.l10n.t('The new picture is {0}, {1}', `${next.width}×${next.height} ${next.contentType}`, formatBytes(next.byteSize)),
@@ -52,7 +51,6 @@ export async function confirmRemove(customer: Customer, current: Picture): Promi
     { label: `$(trash) ${vscode.l10n.t('Remove the picture')}`, detail: vscode.l10n.t('Removes the {0} picture from {1} in Business Central.', currentText, inert(customer.displayName)), remove: true },
   ];
   const answer = await runQuickPick<RemoveChoice, boolean>(
-    'remove',
     {
       title: vscode.l10n.t('Remove the picture of {0} ({1}), {2}?', inert(customer.displayName), inert(customer.number), currentText),
       placeholder: vscode.l10n.t('The current picture is {0}', currentText),

@@ -5,14 +5,14 @@ import { askText } from './quickPick';
 /** Asks for the Basic user name and key of `serviceUrl` (empty: online); after a refusal (`previousUserName`) the user name is pre-filled. */
 export async function askCredentials(serviceUrl: string, previousUserName: string | undefined): Promise<BasicCredentials | undefined> {
   const where = serviceUrl || vscode.l10n.t('Business Central');
-  const userName = await askText('userName', {
+  const userName = await askText({
     title: previousUserName === undefined ? vscode.l10n.t('Sign in to {0}', where) : vscode.l10n.t('Sign in to {0} again: the user name or key was not accepted', where),
     prompt: vscode.l10n.t('The Business Central user name (on-premises: Basic authentication with a web service access key).'),
     value: previousUserName,
     validate: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter the user name.')),
   });
   if (!userName) return undefined;
-  const key = await askText('accessKey', {
+  const key = await askText({
     title: vscode.l10n.t('Web service access key of {0}', userName.trim()),
     prompt: vscode.l10n.t("The web service access key from the user's card in Business Central (not the password)."),
     password: true,

@@ -25,7 +25,6 @@ export async function pickEnvironment(environments: readonly Environment[], curr
     environment,
   }));
   const picked = await runQuickPick<EnvironmentItem, Environment>(
-    'environment',
     { title: vscode.l10n.t('Select the Business Central Environment'), placeholder: vscode.l10n.t('Type to filter environments by name, type or country') },
     (quickPick) => {
       quickPick.items = items;

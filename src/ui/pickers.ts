@@ -27,7 +27,6 @@ export async function pickCompany(
     company,
   }));
   const picked = await runQuickPick<CompanyItem, Company>(
-    'company',
     { title: vscode.l10n.t('Select the Company'), placeholder: vscode.l10n.t('Type to filter companies'), step },
     (quickPick) => {
       quickPick.items = items;
@@ -66,14 +65,13 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
   let loadMore = () => {};
 
   return runQuickPick<CustomerItem, Customer>(
-    'customer',
     {
       title: options.title,
       placeholder: vscode.l10n.t('Search by customer name or number'),
       step: options.step,
       canGoBack: options.canGoBack,
     },
-    (quickPick, publish, disposables) => {
+    (quickPick, disposables) => {
       const render = () => {
         const value = quickPick.value.trim();
         const items: CustomerItem[] = [];
@@ -100,7 +98,6 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
           });
         }
         quickPick.items = items;
-        publish();
       };
       const load = async (fetch: (signal: AbortSignal) => Promise<CustomerPage>, append: boolean) => {
         const mine = ++generation;
@@ -108,7 +105,6 @@ export async function pickCustomer(service: PictureService, options: CustomerPic
         const controller = new AbortController();
         inFlight = controller;
         quickPick.busy = true;
-        publish();
         try {
           const page = await fetch(controller.signal);
           if (mine !== generation) return;

@@ -52,7 +52,7 @@ export async function pickPlan<F>(
   const checkable = (item: PlanItem<F>) => item.entry?.kind === 'ready' || item.entry?.kind === 'hasPicture';
   const checked = items.filter((item) => item.entry?.kind === 'ready' || (item.entry?.kind === 'hasPicture' && options.existing === 'replace'));
   const matched = of(['ready', 'hasPicture']).length;
-  const picked = await runMultiPick<PlanItem<F>>('plan', {
+  const picked = await runMultiPick<PlanItem<F>>({
     title: vscode.l10n.t('Pictures for customers of {0}: {1} of {2} files match a customer number', options.companyName, matched, entries.length),
     placeholder:
       vscode.l10n.t('Check the pictures to upload, then press Enter. Nothing is sent before.') + (options.passedOver ? ' ' + options.passedOver : ''),

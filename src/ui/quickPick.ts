@@ -1,26 +1,11 @@
 import * as vscode from 'vscode';
 
-/** What a picker looks like now; tests (and only tests) wait for these instead of sleeping. */
-export interface PickerState {
-  readonly picker: 'company' | 'customer' | 'replace' | 'userName' | 'accessKey' | 'plan' | 'remove' | 'environment';
-  readonly title: string;
-  readonly busy: boolean;
-  readonly value: string;
-  readonly items: readonly string[];
-  /** The checked items of a multi-select picker. */
-  readonly selected?: readonly string[];
-}
-
-const pickerUpdates = new vscode.EventEmitter<PickerState>();
-export const onDidUpdatePicker = pickerUpdates.event;
-
 /**
- * The one scaffold of every quick input: shows it, settles once (hiding it counts as undefined), tells tests
- * what it shows, and disposes it and every listener `wire` adds when it closes.
+ * The one scaffold of every quick input: shows it, settles once (hiding it counts as undefined), and disposes
+ * it and every listener `wire` adds when it closes.
  */
 function runInput<I extends vscode.QuickInput, R>(
   input: I,
-  publish: () => void,
   wire: (finish: (result: R | undefined) => void, disposables: vscode.Disposable[]) => void,
 ): Promise<R | undefined> {
   const disposables: vscode.Disposable[] = [];
@@ -35,16 +20,10 @@ function runInput<I extends vscode.QuickInput, R>(
     disposables.push(input.onDidHide(() => finish(undefined)));
     wire(finish, disposables);
     input.show();
-    publish();
   }).finally(() => {
     for (const disposable of disposables) disposable.dispose();
     input.dispose();
   });
-}
-
-/** The labels a test reads, without separators. */
-function labels(items: readonly vscode.QuickPickItem[]): string[] {
-  return items.filter((item) => item.kind !== vscode.QuickPickItemKind.Separator).map((item) => item.label);
 }
 
 /** Sentinel for the Back button of a multi-step input. */
@@ -60,9 +39,8 @@ export interface StepInfo {
  * `setup` wires what the pick does while open; every listener is disposed when it closes.
  */
 export function runQuickPick<T extends vscode.QuickPickItem, R>(
-  picker: PickerState['picker'],
   options: { title: string; placeholder: string; step?: StepInfo; canGoBack?: boolean },
-  setup: (quickPick: vscode.QuickPick<T>, publish: () => void, disposables: vscode.Disposable[]) => void,
+  setup: (quickPick: vscode.QuickPick<T>, disposables: vscode.Disposable[]) => void,
   accept: (item: T, quickPick: vscode.QuickPick<T>) => R | 'stay' | Promise<R | 'stay'>,
 ): Promise<R | typeof BACK | undefined> {
   const quickPick = vscode.window.createQuickPick<T>();
@@ -75,8 +53,7 @@ export function runQuickPick<T extends vscode.QuickPickItem, R>(
     quickPick.totalSteps = options.step.totalSteps;
   }
   if (options.canGoBack) quickPick.buttons = [vscode.QuickInputButtons.Back];
-  const publish = () => pickerUpdates.fire({ picker, title: quickPick.title ?? '', busy: quickPick.busy, value: quickPick.value, items: labels(quickPick.items) });
-  return runInput<vscode.QuickPick<T>, R | typeof BACK>(quickPick, publish, (finish, disposables) => {
+  return runInput<vscode.QuickPick<T>, R | typeof BACK>(quickPick, (finish, disposables) => {
     disposables.push(
       quickPick.onDidTriggerButton((button) => {
         if (button === vscode.QuickInputButtons.Back) finish(BACK);
@@ -88,13 +65,12 @@ export function runQuickPick<T extends vscode.QuickPickItem, R>(
         if (result !== 'stay') finish(result);
       }),
     );
-    setup(quickPick, publish, disposables);
+    setup(quickPick, disposables);
   });
 }
 
-/** An input box that, like the pickers, tells tests when it is shown; undefined when dismissed. `value` pre-fills it. */
+/** An input box: what was entered, or undefined when dismissed. `value` pre-fills it. */
 export function askText(
-  picker: PickerState['picker'],
   options: { title: string; prompt: string; password?: boolean; value?: string; validate: (value: string) => string | undefined },
 ): Promise<string | undefined> {
   const input = vscode.window.createInputBox();
@@ -104,9 +80,7 @@ export function askText(
   // Pre-filled (the user name asked again), never a key.
   if (options.value && !options.password) input.value = options.value;
   input.ignoreFocusOut = true;
-  // Never the value: it may be a key.
-  const publish = () => pickerUpdates.fire({ picker, title: input.title ?? '', busy: false, value: '', items: [] });
-  return runInput<vscode.InputBox, string>(input, publish, (finish, disposables) => {
+  return runInput<vscode.InputBox, string>(input, (finish, disposables) => {
     disposables.push(
       input.onDidChangeValue((value) => (input.validationMessage = value ? options.validate(value) : undefined)),
       input.onDidAccept(() => {
@@ -123,7 +97,6 @@ export function askText(
  * Items `fixed` says no to can be seen but not checked (they say why they are left out).
  */
 export function runMultiPick<T extends vscode.QuickPickItem>(
-  picker: PickerState['picker'],
   options: { title: string; placeholder: string; items: readonly T[]; checked: readonly T[]; checkable: (item: T) => boolean },
 ): Promise<T[] | undefined> {
   const quickPick = vscode.window.createQuickPick<T>();
@@ -135,15 +108,12 @@ export function runMultiPick<T extends vscode.QuickPickItem>(
   quickPick.canSelectMany = true;
   quickPick.items = options.items;
   quickPick.selectedItems = options.checked;
-  const publish = () =>
-    pickerUpdates.fire({ picker, title: quickPick.title ?? '', busy: quickPick.busy, value: quickPick.value, items: labels(quickPick.items), selected: labels(quickPick.selectedItems) });
-  return runInput<vscode.QuickPick<T>, T[]>(quickPick, publish, (finish, disposables) => {
+  return runInput<vscode.QuickPick<T>, T[]>(quickPick, (finish, disposables) => {
     disposables.push(
       quickPick.onDidChangeSelection((selection) => {
         const allowed = selection.filter(options.checkable);
         // Unchecks what cannot be uploaded as soon as it is checked.
         if (allowed.length !== selection.length) quickPick.selectedItems = allowed;
-        else publish();
       }),
       quickPick.onDidAccept(() => finish(quickPick.selectedItems.filter(options.checkable))),
     );

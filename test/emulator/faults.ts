@@ -56,14 +56,19 @@ export type FaultSpec = FaultMatch & FaultAction;
 export type ResponseFault = Extract<FaultAction, { kind: 'malformedJson' | 'wrongContentType' | 'foreignNextLink' | 'selfNextLink' | 'trickle' | 'largeBody' }>;
 
 export class FaultSchedule {
-  private faults: Array<FaultSpec & { left: number }> = [];
+  private faults: Array<FaultSpec & { left: number; source: FaultSpec }> = [];
 
   add(spec: FaultSpec): void {
     const times = spec.times ?? 1;
     if (!(times > 0)) {
       throw new Error('times must be positive');
     }
-    this.faults.push({ ...spec, left: times });
+    this.faults.push({ ...spec, left: times, source: spec });
+  }
+
+  /** Ends the fault `add` was given this very object for (one of `times: Infinity`, say), and only that one. */
+  remove(spec: FaultSpec): void {
+    this.faults = this.faults.filter((f) => f.source !== spec);
   }
 
   clear(): void {

@@ -90,6 +90,8 @@ export interface Emulator {
 
   /** Schedules a fault for the next `times` (default 1) matching requests. */
   fault(spec: FaultSpec): void;
+  /** Ends the fault scheduled with this very spec object; the others stay. */
+  removeFault(spec: FaultSpec): void;
   clearFaults(): void;
   /** Number of scheduled faults not yet used up. */
   readonly pendingFaults: number;
@@ -202,6 +204,9 @@ class RunningEmulator implements Emulator {
   }
   fault(spec: FaultSpec): void {
     this.schedule.add(spec);
+  }
+  removeFault(spec: FaultSpec): void {
+    this.schedule.remove(spec);
   }
   clearFaults(): void {
     this.schedule.clear();

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as vscode from 'vscode';
 import { DEMO, makePng } from '../emulator';
-import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
-import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
+import { choose, dismiss, searchCustomers, waitForPicker } from './support/pickers';
+import { emulatorSuite, extensionLog, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicture';
@@ -81,7 +81,8 @@ describe('Add as Customer Picture', function () {
     assert.equal(patches().length, 1);
   });
 
-  it('is driven through the company and customer quick picks, and asks before replacing a picture', async () => {
+  it('is driven through the company and customer quick picks, and asks before replacing a picture', async function () {
+    needsUiDriver(this);
     const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
     const companies = await waitForPicker('company');
     // The company used last (by the tests before) comes first and is preselected; the rest by name.
@@ -99,7 +100,8 @@ describe('Add as Customer Picture', function () {
     assert.equal(patches().length, 1);
   });
 
-  it('skips the company step where the environment has only one company, and names it in the customer step', async () => {
+  it('skips the company step where the environment has only one company, and names it in the customer step', async function () {
+    needsUiDriver(this);
     await setUserSettings({ environment: 'sandbox' });
     try {
       const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
@@ -114,7 +116,8 @@ describe('Add as Customer Picture', function () {
     }
   });
 
-  it('keeps the current picture when the user says so (Enter alone, the first choice): nothing is sent', async () => {
+  it('keeps the current picture when the user says so (Enter alone, the first choice): nothing is sent', async function () {
+    needsUiDriver(this);
     const before = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000));
     const running = run({ companyId: DEMO.cronusId, customerNumber: '30000' });
     await waitForPicker('replace');
@@ -124,12 +127,12 @@ describe('Add as Customer Picture', function () {
     assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(DEMO.customer(30000)).version, before.version);
   });
 
-  it('sends nothing when the user dismisses the company or the customer step', async () => {
+  it('sends nothing when the user dismisses the company or the customer step', async function () {
+    needsUiDriver(this);
     let running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
     await waitForPicker('company');
     await dismiss();
     assert.equal(await running, undefined);
-    forgetPickers();
     running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
     await waitForPicker('company', (state) => state.items[0] === 'CRONUS USA, Inc.');
     await choose(0);
@@ -166,7 +169,8 @@ describe('Add as Customer Picture', function () {
     assert.ok(suite.emulator.requests.some((r) => r.status === 404));
   });
 
-  it('uploads through Graph, and falls back to the byte upload when the POST is refused', async () => {
+  it('uploads through Graph, and falls back to the byte upload when the POST is refused', async function () {
+    needsUiDriver(this);
     suite.signInFor('graph');
     await setUserSettings({ api: 'graph' });
     try {
@@ -215,8 +219,7 @@ describe('Add as Customer Picture', function () {
     async function search(text: string, expect: string) {
       const running = run({ companyId: DEMO.cronusId });
       await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
-      await typeText(text);
-      const state = await waitForPicker('customer', (s) => s.value === text && s.items.includes(expect));
+      const state = await searchCustomers(suite.emulator, text, (s) => s.items.includes(expect));
       return { running, state };
     }
 
@@ -234,7 +237,6 @@ describe('Add as Customer Picture', function () {
       let { running } = await search('6000', "O'Brien & Sons");
       await dismiss();
       assert.equal(await running, undefined);
-      forgetPickers();
       ({ running } = await search("o'brien", "O'Brien & Sons"));
       const filter = suite.emulator.requests.filter((r) => /\$filter=/.test(r.url)).at(-1)!;
       assert.equal(filter.status, 200);
@@ -333,7 +335,6 @@ describe('Add as Customer Picture', function () {
         await pressKey('Enter');
         assert.equal((await running)?.customerId, TREY);
         assert.ok(suite.emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>'));
-        forgetPickers();
         suite.emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
         assert.equal((await run({ companyId: DEMO.cronusId, customerId: TREY }))?.customerId, TREY, 'no second prompt');
         assert.equal(await vscode.commands.executeCommand('bcPictures.forgetCredentials'), true);
@@ -349,8 +350,10 @@ describe('Add as Customer Picture', function () {
       await setUserSettings({ authentication: 'basic' });
       const refused = () => suite.emulator.requests.filter((r) => r.status === 401).length;
       const signIn = async (userName: string | undefined, key: string) => {
-        await waitForPicker('userName', () => true);
+        const asked = await waitForPicker('userName', () => true);
         if (userName) await typeText(userName);
+        // Asked again after a refusal: the user name is filled in, and the title says why.
+        else assert.deepEqual([asked.value, /again: the user name or key was not accepted$/.test(asked.title)], ['ADMIN', true], asked.title);
         await pressKey('Enter');
         await waitForPicker('accessKey', () => true);
         await typeText(key);
@@ -361,15 +364,14 @@ describe('Add as Customer Picture', function () {
         // A wrong key, then the prompt closed: nothing may be kept of it.
         let running = run({ companyId: DEMO.cronusId, customerId: TREY });
         await signIn('ADMIN', 'wrong-key');
-        forgetPickers();
-        await waitForPicker('userName', () => true);
+        const again = await waitForPicker('userName', () => true);
+        assert.equal(again.value, 'ADMIN', 'asked again with the user name filled in');
         await pressKey('Escape');
         assert.equal(await running, undefined);
         assert.equal(refused(), 1);
 
         // The next command asks before it sends anything: the refused key was never stored.
         suite.emulator.clearRequests();
-        forgetPickers();
         running = run({ companyId: DEMO.cronusId, customerId: TREY });
         await waitForPicker('userName', () => true);
         assert.equal(suite.emulator.requests.length, 0, 'no request with a remembered key');
@@ -379,13 +381,11 @@ describe('Add as Customer Picture', function () {
         await typeText('wrong-again');
         await pressKey('Enter');
         // Asked again after the refusal: Enter alone takes the user name already filled in.
-        forgetPickers();
         await signIn(undefined, 'Right-K3y');
         assert.equal((await running)?.customerId, TREY);
 
         // Accepted, so kept: no prompt now.
         suite.emulator.clearRequests();
-        forgetPickers();
         suite.emulator.data.company(DEMO.cronusId)!.customers.deletePicture(TREY);
         assert.equal((await run({ companyId: DEMO.cronusId, customerId: TREY }))?.customerId, TREY, 'no prompt');
         assert.equal(refused(), 0);

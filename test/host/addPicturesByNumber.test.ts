@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, makePng, SAMPLE_JPEG, type RecordedRequest } from '../emulator';
-import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
-import { emulatorSuite, setUserSettings, workspaceDir } from './support/suite';
+import { choose, dismiss, waitForPicker } from './support/pickers';
+import { emulatorSuite, extensionLog, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver, waitUntil } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicturesByNumber';
@@ -82,7 +82,9 @@ describe('Add Pictures by Customer Number', function () {
     return plan;
   }
 
-  beforeEach(() => {
+  beforeEach(function () {
+    // Every test here confirms the plan in the workbench.
+    needsUiDriver(this);
     const table = customers();
     for (let n = 1; n <= 30; n++) table.deletePicture(idOf(n));
     for (let n = 21; n <= 23; n++) table.setPicture(idOf(n), makePng(40, 30, 100 + n));
@@ -143,17 +145,15 @@ describe('Add Pictures by Customer Number', function () {
     for (let n = 1; n <= 20; n++) assert.ok(text.includes(`| ${number(n)} |`), `${number(n)} in the report`);
     assert.deepEqual(fs.readdirSync(folder.fsPath), files, 'the user\'s folder is unchanged');
 
-    if (process.env.BC_PICTURES_UI_DRIVER) {
-      // "Open Report" in the summary opens the report in an editor.
-      const opened = () => vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === report.toString());
-      // A click on a toast still sliding in can miss on a busy machine: a person would click again.
-      for (let attempt = 0; attempt < 3 && !opened(); attempt++) {
-        await click('.notifications-toasts .monaco-button:has-text("Open Report")').catch(() => undefined);
-        await waitUntil(async () => opened(), 'the report opens', 5_000).catch(() => undefined);
-      }
-      assert.ok(opened(), 'Open Report opened the report in an editor');
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // "Open Report" in the summary opens the report in an editor.
+    const opened = () => vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === report.toString());
+    // A click on a toast still sliding in can miss on a busy machine: a person would click again.
+    for (let attempt = 0; attempt < 3 && !opened(); attempt++) {
+      await click('.notifications-toasts .monaco-button:has-text("Open Report")').catch(() => undefined);
+      await waitUntil(async () => opened(), 'the report opens', 5_000).catch(() => undefined);
     }
+    assert.ok(opened(), 'Open Report opened the report in an editor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('replaces existing pictures when asked, under injected 429s: nothing lost, nothing sent twice, never more than the setting in flight', async () => {
@@ -205,7 +205,6 @@ describe('Add Pictures by Customer Number', function () {
 
     suite.emulator.clearRequests();
     // A retry handed in as a command argument (a task, a keybinding, another extension) is confirmed in the plan first.
-    forgetPickers(); // the first run's plan must not pass for the retry's
     const retrying = vscode.commands.executeCommand<BulkResult>(COMMAND, undefined, undefined, { retryFailedOf: result });
     const plan = await waitForPicker('plan');
     assert.deepEqual(sorted(plan.selected ?? []), sorted([`${number(4)}.png`, `${number(9).toLowerCase()}.png`]));
@@ -232,10 +231,6 @@ describe('Add Pictures by Customer Number', function () {
   });
 
   describe('cancelling as a person would (UI driver)', function () {
-    beforeEach(function () {
-      needsUiDriver(this);
-    });
-
     it('stops starting uploads, lets the ones in flight finish, and names exactly the customers that changed', async () => {
       await setUserSettings({ maxConcurrentUploads: 2 });
       try {

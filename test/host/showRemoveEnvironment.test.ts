@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO } from '../emulator';
-import { choose, dismiss, extensionLog, forgetPickers, waitForPicker } from './support/pickers';
-import { emulatorSuite, setUserSettings, userSetting, workspaceDir } from './support/suite';
+import { choose, dismiss, waitForPicker } from './support/pickers';
+import { emulatorSuite, extensionLog, setUserSettings, userSetting, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
 const ADATUM = DEMO.customer(10000); // PNG 64×48
@@ -81,7 +81,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
       await vscode.commands.executeCommand('notifications.clearAll');
     });
 
-    it('is driven through the company and customer quick picks', async () => {
+    it('is driven through the company and customer quick picks', async function () {
+      needsUiDriver(this);
       const running = show();
       await waitForPicker('company');
       await choose(0); // CRONUS: the company used last
@@ -95,7 +96,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
     // An open preview reads its picture again whenever it likes: later tests must not see those requests.
     after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
-    it('an open picture shows the new one after an upload, not the old download', async () => {
+    it('an open picture shows the new one after an upload, not the old download', async function () {
+      needsUiDriver(this);
       const uri = await show({ companyId: DEMO.cronusId, customerId: SCHOOL });
       assert.ok(uri);
       const photo = vscode.Uri.file(path.join(workspaceDir(), 'photo.JPG'));
@@ -109,7 +111,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
   });
 
   describe('Remove Customer Picture', () => {
-    it('shows size and type, and on yes deletes with If-Match: the picture is gone', async () => {
+    it('shows size and type, and on yes deletes with If-Match: the picture is gone', async function () {
+      needsUiDriver(this);
       const running = remove({ companyId: DEMO.cronusId, customerId: PNG_CUSTOMER });
       const confirm = await waitForPicker('remove');
       assert.match(confirm.title, /\(60000\), 32×32 image\/png\?$/);
@@ -125,7 +128,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
       assert.equal(cronus().picture(PNG_CUSTOMER).bytes, undefined);
     });
 
-    it('on no sends nothing and keeps the picture', async () => {
+    it('on no sends nothing and keeps the picture', async function () {
+      needsUiDriver(this);
       const before = cronus().picture(GIF_CUSTOMER).version;
       const running = remove({ companyId: DEMO.cronusId, customerNumber: '50000' });
       await waitForPicker('remove');
@@ -146,7 +150,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
       await setUserSettings({ environment: 'production', serviceUrl: suite.emulator.url });
     });
 
-    it("lists the tenant's environments, stores the choice in the user setting, and later commands use it", async () => {
+    it("lists the tenant's environments, stores the choice in the user setting, and later commands use it", async function () {
+      needsUiDriver(this);
       const running = vscode.commands.executeCommand<string | undefined>('bcPictures.selectEnvironment');
       const picker = await waitForPicker('environment');
       assert.deepEqual(picker.items, ['production', 'sandbox'], 'the current environment first');
@@ -171,7 +176,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
       assert.equal(userSetting('environment'), 'sandbox');
     });
 
-    it('changes nothing when dismissed', async () => {
+    it('changes nothing when dismissed', async function () {
+      needsUiDriver(this);
       const running = vscode.commands.executeCommand<string | undefined>('bcPictures.selectEnvironment');
       await waitForPicker('environment');
       await dismiss();
@@ -211,7 +217,6 @@ describe('Show and remove customer pictures, environments and accounts', functio
         await typeText('Cl3rk/Key=');
         await pressKey('Enter');
         assert.equal(await running, 'CLERK');
-        forgetPickers();
         // The next command uses the new credentials without asking.
         assert.equal(await show({ companyId: DEMO.cronusId, customerId: TREY }), undefined);
         assert.ok(suite.emulator.requests.length > 0 && suite.emulator.requests.every((r) => r.headers.authorization === 'Basic <redacted>' && r.status < 400));

@@ -20,7 +20,9 @@
  *                              of network.test.ts are skipped
  * Every variable of this process reaches the extension host (so tests can be
  * given, e.g., an emulator URL); the launcher adds BC_PICTURES_TEST_WORKSPACE,
- * the folder the workbench has open.
+ * the folder the workbench has open, BC_PICTURES_TEST_LOGS, the logs folder of
+ * its user data (where the extension's log channel writes), and
+ * BC_PICTURES_UI_DRIVER, the address of the UI driver (uiDriver.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -30,7 +32,7 @@ import { Cleanup } from './codeServer/cleanup';
 import { EXTENSION_ROOT, TESTS_ENTRY } from './codeServer/extension';
 import { delay, say, seconds, verbose } from './codeServer/log';
 import { runHostTests, runMenus } from './codeServer/runners';
-import { startCodeServer } from './codeServer/server';
+import { startCodeServer, userDataDir } from './codeServer/server';
 import { remoteAuthority } from './codeServer/workbench';
 import { installCodeServer, REPO_ROOT } from './installCodeServer';
 import type { CheckResults } from './menus';
@@ -70,7 +72,7 @@ async function main(cleanup: Cleanup, deadline: number): Promise<number> {
   const server = await startCodeServer(inst, cleanup, {
     tempDir,
     workspace: hostWorkspace,
-    env: { BC_PICTURES_TEST_WORKSPACE: hostWorkspace, BC_PICTURES_UI_DRIVER: driver.url },
+    env: { BC_PICTURES_TEST_WORKSPACE: hostWorkspace, BC_PICTURES_TEST_LOGS: path.join(userDataDir(tempDir), 'logs'), BC_PICTURES_UI_DRIVER: driver.url },
     withoutMicrosoftSignIn: true,
   });
   say(`code-server listening on ${server.url}`);

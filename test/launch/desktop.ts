@@ -9,8 +9,8 @@
  * VS Code and internet access (on Linux without a display, run it under
  * `xvfb-run -a`). The launcher that CI runs is codeServer.ts (`npm run test:host`).
  * It runs the extension-host suite only; the browser menu checks need the
- * code-server launcher, and so do the tests that type or click through the UI
- * driver (they skip themselves here). Unverified here: whether desktop test mode
+ * code-server launcher, and so do the tests that read the quick picks or type
+ * and click through the UI driver (they skip themselves here, and say why). Unverified here: whether desktop test mode
  * asks for sign-in consent where code-server's launcher pre-trusts the extension.
  *
  * The VS Code version defaults to the one `engines.vscode` and `@types/vscode`
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
       version: process.env.BC_PICTURES_VSCODE_VERSION || '1.100.3',
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath,
-      extensionTestsEnv: { BC_PICTURES_TEST_WORKSPACE: workspace },
+      extensionTestsEnv: { BC_PICTURES_TEST_WORKSPACE: workspace, BC_PICTURES_TEST_LOGS: path.join(userData, 'logs') },
       launchArgs: [
         workspace,
         // Only the extension under development (and built-ins) is loaded.

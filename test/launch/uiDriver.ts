@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import { readQuickInput } from './quickInput';
 
 export interface UiDriver {
   readonly url: string;
@@ -13,7 +14,7 @@ export interface UiDriver {
   close(): Promise<void>;
 }
 
-type Action = { type: string } | { press: string } | { click: string } | { text: string };
+type Action = { type: string } | { press: string } | { click: string } | { text: string } | { quickInput: true };
 
 export async function startUiDriver(): Promise<UiDriver> {
   const driver: UiDriver = { url: '', page: undefined, close: async () => undefined };
@@ -33,6 +34,10 @@ export async function startUiDriver(): Promise<UiDriver> {
           // What a person reads there: the visible text of every element the selector finds.
           const texts = await page.locator(action.text).allInnerTexts();
           response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(texts));
+          return;
+        } else if ('quickInput' in action) {
+          // The quick input shown (null when none), in one look rather than a request per element.
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await page.evaluate(readQuickInput)));
           return;
         } else throw new Error(`unknown action ${body}`);
         response.writeHead(204).end();

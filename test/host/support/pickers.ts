@@ -1,67 +1,89 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+/**
+ * The extension's quick picks and input boxes as the workbench shows them, read through the UI driver and told
+ * apart as a person tells them: by title, placeholder or prompt. Driven from the keyboard, as a person would.
+ */
 import * as vscode from 'vscode';
-import type { PickerState } from '../../../src/ui/quickPick';
+import type { Emulator, FaultSpec } from '../../emulator';
+import type { QuickInputSnapshot } from '../../launch/quickInput';
+import { readQuickInput, typeText } from './ui';
 
-export type { PickerState };
+/** Each picker by what it shows (the test workbench is in English). */
+const PICKERS = {
+  company: (shown) => /^Select the Company( \(\d+\/\d+\))?$/.test(shown.title),
+  customer: (shown) => shown.placeholder === 'Search by customer name or number',
+  replace: (shown) => /\) already has a picture \(.+\)\. Replace it\?$/.test(shown.title),
+  remove: (shown) => /^Remove the picture of .+\?$/.test(shown.title),
+  plan: (shown) => /^Pictures for customers of .+: \d+ of \d+ files match a customer number$/.test(shown.title),
+  environment: (shown) => shown.title === 'Select the Business Central Environment',
+  userName: (shown) => /^Sign in to /.test(shown.title) && shown.message.startsWith('The Business Central user name'),
+  accessKey: (shown) => /^Web service access key of /.test(shown.title) && shown.password,
+} satisfies Record<string, (shown: QuickInputSnapshot) => boolean>;
 
-interface ExtensionApi {
-  onDidUpdatePicker: vscode.Event<PickerState>;
-  logFolder: vscode.Uri;
+export type PickerKind = keyof typeof PICKERS;
+
+/** A picker as shown, with its rows' labels in order and, for a multi-select one, the labels of the checked rows. */
+export interface PickerView extends QuickInputSnapshot {
+  readonly kind: PickerKind;
+  readonly items: readonly string[];
+  readonly selected?: readonly string[];
 }
 
-let api: ExtensionApi | undefined;
-let latest: PickerState | undefined;
-const waiters = new Set<() => void>();
+/** The customer picker's last row while text is typed: it shows once the extension has seen all of that text. */
+export const goToCustomer = (text: string) => `$(arrow-right) Go to customer "${text.trim()}"`;
 
-/** Activates the extension (by running nothing else) and listens to its pickers. */
-export async function watchPickers(): Promise<void> {
-  if (api) return;
-  const extension = vscode.extensions.getExtension<ExtensionApi>('bc-pictures.bc-customer-pictures')!;
-  api = await extension.activate();
-  api.onDidUpdatePicker((state) => {
-    latest = state;
-    for (const wake of waiters) wake();
-  });
+function view(kind: PickerKind, shown: QuickInputSnapshot): PickerView {
+  const items = shown.rows.map((row) => row.label);
+  const selected = shown.canSelectMany ? shown.rows.filter((row) => row.checked).map((row) => row.label) : undefined;
+  return { ...shown, kind, items, selected };
 }
 
-/** Waits until the extension shows `picker`, idle, with items that satisfy `ready`. */
-export function waitForPicker(
-  picker: PickerState['picker'],
-  ready: (state: PickerState) => boolean = (state) => state.items.length > 0,
-  timeoutMs = 15_000,
-): Promise<PickerState> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (latest && latest.picker === picker && !latest.busy && ready(latest)) {
-        waiters.delete(check);
-        clearTimeout(timer);
-        // Let the workbench render the items before a test drives them.
-        setTimeout(() => resolve(latest!), 150);
-      }
-    };
-    const timer = setTimeout(() => {
-      waiters.delete(check);
-      reject(new Error(`picker ${picker} not shown in time; last seen: ${JSON.stringify(latest)}`));
-    }, timeoutMs);
-    waiters.add(check);
-    check();
-  });
+/** What the picker shows is where it came to rest, not a step on the way there. */
+function settled(picker: PickerView): boolean {
+  if (!picker.complete || picker.busy) return false;
+  if (picker.kind !== 'customer') return true;
+  // A search's answer cannot be told from the list before it by looking: see searchCustomers.
+  if (picker.value.trim()) return picker.items.includes(goToCustomer(picker.value));
+  // Recent customers show at once; the service's list comes after them, under its own heading.
+  return !picker.rows.some((row) => row.separator === 'Recently used') || picker.rows.some((row) => row.separator === 'Customers');
 }
 
-/** Everything the extension's log channel wrote so far. */
-export function extensionLog(): string {
-  const folder = api!.logFolder.fsPath;
-  if (!fs.existsSync(folder)) return '';
-  return fs
-    .readdirSync(folder)
-    .filter((name) => name.endsWith('.log'))
-    .map((name) => fs.readFileSync(path.join(folder, name), 'utf8'))
-    .join('\n');
+const summary = (shown: QuickInputSnapshot | null) =>
+  shown ? JSON.stringify({ title: shown.title, placeholder: shown.placeholder, busy: shown.busy, value: shown.value, items: shown.rows.map((row) => row.label) }) : 'no quick input';
+
+/** Polls the quick input until it is the `kind` picker and `accept` takes it. */
+async function poll(kind: PickerKind, accept: (picker: PickerView) => boolean, what: string, timeoutMs: number): Promise<PickerView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = await readQuickInput();
+    const picker = shown && PICKERS[kind](shown) ? view(kind, shown) : undefined;
+    if (picker && accept(picker)) return picker;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the ${kind} picker ${what}; last shown: ${summary(shown)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
-export function forgetPickers(): void {
-  latest = undefined;
+/** Waits until the workbench shows the `kind` picker at rest, with rows that satisfy `ready`. Needs the UI driver. */
+export function waitForPicker(kind: PickerKind, ready: (picker: PickerView) => boolean = (picker) => picker.items.length > 0, timeoutMs = 15_000): Promise<PickerView> {
+  return poll(kind, (picker) => settled(picker) && ready(picker), 'at rest and ready', timeoutMs);
+}
+
+/**
+ * Types `text` into the customer picker shown and waits for the answer to exactly that text, satisfying `ready`.
+ * Until the answer comes the picker still shows the list from before (with the new "Go to customer" row), which
+ * looks like an answer; so the emulator holds every search until the picker shows that it is busy (its progress
+ * bar), and the answer is what it shows once it is no longer.
+ */
+export async function searchCustomers(emulator: Emulator, text: string, ready: (picker: PickerView) => boolean): Promise<PickerView> {
+  const hold: FaultSpec = { method: 'GET', path: /\$filter=/, kind: 'hold', times: Infinity };
+  emulator.fault(hold);
+  try {
+    await typeText(text);
+    await poll('customer', (picker) => picker.value === text && picker.items.includes(goToCustomer(text)) && picker.busy, `busy searching "${text}"`, 15_000);
+  } finally {
+    emulator.removeFault(hold);
+    emulator.releaseHeld();
+  }
+  return waitForPicker('customer', (picker) => picker.value === text && ready(picker));
 }
 
 /** Moves the selection down `steps` items (up, when negative) and accepts it, as a keyboard user would. */

@@ -3,10 +3,13 @@
  * that issues tokens the emulator accepts, user settings pointing at it (restored afterwards), and the
  * requests the emulator saw printed when a test fails.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startEmulator, type Audience, type Emulator, type EmulatorOptions } from '../../emulator';
 import { FakeMicrosoftProvider } from './fakeMicrosoft';
-import { forgetPickers, watchPickers } from './pickers';
+
+const EXTENSION_ID = 'bc-pictures.bc-customer-pictures';
 
 const SETTINGS = ['serviceUrl', 'authentication', 'api', 'environment', 'tenant', 'statusBar', 'maxConcurrentUploads'] as const;
 
@@ -25,6 +28,21 @@ export async function setUserSettings(values: Record<string, unknown>): Promise<
 }
 
 export const userSetting = (key: string) => vscode.workspace.getConfiguration('bcPictures').inspect(key)?.globalValue;
+
+/**
+ * Everything the extension's log channel wrote so far: the files VS Code keeps in a folder named after the extension,
+ * under the logs folder of this run's user data (BC_PICTURES_TEST_LOGS, set by the launcher).
+ */
+export function extensionLog(): string {
+  const root = process.env.BC_PICTURES_TEST_LOGS;
+  if (!root) throw new Error('BC_PICTURES_TEST_LOGS is not set: the launcher names the logs folder of its user data there');
+  const files = fs
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.log') && path.basename(path.dirname(file)) === EXTENSION_ID);
+  // No log at all would make every "never logged" check pass unseen.
+  if (files.length === 0) throw new Error(`no log of ${EXTENSION_ID} under ${root}`);
+  return files.map((file) => fs.readFileSync(path.join(root, file), 'utf8')).join('\n');
+}
 
 export interface EmulatorSuite {
   readonly emulator: Emulator;
@@ -51,13 +69,11 @@ export function emulatorSuite(options: EmulatorOptions = { data: 'demo' }, user?
     suite.signInFor('businesscentral');
     for (const key of SETTINGS) saved[key] = userSetting(key);
     await setUserSettings({ serviceUrl: suite.emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production', tenant: undefined });
-    await watchPickers();
   });
 
   beforeEach(() => {
     suite.emulator.clearRequests();
     suite.emulator.clearFaults();
-    forgetPickers();
   });
 
   afterEach(function () {

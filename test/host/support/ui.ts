@@ -2,11 +2,19 @@
  * Acts on the workbench as a person would, through the launcher's UI driver (code-server runs only):
  * typing goes to whatever has focus, e.g. the quick pick the extension just showed.
  */
-const DRIVER = process.env.BC_PICTURES_UI_DRIVER;
+import type { QuickInputSnapshot } from '../../launch/quickInput';
 
-/** Skips the calling test where no UI driver exists (desktop VS Code through test-electron). */
+const DRIVER = process.env.BC_PICTURES_UI_DRIVER;
+let toldWhy = false;
+
+/** Skips the calling test where no UI driver exists (desktop VS Code through test-electron), and says why once. */
 export function needsUiDriver(context: Mocha.Context): void {
-  if (!DRIVER) context.skip();
+  if (DRIVER) return;
+  if (!toldWhy) {
+    toldWhy = true;
+    console.log('  (skipped below: tests that read or drive the workbench need the UI driver, BC_PICTURES_UI_DRIVER, which only the code-server launcher has)');
+  }
+  context.skip();
 }
 
 async function act(action: object): Promise<Response> {
@@ -21,6 +29,8 @@ export const pressKey = async (key: string) => void (await act({ press: key }));
 export const click = async (selector: string) => void (await act({ click: selector }));
 /** The visible text of every element `selector` finds in the workbench. */
 export const readTexts = async (selector: string) => (await (await act({ text: selector })).json()) as string[];
+/** The quick pick or input box the workbench shows, every row of its list included; null when none is shown. */
+export const readQuickInput = async () => (await (await act({ quickInput: true })).json()) as QuickInputSnapshot | null;
 
 /** Polls `condition` until it holds, for what the workbench shows a moment later. */
 export async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {

@@ -88,10 +88,13 @@ export interface CodeServerOptions {
   readonly port?: number;
 }
 
+/** Where code-server keeps its user data (settings, and the logs of every extension under `logs/`). */
+export const userDataDir = (tempDir: string) => path.join(tempDir, 'd');
+
 /** Starts code-server as its own process group, with private folders; resolves once it listens. */
 export async function startCodeServer(inst: CodeServerInstallation, cleanup: Cleanup, options: CodeServerOptions): Promise<Server> {
   const { tempDir, workspace } = options;
-  const userData = path.join(tempDir, 'd');
+  const userData = userDataDir(tempDir);
   const extensions = path.join(tempDir, 'e');
   const builtins = path.join(tempDir, 'b');
   const config = path.join(tempDir, 'config.yaml');

@@ -79,6 +79,18 @@ describe('emulator: faults on demand and service limits', function () {
     assert.equal((await call(companies, { token: 'carol-token' })).status, 200);
   });
 
+  it('ends one fault by the spec it was scheduled with, and leaves the others', async () => {
+    const endless = { kind: 'status', status: 503, path: /\/companies$/, times: Infinity } as const;
+    emu.fault(endless);
+    emu.fault({ kind: 'status', status: 504, path: /\/companies$/, times: Infinity });
+    // An equal spec that is another object ends nothing.
+    emu.removeFault({ ...endless });
+    assert.equal((await call(companies)).status, 503);
+    emu.removeFault(endless);
+    assert.equal((await call(companies)).status, 504);
+    assert.equal(emu.pendingFaults, 1);
+  });
+
   it('resets the connection in the middle of the request body; the old picture stays', async () => {
     emu.fault({ method: 'PATCH', kind: 'reset', afterBytes: 1000 });
     const png = makePng(200, 200, 4);
