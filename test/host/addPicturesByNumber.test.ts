@@ -129,11 +129,16 @@ describe('Add Pictures by Customer Number', function () {
     const lookups = suite.emulator.requests.filter((r) => r.method === 'GET' && /^number eq /.test(r.query.$filter ?? ''));
     assert.equal(lookups.length, 1, lookups.map((r) => r.url).join('\n'));
 
-    assert.equal(
+    // One sentence naming the first five customers that changed by number and name, then the rest by name too.
+    assert.match(
       result.summary,
-      'Big Tenant Ltd.: pictures set for 20 customers. 3 skipped. 7 files left out (no customer, or not a picture). ' +
-        'Files that are not pictures, ignored: 2. Subfolders, not read: 1.',
+      new RegExp(
+        `^Big Tenant Ltd\\.: pictures set for 20 customers: ${result.done.slice(0, 5).map((n) => `${n} \\([^)]+\\)`).join(', ')} and 15 more\\. ` +
+          '3 not checked, left as they were\\. Left out: ([^,;]+, ){4}[^,;]+ and 5 more; the report says why\\.$',
+      ),
     );
+    const firstLeftOut = result.leftOut[0].file.split(/[\\/]/).pop()!;
+    assert.ok(result.summary.includes(`Left out: ${firstLeftOut}, `), `the files left out by name: ${result.summary}`);
 
     const report = vscode.Uri.parse(result.reportUri!);
     assert.ok(!report.fsPath.startsWith(workspaceDir()), `the report is not written into the user's folder: ${report.fsPath}`);
@@ -141,18 +146,23 @@ describe('Add Pictures by Customer Number', function () {
     assert.match(text, /# Customer pictures by number: Big Tenant Ltd\./);
     assert.match(text, /## Pictures set \(20\)/);
     assert.match(text, /## Skipped \(3\)/);
-    assert.match(text, /## Files left out \(7\)/);
+    assert.match(text, /## Files left out \(10\)/, "7 from the plan, 2 files that are not pictures, 1 subfolder");
     for (let n = 1; n <= 20; n++) assert.ok(text.includes(`| ${number(n)} |`), `${number(n)} in the report`);
     assert.deepEqual(fs.readdirSync(folder.fsPath), files, 'the user\'s folder is unchanged');
 
-    // "Open Report" in the summary opens the report in an editor.
-    const opened = () => vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === report.toString());
+    assert.match(text, /- Environment: /);
+    assert.match(text, /\| notes\.txt \| not a picture by its extension \|/, 'what the scan passed over, by name');
+    assert.match(text, /\| [^|/]+\.png \| /, 'files named relative to the folder');
+    // "Open Report" in the summary opens the report rendered, in the Markdown preview.
+    const reportName = report.path.split('/').pop()!;
+    const opened = () =>
+      vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType) && tab.label.includes(reportName)));
     // A click on a toast still sliding in can miss on a busy machine: a person would click again.
     for (let attempt = 0; attempt < 3 && !opened(); attempt++) {
       await click('.notifications-toasts .monaco-button:has-text("Open Report")').catch(() => undefined);
       await waitUntil(async () => opened(), 'the report opens', 5_000).catch(() => undefined);
     }
-    assert.ok(opened(), 'Open Report opened the report in an editor');
+    assert.ok(opened(), `Open Report opened the report in the Markdown preview; tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(', ')}`);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -197,7 +207,7 @@ describe('Add Pictures by Customer Number', function () {
     assert.deepEqual(result.failed.filter((f) => f.mayBeSet).map((f) => f.customerNumber), [number(9)]);
     assert.match(result.failed.find((f) => f.customerNumber === number(4))!.reason, /Something broke/);
     assert.equal(result.done.length, 18);
-    assert.match(result.summary, /1 failed \(C000004: Business Central refused the request: Something broke\..*\)\. 1 not confirmed: the picture may have been set, check C000009\./);
+    assert.match(result.summary, /1 failed, their pictures unchanged \(C000004: Business Central refused the request: Something broke\..*\)\. 1 not confirmed: the picture may have been set, check C000009\./);
     assert.equal(customers().picture(idOf(4)).width, 0, 'the old picture (none) stays');
     const report = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result.reportUri!))).toString('utf8');
     assert.match(report, /## Failed \(the old picture stays\) \(1\)\n[\s\S]*C000004/);
@@ -259,7 +269,10 @@ describe('Add Pictures by Customer Number', function () {
         assert.deepEqual(result.failed, []);
         assert.equal(patches().length, result.done.length, 'nothing was started after the cancel');
         assert.ok(patches().every((p) => p.status === 204), 'the uploads in flight finished');
-        assert.match(result.summary, new RegExp(`^Big Tenant Ltd\\.: cancelled\\. Pictures set for ${result.done.length} customers: ${result.done.join(', ')}\\. ${result.notStarted.length} not started\\.`));
+        assert.match(
+          result.summary,
+          new RegExp(`^Big Tenant Ltd\\.: cancelled\\. Pictures set before that for 4 customers: ${result.done.map((n) => `${n} \\([^)]+\\)`).join(', ')}\\. ${result.notStarted.length} not started\\.`),
+        );
         const report = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result.reportUri!))).toString('utf8');
         assert.match(report, /\*\*Cancelled\.\*\*/);
         assert.match(report, new RegExp(`## Not started \\(cancelled\\) \\(${result.notStarted.length}\\)`));
