@@ -277,7 +277,7 @@ export async function installCodeServer(options: { log?: Log; force?: boolean } 
     log(`using the cached code-server ${CODE_SERVER_VERSION} in ${path.relative(REPO_ROOT, inst.root)}`);
     return inst;
   }
-  ensurePrerequisites();
+  ensurePrerequisites({ browser: false, codeServerBuild: true });
 
   const started = Date.now();
   log(`installing code-server ${CODE_SERVER_VERSION} into ${path.relative(REPO_ROOT, inst.root)} (takes 1-3 minutes, about 300 MB)`);

@@ -202,7 +202,7 @@ async function takeScreenshots(page: Page, emulator: Emulator, credentials: { us
 }
 
 async function main(cleanup: Cleanup): Promise<void> {
-  ensurePrerequisites();
+  ensurePrerequisites({ browser: true, codeServerBuild: false });
   for (const file of ['dist/extension.js', 'out/test/emulator/index.js']) {
     if (!fs.existsSync(path.join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run compile\` first (npm run screenshots does).`);
   }
