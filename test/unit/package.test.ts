@@ -44,6 +44,31 @@ describe('the .vsix package', function () {
     }
   });
 
+  it('ships the user README, linking only to its own headings, the screenshots and web pages; CONTRIBUTING.md stays out', () => {
+    assert.ok(!files.includes('CONTRIBUTING.md'), 'the developer guide is not shipped');
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    // GitHub's and the Marketplace's heading anchors: lower case, punctuation dropped, spaces as hyphens.
+    const anchors = new Set(
+      readme
+        .split('\n')
+        .filter((line) => /^#+ /.test(line))
+        .map((line) => line.replace(/^#+ /, '').toLowerCase().replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-')),
+    );
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]);
+    assert.ok(targets.length > 0);
+    for (const target of targets) {
+      if (target.startsWith('https://')) continue;
+      if (target.startsWith('#')) {
+        assert.ok(anchors.has(target.slice(1)), `${target} is no heading of README.md`);
+        continue;
+      }
+      assert.match(target, /^media\/screenshots\/[a-z-]+\.png$/, `README.md links to ${target}`);
+      assert.ok(fs.existsSync(path.join(REPO, target)), `${target} does not exist`);
+    }
+    // What developers need lives in CONTRIBUTING.md: commands, benchmark rows, CI, test sources.
+    assert.doesNotMatch(readme, /\bnpm (run|test|ci)\b|\| (PASS|MISS) \||\.ci\/|\btest\//);
+  });
+
   it('ships no sources, tests, source maps or node_modules', () => {
     assert.deepEqual(
       files.filter((file) => !SHIPPED.test(file) || /\.(ts|map)$/.test(file) || /(^|\/)(src|test|node_modules)\//.test(file)),
