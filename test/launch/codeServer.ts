@@ -49,7 +49,8 @@ function copyWorkspace(target: string): string {
 async function main(cleanup: Cleanup, deadline: number): Promise<number> {
   console.log('');
   console.log('=== Business Central Customer Pictures: extension-host tests (code-server + headless Chromium) ===');
-  ensurePrerequisites();
+  // What building code-server takes is checked by installCodeServer, only when it has to install.
+  ensurePrerequisites({ browser: true, codeServerBuild: false });
   for (const [file, hint] of [
     [path.join(EXTENSION_ROOT, 'dist', 'extension.js'), 'the extension bundle'],
     [TESTS_ENTRY, 'the compiled host tests'],

@@ -11,12 +11,13 @@
  *    field here does not reach them, and `--allow-scripts` / its environment
  *    variable is refused in project installs. So: install with code-server's
  *    postinstall denied, write an `.npmrc` with `allow-scripts=...` into both
- *    nested projects, then run code-server's `postinstall.sh` ourselves.
+ *    nested projects, then do what its `postinstall.sh` does ourselves. (The
+ *    script itself refuses root unless `npm_config_unsafe_perm=true`, a setting
+ *    npm 11 no longer knows and warns about on every npm command.)
  *  - `@vscode/ripgrep` downloads ripgrep from the internet unless its cache
  *    archive exists in `$TMPDIR`: seed it with Debian's `/usr/bin/rg`.
- *  - node-pty's install runs `npx node-gyp` (`npm_config_yes=true`), code-server
- *    refuses root without `npm_config_unsafe_perm=true`, and native modules
- *    are built against the machine's Node headers (`nodedir=/usr`).
+ *  - node-pty's install runs `npx node-gyp` (`npm_config_yes=true`), and native
+ *    modules are built against the machine's Node headers (`nodedir=/usr`).
  *
  * Run on its own: `node out/test/launch/installCodeServer.js`.
  */
@@ -217,7 +218,6 @@ function npmEnv(tmpDir: string): NodeJS.ProcessEnv {
   Object.assign(env, {
     TMPDIR: tmpDir,
     npm_config_yes: 'true',
-    npm_config_unsafe_perm: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
@@ -266,6 +266,19 @@ function seedRipgrepCache(tmpDir: string, log: Log): void {
   log(`seeded the ripgrep cache with ${real}`);
 }
 
+/** The links code-server's postinstall.sh makes: VS Code looks for bundled modules in node_modules.asar, and for the CLI scripts by these names. */
+function linkLikePostinstall(inst: CodeServerInstallation): void {
+  const variant = process.platform === 'darwin' ? 'darwin' : 'linux';
+  for (const [dir, target, name] of [
+    [inst.vscodeDir, 'node_modules', 'node_modules.asar'],
+    [path.join(inst.vscodeDir, 'bin', 'remote-cli'), `code-${variant}.sh`, 'code-server'],
+    [path.join(inst.vscodeDir, 'bin', 'helpers'), `browser-${variant}.sh`, 'browser.sh'],
+  ]) {
+    fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    fs.symlinkSync(target, path.join(dir, name));
+  }
+}
+
 /**
  * Installs code-server (or reuses the cached installation) and returns where
  * it is. Throws with a clear message on failure.
@@ -277,7 +290,7 @@ export async function installCodeServer(options: { log?: Log; force?: boolean } 
     log(`using the cached code-server ${CODE_SERVER_VERSION} in ${path.relative(REPO_ROOT, inst.root)}`);
     return inst;
   }
-  ensurePrerequisites();
+  ensurePrerequisites({ browser: false, codeServerBuild: true });
 
   const started = Date.now();
   log(`installing code-server ${CODE_SERVER_VERSION} into ${path.relative(REPO_ROOT, inst.root)} (takes 1-3 minutes, about 300 MB)`);
@@ -313,22 +326,16 @@ export async function installCodeServer(options: { log?: Log; force?: boolean } 
       timeoutMs: 15 * 60_000,
     });
 
-    // Phase 2: code-server's postinstall (nested installs of VS Code's
-    // dependencies), with the install scripts allowed through .npmrc files.
+    // Phase 2: what code-server's postinstall.sh does: VS Code's dependencies, the links it expects, then those
+    // of the built-in extensions, with the install scripts allowed through .npmrc files.
     const npmrc = `allow-scripts=${VSCODE_INSTALL_SCRIPTS.join(',')}\n`;
-    for (const dir of [inst.vscodeDir, path.join(inst.vscodeDir, 'extensions')]) {
+    const extensionsDir = path.join(inst.vscodeDir, 'extensions');
+    for (const dir of [inst.vscodeDir, extensionsDir]) {
       fs.writeFileSync(path.join(dir, '.npmrc'), npmrc);
     }
-    const npmVersion = capture('npm', ['--version'], env) ?? '0.0.0';
-    await run('sh', ['./postinstall.sh'], {
-      cwd: inst.packageDir,
-      env: {
-        ...env,
-        npm_config_user_agent: `npm/${npmVersion} node/${process.version} ${process.platform} ${process.arch} workspaces/false`,
-      },
-      log,
-      timeoutMs: 20 * 60_000,
-    });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev'], { cwd: inst.vscodeDir, env, log, timeoutMs: 15 * 60_000 });
+    linkLikePostinstall(inst);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev'], { cwd: extensionsDir, env, log, timeoutMs: 10 * 60_000 });
 
     const absent = requiredFiles(inst).filter((file) => !fs.existsSync(file));
     if (absent.length > 0) {

@@ -26,7 +26,7 @@ import { ensurePrerequisites, which } from './prerequisites';
 
 const OUT_DIR = path.join(REPO_ROOT, 'media', 'screenshots');
 const WALKTHROUGH_DIR = path.join(REPO_ROOT, 'media', 'walkthrough');
-const SAMPLES = path.join(REPO_ROOT, 'test', 'fixtures', 'sandbox');
+const SAMPLES = path.join(REPO_ROOT, 'customer-pictures');
 /** The folder of samples inside the workspace, as the Explorer shows it. */
 const FOLDER = 'customer-pictures';
 const BULK_TITLE = 'Add Pictures by Customer Number…';
@@ -202,7 +202,7 @@ async function takeScreenshots(page: Page, emulator: Emulator, credentials: { us
 }
 
 async function main(cleanup: Cleanup): Promise<void> {
-  ensurePrerequisites();
+  ensurePrerequisites({ browser: true, codeServerBuild: false });
   for (const file of ['dist/extension.js', 'out/test/emulator/index.js']) {
     if (!fs.existsSync(path.join(REPO_ROOT, file))) throw new Error(`${file} is missing: run \`npm run compile\` first (npm run screenshots does).`);
   }

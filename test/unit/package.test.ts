@@ -7,6 +7,7 @@ import * as path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const VSCE = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Everything the package may hold; the manifest's own files are added by vsce. */
 const SHIPPED = /^(dist\/extension\.js|media\/.+|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?)$/;
 
@@ -15,6 +16,8 @@ describe('the .vsix package', function () {
   let stage: string;
   let files: string[];
   let vsixBytes: number;
+  /** What `npm run package` printed. */
+  let output: string;
 
   before(() => {
     stage = fs.mkdtempSync(path.join(os.tmpdir(), 'bcp-vsix-'));
@@ -24,8 +27,9 @@ describe('the .vsix package', function () {
     }
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
     const vsix = path.join(stage, 'package.vsix');
-    // vsce runs vscode:prepublish (the production bundle) itself, as `npm run package` does.
-    execFileSync(process.execPath, [VSCE, 'package', '--no-dependencies', '-o', vsix], { cwd: stage, stdio: 'pipe' });
+    // The command people run; without the variables of an outer `npm run`, which would point npm at this repository.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|init_cwd$)/i.test(key)));
+    output = execFileSync(NPM, ['run', 'package', '--', '-o', vsix], { cwd: stage, env, encoding: 'utf8', stdio: 'pipe' });
     vsixBytes = fs.statSync(vsix).size;
     files = execFileSync(process.execPath, [VSCE, 'ls', '--no-dependencies'], { cwd: stage, encoding: 'utf8' })
       .split(/\r?\n/)
@@ -40,11 +44,42 @@ describe('the .vsix package', function () {
     }
   });
 
+  it('ships the user README, linking only to its own headings, the screenshots and web pages; CONTRIBUTING.md stays out', () => {
+    assert.ok(!files.includes('CONTRIBUTING.md'), 'the developer guide is not shipped');
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    // GitHub's and the Marketplace's heading anchors: lower case, punctuation dropped, spaces as hyphens.
+    const anchors = new Set(
+      readme
+        .split('\n')
+        .filter((line) => /^#+ /.test(line))
+        .map((line) => line.replace(/^#+ /, '').toLowerCase().replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-')),
+    );
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]);
+    assert.ok(targets.length > 0);
+    for (const target of targets) {
+      if (target.startsWith('https://')) continue;
+      if (target.startsWith('#')) {
+        assert.ok(anchors.has(target.slice(1)), `${target} is no heading of README.md`);
+        continue;
+      }
+      assert.match(target, /^media\/screenshots\/[a-z-]+\.png$/, `README.md links to ${target}`);
+      assert.ok(fs.existsSync(path.join(REPO, target)), `${target} does not exist`);
+    }
+    // What developers need lives in CONTRIBUTING.md: commands, benchmark rows, CI, test sources.
+    assert.doesNotMatch(readme, /\bnpm (run|test|ci)\b|\| (PASS|MISS) \||\.ci\/|\btest\//);
+  });
+
   it('ships no sources, tests, source maps or node_modules', () => {
     assert.deepEqual(
       files.filter((file) => !SHIPPED.test(file) || /\.(ts|map)$/.test(file) || /(^|\/)(src|test|node_modules)\//.test(file)),
       [],
     );
+  });
+
+  it('builds the production bundle once, without watch-mode lines', () => {
+    // vsce runs vscode:prepublish itself: a `package` script that also built would print the command twice.
+    assert.equal(output.split('esbuild.js --production').length - 1, 1, output);
+    assert.ok(!output.includes('[watch]'), output);
   });
 
   it('is a small download with a minified bundle', () => {
