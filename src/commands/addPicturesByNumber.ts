@@ -53,7 +53,7 @@ export async function addPicturesByNumber(
   const company = await chooseCompany(connection, recent, options.companyId ?? retry?.companyId);
   if (!company) return undefined;
   const plan = await cancellableRead(vscode.l10n.t('Matching {0} files to customers of {1}…', collected.images.length, inert(company.displayName)), (signal) =>
-    makePlan(connection, company, collected.images, signal),
+    makePlan(connection, company, collected.images, signal), connection.prompts,
   );
   const matched = plan.filter((entry): entry is Upload => entry.kind === 'ready' || entry.kind === 'hasPicture');
   if (matched.length === 0) {

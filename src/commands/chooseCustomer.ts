@@ -22,7 +22,7 @@ export function asTarget(value: unknown): PictureTarget | undefined {
  * when there is no company to work with or the named one does not exist.
  */
 async function loadCompanies(connection: Connection, companyId: string | undefined): Promise<Loaded | undefined> {
-  const companies = await cancellableRead(vscode.l10n.t('Loading Business Central companies…'), (signal) => connection.service.listCompanies({ signal }));
+  const companies = await cancellableRead(vscode.l10n.t('Loading Business Central companies…'), (signal) => connection.service.listCompanies({ signal }), connection.prompts);
   if (companies.length === 0) {
     void vscode.window.showWarningMessage(
       vscode.l10n.t('The environment "{0}" has no companies you can see. Check the environment setting and your permissions.', connection.settings.environment),

@@ -5,6 +5,7 @@ import { microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/s
 import { BasicCredentialStore } from '../local/secrets';
 import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../local/settings';
 import { askCredentials } from '../ui/credentials';
+import { Prompts } from '../ui/progress';
 import type { CommandContext } from './context';
 
 /** A way to the service: the settings it was made for, and a client signed in through VS Code. */
@@ -14,6 +15,8 @@ export interface Connection {
   readonly service: PictureService;
   /** The Basic user name requests are sent as, once known (Microsoft sign-in: undefined). */
   readonly basicUserName: () => string | undefined;
+  /** Whether a sign-in prompt is open: reads show no progress meanwhile. */
+  readonly prompts: Prompts;
 }
 
 /**
@@ -25,6 +28,7 @@ export class Connections extends Disposable {
   /** Fires when a command reaches for Business Central, so the environment's status bar item can appear. */
   readonly onDidConnect = this.connecting.event;
   private readonly open = new Map<string, Promise<Connection>>();
+  private readonly prompts = this._register(new Prompts());
 
   constructor(private readonly services: Pick<CommandContext, 'context' | 'log' | 'capabilities'>) {
     super();
@@ -62,8 +66,12 @@ export class Connections extends Disposable {
 
   private async create(settings: ConnectionSettings): Promise<Connection> {
     const services = this.services;
-    const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl, askCredentials) : undefined;
-    const authorize = basic?.authorize ?? microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
+    const prompts = this.prompts;
+    const ask: typeof askCredentials = (serviceUrl, previousUserName) => prompts.around(() => askCredentials(serviceUrl, previousUserName));
+    // Microsoft's sign-in dialog is a prompt too; a silent look for a session is not.
+    const session: GetSession = (scopes, options) => (options.silent ? microsoftSession(scopes, options) : prompts.around(() => microsoftSession(scopes, options)));
+    const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl, ask) : undefined;
+    const authorize = basic?.authorize ?? microsoftAuthorizer(session, microsoftScopes(settings.api, settings), signInReason());
     // The HTTP stack loads with the first command that needs it, never at activation.
     const { createPictureService } = await import('../api');
     const service = createPictureService(
@@ -76,7 +84,7 @@ export class Connections extends Disposable {
         capabilities: services.capabilities,
       },
     );
-    return { settings, scope: settingsScope(settings), service, basicUserName: () => basic?.userName };
+    return { settings, scope: settingsScope(settings), service, basicUserName: () => basic?.userName, prompts };
   }
 }
 

@@ -15,7 +15,7 @@ export async function selectEnvironment(services: CommandContext): Promise<strin
   }
   // The list does not depend on the environment, and a mistyped one must not keep the user from choosing another here.
   const connection = await services.connections.get({ environment: 'production' });
-  const environments = await cancellableRead(vscode.l10n.t('Loading Business Central environments…'), (signal) => connection.service.listEnvironments({ signal }));
+  const environments = await cancellableRead(vscode.l10n.t('Loading Business Central environments…'), (signal) => connection.service.listEnvironments({ signal }), connection.prompts);
   if (environments.length === 0) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Your Microsoft Entra tenant has no Business Central environments you can see. Check the setting bcPictures.tenant and your account.'));
     return undefined;

@@ -15,7 +15,7 @@ export async function showPicture(services: CommandContext, target?: PictureTarg
   const picture = await connection.service.getPicture(company.id, customer.id);
   const bytes = hasPicture(picture)
     ? await cancellableRead(vscode.l10n.t('Downloading the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)), (signal) =>
-        connection.service.downloadPicture(company.id, customer.id, { signal }),
+        connection.service.downloadPicture(company.id, customer.id, { signal }), connection.prompts,
       )
     : undefined;
   await recent.remember(company, customer);

@@ -4,23 +4,74 @@ import * as vscode from 'vscode';
 const NOTIFY_AFTER_MS = 600;
 
 /**
- * A read from the service (a listing, a download) that the user can stop: the status bar shows it at once, and
- * when it takes longer than a moment a notification with Cancel appears; cancelling aborts the request.
+ * Whether a sign-in prompt (user name, key, Microsoft's dialog) is open: progress for a read waiting on it would spin
+ * while the user types, so reads show none meanwhile. One per `Connections`, disposed with it.
  */
-export async function cancellableRead<T>(title: string, read: (signal: AbortSignal) => Promise<T>, notifyAfterMs = NOTIFY_AFTER_MS): Promise<T> {
+export class Prompts extends vscode.Disposable {
+  private openCount = 0;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor() {
+    super(() => this.changed.dispose());
+  }
+
+  get open(): boolean {
+    return this.openCount > 0;
+  }
+
+  /** Runs `prompt` counted as open. */
+  async around<T>(prompt: () => Promise<T>): Promise<T> {
+    this.openCount++;
+    this.changed.fire();
+    try {
+      return await prompt();
+    } finally {
+      this.openCount--;
+      this.changed.fire();
+    }
+  }
+}
+
+/**
+ * A read from the service (a listing, a download) that the user can stop: the status bar shows it at once, and
+ * when it takes longer than a moment a notification with Cancel appears; cancelling aborts the request. While a
+ * sign-in prompt is open neither shows (and the moment counts again after it).
+ */
+export async function cancellableRead<T>(title: string, read: (signal: AbortSignal) => Promise<T>, prompts?: Prompts): Promise<T> {
   const controller = new AbortController();
   const running = read(controller.signal);
+  let finished = false;
   const done = running.then(
     () => undefined,
     () => undefined,
   );
-  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => done);
-  const timer = setTimeout(() => void withCancellation(title, () => done, controller), notifyAfterMs);
-  try {
-    return await running;
-  } finally {
-    clearTimeout(timer);
-  }
+  void done.then(() => (finished = true));
+  // One showing: the status bar, then the notification, until the read ends or a prompt opens.
+  const show = () => {
+    const interrupted = new Promise<void>((resolve) => {
+      const listener = prompts?.onDidChange(() => prompts.open && end());
+      const end = () => {
+        listener?.dispose();
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => void withCancellation(title, () => Promise.race([done, interrupted]), controller), NOTIFY_AFTER_MS);
+      void done.then(end);
+    });
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => interrupted);
+    return interrupted;
+  };
+  void (async () => {
+    while (!finished) {
+      if (prompts?.open) await new Promise<void>((resolve) => {
+        const listener = prompts.onDidChange(() => !prompts.open && (listener.dispose(), resolve()));
+        void done.then(() => (listener.dispose(), resolve()));
+      });
+      else await show();
+    }
+  })();
+  return running;
 }
 
 export type Progress = vscode.Progress<{ message?: string; increment?: number }>;

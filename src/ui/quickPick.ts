@@ -71,11 +71,12 @@ export function runQuickPick<T extends vscode.QuickPickItem, R>(
 
 /** An input box: what was entered, or undefined when dismissed. `value` pre-fills it. */
 export function askText(
-  options: { title: string; prompt: string; password?: boolean; value?: string; validate: (value: string) => string | undefined },
+  options: { title: string; prompt: string; placeholder?: string; password?: boolean; value?: string; validate: (value: string) => string | undefined },
 ): Promise<string | undefined> {
   const input = vscode.window.createInputBox();
   input.title = options.title;
   input.prompt = options.prompt;
+  input.placeholder = options.placeholder;
   input.password = options.password ?? false;
   // Pre-filled (the user name asked again), never a key.
   if (options.value && !options.password) input.value = options.value;

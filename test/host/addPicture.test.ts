@@ -345,6 +345,36 @@ describe('Add as Customer Picture', function () {
       }
     });
 
+    it('asks for the Basic user name in plain words, with an example, and shows no loading progress while the user types', async () => {
+      suite.emulator.setBasic({ userName: 'ADMIN', key: 'Plain-K3y' });
+      await setUserSettings({ authentication: 'basic' });
+      try {
+        const running = run();
+        const asked = await waitForPicker('userName', () => true);
+        assert.equal(asked.placeholder, 'for example ADMIN');
+        assert.match(asked.message, /^Your user name in Business Central, as on your user card\./);
+        // Longer than the moment after which a read offers Cancel: still nothing spins behind the prompt.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const shown = [...(await readTexts('.statusbar')), ...(await readTexts('.notifications-toasts'))].join(' ');
+        assert.doesNotMatch(shown, /Loading Business Central companies/, 'no progress while the prompt is open');
+        await typeText('ADMIN');
+        await pressKey('Enter');
+        const key = await waitForPicker('accessKey', () => true);
+        assert.equal(key.placeholder, 'paste the key from the user card');
+        await typeText('Plain-K3y');
+        await pressKey('Enter');
+        // Signed in: the read goes on and the company picker comes.
+        await waitForPicker('company');
+        await dismiss();
+        assert.equal(await running, undefined);
+      } finally {
+        await dismiss();
+        await vscode.commands.executeCommand('bcPictures.forgetCredentials');
+        suite.emulator.setBasic(undefined);
+        await setUserSettings({ authentication: 'microsoft' });
+      }
+    });
+
     it('stores a Basic key only once the service took it, and asks again with the user name filled in', async () => {
       suite.emulator.setBasic({ userName: 'ADMIN', key: 'Right-K3y' });
       await setUserSettings({ authentication: 'basic' });

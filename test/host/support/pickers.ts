@@ -15,7 +15,7 @@ const PICKERS = {
   remove: (shown) => /^Remove the picture of .+\?$/.test(shown.title),
   plan: (shown) => /^Pictures for customers of .+: \d+ of \d+ files match a customer number$/.test(shown.title),
   environment: (shown) => shown.title === 'Select the Business Central Environment',
-  userName: (shown) => /^Sign in to /.test(shown.title) && shown.message.startsWith('The Business Central user name'),
+  userName: (shown) => /^Sign in to /.test(shown.title) && shown.message.startsWith('Your user name in Business Central'),
   accessKey: (shown) => /^Web service access key of /.test(shown.title) && shown.password,
 } satisfies Record<string, (shown: QuickInputSnapshot) => boolean>;
 
