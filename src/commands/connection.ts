@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import type { PictureService } from '../api/types';
-import { microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
+import { credentialAccepted, microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
 import { BasicCredentialStore } from '../ui/credentials';
 import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../ui/settings';
 import type { CommandContext } from './context';
@@ -25,7 +25,7 @@ export class Connections extends Disposable {
   readonly onDidConnect = this.connecting.event;
   private readonly open = new Map<string, Promise<Connection>>();
 
-  constructor(private readonly services: Pick<CommandContext, 'context' | 'log' | 'capabilities'>) {
+  constructor(private readonly services: Pick<CommandContext, 'context' | 'log' | 'capabilities' | 'walkthrough'>) {
     super();
     this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -58,6 +58,15 @@ export class Connections extends Disposable {
     const services = this.services;
     const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl) : undefined;
     const authorize = basic?.authorize ?? microsoftAuthorizer(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
+    let accepted = false;
+    const onCredentialResult = (authorization: string, status: number) => {
+      basic?.onCredentialResult(authorization, status);
+      // Signed in once Business Central took the credential: the walkthrough's step, told once per connection.
+      if (!accepted && credentialAccepted(status)) {
+        accepted = true;
+        services.walkthrough.signedIn();
+      }
+    };
     // The HTTP stack loads with the first command that needs it, never at activation.
     const { createPictureService } = await import('../api');
     const service = createPictureService(
@@ -65,7 +74,7 @@ export class Connections extends Disposable {
       {
         authorize,
         // The transport's word on each answer: a new Basic key is stored only once the service accepted it.
-        ...(basic && { onCredentialResult: basic.onCredentialResult }),
+        onCredentialResult,
         log: services.log,
         capabilities: services.capabilities,
       },
