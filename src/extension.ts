@@ -6,14 +6,16 @@ import { registerCommands } from './commands';
 import { Connections } from './commands/connection';
 import { PictureFiles, registerPictureFileSystem } from './commands/pictureFileSystem';
 import { EnvironmentStatus } from './ui/environmentStatus';
+import { WalkthroughProgress } from './ui/walkthroughProgress';
 
 export function activate(context: vscode.ExtensionContext): void {
   setTranslator(vscode.l10n.t);
   const log = vscode.window.createOutputChannel(vscode.l10n.t('Business Central Customer Pictures'), { log: true });
   // What each Business Central service supports is learned once and kept while the extension runs.
   const capabilities = new ServiceCapabilities();
-  const connections = new Connections({ context, log, capabilities });
-  const services = { context, log, capabilities, pictures: new PictureFiles(), connections };
-  context.subscriptions.push(log, connections, services.pictures, registerCommands(services));
+  const walkthrough = new WalkthroughProgress(context.extension.id, context.secrets, log);
+  const connections = new Connections({ context, log, capabilities, walkthrough });
+  const services = { context, log, capabilities, pictures: new PictureFiles(), connections, walkthrough };
+  context.subscriptions.push(log, walkthrough, connections, services.pictures, registerCommands(services));
   context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, () => connections.settings()));
 }

@@ -42,6 +42,7 @@ export async function addPicture(
   const stored = await upload(connection, company, customer, image, inspected);
   if (!stored) return undefined;
   services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
+  services.walkthrough.pictureAdded();
   await recent.remember(company, customer);
   void announce(services, connection, company, customer, stored);
   return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };

@@ -213,6 +213,7 @@ async function uploadAll(
         if (outcome.state === 'failed') return record(outcome.item, isUnconfirmed(outcome.error) ? 'unconfirmed' : 'failed', failureMessage(outcome.error));
         return record(outcome.item, 'notStarted', vscode.l10n.t('cancelled before it started'));
       });
+      if (outcomes.some((outcome) => outcome.state === 'done')) services.walkthrough.pictureAdded();
       return { records, cancelled: signal.aborted };
     },
   );

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import type { PictureService } from '../api/types';
-import { microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
+import { credentialAccepted, microsoftAuthorizer, microsoftScopes, type GetSession } from '../auth/signIn';
 import { BasicCredentialStore } from '../local/secrets';
 import { readConnectionSettings, settingsScope, type ConnectionSettings } from '../local/settings';
 import { askCredentials } from '../ui/credentials';
@@ -30,7 +30,7 @@ export class Connections extends Disposable {
   private readonly open = new Map<string, Promise<Connection>>();
   private readonly prompts = this._register(new Prompts());
 
-  constructor(private readonly services: Pick<CommandContext, 'context' | 'log' | 'capabilities'>) {
+  constructor(private readonly services: Pick<CommandContext, 'context' | 'log' | 'capabilities' | 'walkthrough'>) {
     super();
     this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -72,6 +72,15 @@ export class Connections extends Disposable {
     const session: GetSession = (scopes, options) => (options.silent ? microsoftSession(scopes, options) : prompts.around(() => microsoftSession(scopes, options)));
     const basic = settings.authentication === 'basic' ? new BasicCredentialStore(services.context.secrets).keeper(settings.serviceUrl, ask) : undefined;
     const authorize = basic?.authorize ?? microsoftAuthorizer(session, microsoftScopes(settings.api, settings), signInReason());
+    let accepted = false;
+    const onCredentialResult = (authorization: string, status: number) => {
+      basic?.onCredentialResult(authorization, status);
+      // Signed in once Business Central took the credential: the walkthrough's step, told once per connection.
+      if (!accepted && credentialAccepted(status)) {
+        accepted = true;
+        services.walkthrough.signedIn();
+      }
+    };
     // The HTTP stack loads with the first command that needs it, never at activation.
     const { createPictureService } = await import('../api');
     const service = createPictureService(
@@ -79,7 +88,7 @@ export class Connections extends Disposable {
       {
         authorize,
         // The transport's word on each answer: a new Basic key is stored only once the service accepted it.
-        ...(basic && { onCredentialResult: basic.onCredentialResult }),
+        onCredentialResult,
         log: services.log,
         capabilities: services.capabilities,
       },

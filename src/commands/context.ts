@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ServiceCapabilities } from '../api/capabilities';
 import type { ExistingPictures } from '../ui/planPicker';
+import type { WalkthroughProgress } from '../ui/walkthroughProgress';
 import type { Connections } from './connection';
 import type { PictureFiles } from './pictureFileSystem';
 
@@ -15,6 +16,8 @@ export interface CommandContext {
   readonly pictures: PictureFiles;
   /** The way to Business Central, kept across commands. */
   readonly connections: Connections;
+  /** What the walkthrough checks off: told of each success. */
+  readonly walkthrough: WalkthroughProgress;
 }
 
 /** Lets tests, tasks and keybindings skip the pickers. */

@@ -4,24 +4,36 @@ import { failureMessage } from '../ui/failures';
 import { PictureCache, type KeptPicture } from './pictureCache';
 import type { CommandContext } from './context';
 
-/** Customer pictures open as `bc-picture:/<environment>/<company id>/<customer id>/<number name>.<ext>`. */
+/**
+ * Customer pictures open as `bc-picture:/<environment>/<company name>/<number name>.<ext>?company=<id>&customer=<id>`:
+ * the breadcrumb and the tab show names, and the ids the picture is read by travel in the query.
+ */
 export const PICTURE_SCHEME = 'bc-picture';
 
-interface PicturePath {
+interface PictureFile {
   readonly environment: string;
+  readonly fileName: string;
   readonly companyId: string;
   readonly customerId: string;
-  readonly fileName?: string;
 }
 
-export function pictureUri(environment: string, companyId: string, customerId: string, fileName: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: PICTURE_SCHEME, path: `/${environment}/${companyId.toLowerCase()}/${customerId.toLowerCase()}/${fileName}` });
+/** A picture, or a folder (the environment or a company: no ids, nothing to read). */
+type PicturePath = PictureFile | { readonly environment: string; readonly fileName?: undefined };
+
+/** `folder` and `fileName` are single path segments already (see images/pictureFileName). */
+export function pictureUri(environment: string, folder: string, fileName: string, ids: { readonly companyId: string; readonly customerId: string }): vscode.Uri {
+  const query = new URLSearchParams({ company: ids.companyId.toLowerCase(), customer: ids.customerId.toLowerCase() });
+  return vscode.Uri.from({ scheme: PICTURE_SCHEME, path: `/${environment}/${folder}/${fileName}`, query: query.toString() });
 }
 
 function parse(uri: vscode.Uri): PicturePath | undefined {
-  const [environment, companyId, customerId, fileName, ...rest] = uri.path.split('/').slice(1);
-  if (!environment || !companyId || !customerId || rest.length > 0) return undefined;
-  return { environment, companyId, customerId, fileName: fileName || undefined };
+  const [environment, folder, fileName, ...rest] = uri.path.split('/').slice(1);
+  if (!environment || rest.length > 0 || (fileName && !folder)) return undefined;
+  if (!fileName) return { environment };
+  const query = new URLSearchParams(uri.query);
+  const companyId = query.get('company');
+  const customerId = query.get('customer');
+  return companyId && customerId ? { environment, fileName, companyId, customerId } : undefined;
 }
 
 /** The pictures open in previews: what was downloaded lately, and the news that one changed. Created in `activate`. */
@@ -42,7 +54,7 @@ export class PictureFiles extends Disposable {
     for (const key of this.cache.keys()) {
       const uri = vscode.Uri.parse(key);
       const path = parse(uri);
-      if (path?.companyId === companyId.toLowerCase() && path.customerId === customerId.toLowerCase()) {
+      if (path?.fileName && path.companyId === companyId.toLowerCase() && path.customerId === customerId.toLowerCase()) {
         this.cache.delete(key);
         events.push({ type, uri });
       }
@@ -104,7 +116,7 @@ class PictureFileSystem implements vscode.FileSystemProvider {
   }
 
   /** The kept download, or a new one through the connection (a preview reopened after a reload). */
-  private entry(uri: vscode.Uri, path: PicturePath): KeptPicture {
+  private entry(uri: vscode.Uri, path: PictureFile): KeptPicture {
     const cache = this.services.pictures.cache;
     const key = uri.toString();
     const known = cache.get(key);
@@ -114,7 +126,7 @@ class PictureFileSystem implements vscode.FileSystemProvider {
     return cache.get(key)!;
   }
 
-  private async download(path: PicturePath): Promise<Uint8Array> {
+  private async download(path: PictureFile): Promise<Uint8Array> {
     let bytes: Uint8Array | undefined;
     try {
       const connection = await this.services.connections.get({ environment: path.environment });

@@ -29,8 +29,11 @@ export async function showPicture(services: CommandContext, target?: PictureTarg
     return undefined;
   }
   // Image code loads with the first command that needs it, never at activation.
-  const { pictureFileName } = await import('../images/pictureFileName');
-  const uri = pictureUri(connection.settings.environment, company.id, customer.id, pictureFileName(customer, picture.contentType));
+  const { pictureFileName, pictureFolderName } = await import('../images/pictureFileName');
+  const uri = pictureUri(connection.settings.environment, pictureFolderName(company), pictureFileName(customer, picture.contentType), {
+    companyId: company.id,
+    customerId: customer.id,
+  });
   services.pictures.keep(uri, bytes);
   await vscode.commands.executeCommand('vscode.openWith', uri, 'imagePreview.previewEditor');
   return uri;

@@ -20,6 +20,7 @@ export async function switchAccount(services: CommandContext): Promise<string | 
     account = await switchMicrosoftAccount(microsoftSession, microsoftScopes(settings.api, settings), signInReason());
   }
   services.log.info(`Signed in to Business Central as ${account}.`);
+  services.walkthrough.signedIn();
   void vscode.window.showInformationMessage(vscode.l10n.t('Business Central commands now use the account {0}.', account));
   return account;
 }

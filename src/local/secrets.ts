@@ -15,6 +15,11 @@ export class BasicCredentialStore {
     return new BasicCredentialKeeper(this.secrets, this.key(serviceUrl), (previousUserName) => ask(serviceUrl, previousUserName));
   }
 
+  /** Whether a user name and key are stored for the service: they are stored only once it accepted them. */
+  async has(serviceUrl: string): Promise<boolean> {
+    return (await this.secrets.get(this.key(serviceUrl))) !== undefined;
+  }
+
   async forget(serviceUrl: string): Promise<boolean> {
     const had = (await this.secrets.get(this.key(serviceUrl))) !== undefined;
     await this.secrets.delete(this.key(serviceUrl));

@@ -279,7 +279,8 @@ describe('Add as Customer Picture', function () {
         return input?.uri;
       };
       await waitUntil(async () => opened()?.scheme === 'bc-picture', 'the picture opens in a preview');
-      assert.match(opened()!.path, new RegExp(`/${TREY}/`));
+      assert.equal(opened()!.path, '/production/CRONUS USA, Inc./20000 Trey Research.png');
+      assert.equal(new URLSearchParams(opened()!.query).get('customer'), TREY);
       assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(opened()!)), fs.readFileSync(photo().fsPath));
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.commands.executeCommand('notifications.clearAll');

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEMO } from '../emulator';
+import { DEMO, makePng, TenantData } from '../emulator';
 import { choose, dismiss, waitForPicker } from './support/pickers';
 import { emulatorSuite, extensionLog, setUserSettings, userSetting, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
@@ -16,6 +16,27 @@ const SCHOOL = DEMO.customer(30000); // JPEG 16×12
 const GIF_CUSTOMER = DEMO.customer(50000); // GIF 4×4
 const PNG_CUSTOMER = DEMO.customer(60000); // PNG 32×32
 const TREY = DEMO.customer(20000); // no picture
+const CRONUS = 'CRONUS USA, Inc.';
+/** A company and a customer named with what a path, a query, a fragment, an icon or a link would take as its own. */
+const ODD_COMPANY = { id: 'a1b2c3d4-0666-4000-8000-000000000666', name: 'Nord/Süd ?#1 $(check) [x](command:y)' };
+const ODD_CUSTOMER = { id: 'c0ffee00-0666-4000-8000-000000000666', number: 'N/1', displayName: 'A?b#c %2F $(alert)' };
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** A picture's URI as the product makes it, for a preview restored after a reload. */
+const pictureUri = (folder: string, file: string, companyId: string, customerId: string) =>
+  vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${folder}/${file}`, query: new URLSearchParams({ company: companyId, customer: customerId }).toString() });
+
+/** The active editor's breadcrumb, item by item, as it reads. */
+const breadcrumb = async () => (await readTexts('.editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item')).map((text) => text.trim());
+/** What the image preview says of the picture it shows, in the status bar (e.g. "16x12"). */
+const previewSize = async () =>
+  (await readTexts('.part.statusbar .statusbar-item'))
+    .map((text) => text.trim())
+    .find((text) => /^\d+\s*[x×]\s*\d+$/.test(text))
+    ?.replace(/\s*[x×]\s*/, 'x');
+/** How many "Add as Customer Picture…" buttons the active editor's title bar has. */
+const addButtons = async () => (await readTexts('.editor-group-container.active .editor-actions [aria-label^="Add as Customer Picture"]')).length;
+
 describe('Show and remove customer pictures, environments and accounts', function () {
   const suite = emulatorSuite({ data: 'demo' });
 
@@ -35,7 +56,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
       const uri = await show({ companyId: DEMO.cronusId, customerId: ADATUM });
       assert.ok(uri, 'a bc-picture: Uri');
       assert.equal(uri.scheme, 'bc-picture');
-      assert.match(uri.path, /^\/production\/.+\/10000 Adatum Corporation\.png$/);
+      assert.equal(uri.path, `/production/${CRONUS}/10000 Adatum Corporation.png`);
+      assert.deepEqual(Object.fromEntries(new URLSearchParams(uri.query)), { company: DEMO.cronusId, customer: ADATUM });
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
       assert.ok(tab?.input instanceof vscode.TabInputCustom, `a custom editor is active: ${tab?.label}`);
       assert.equal(tab.input.viewType, 'imagePreview.previewEditor');
@@ -46,15 +68,67 @@ describe('Show and remove customer pictures, environments and accounts', functio
       assert.equal(suite.emulator.requests.filter((r) => r.path.endsWith('/pictureContent')).length, 1, 'downloaded once, for the command and the preview');
     });
 
+    it('shows names in the breadcrumb, never an id: environment, company, number and name', async function () {
+      needsUiDriver(this);
+      const uri = await show({ companyId: DEMO.cronusId, customerId: ADATUM });
+      assert.ok(uri);
+      await waitUntil(async () => (await breadcrumb()).includes('10000 Adatum Corporation.png'), 'the breadcrumb shows the picture');
+      const items = await breadcrumb();
+      assert.deepEqual(items, ['production', CRONUS, '10000 Adatum Corporation.png']);
+      assert.ok(!items.some((item) => GUID.test(item)), items.join(' › '));
+    });
+
+    it("has no Add as Customer Picture… button in the title bar of a customer's picture; a file's preview has one", async function () {
+      needsUiDriver(this);
+      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path.join(workspaceDir(), 'photo.png')), 'imagePreview.previewEditor');
+      await waitUntil(async () => (await addButtons()) === 1, "the button is in the title bar of photo.png's preview");
+      const uri = await show({ companyId: DEMO.cronusId, customerId: GIF_CUSTOMER });
+      assert.ok(uri);
+      await waitUntil(async () => (await breadcrumb()).includes('50000 Relecloud.gif'), 'the picture is the active editor');
+      await waitUntil(async () => (await previewSize()) === '4x4', 'the preview shows the picture', 20_000);
+      assert.equal(await addButtons(), 0, "the button is in the title bar of the customer's picture");
+    });
+
     it('reads a picture it has not downloaded yet through the connection, as after a reload', async () => {
-      const uri = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${DEMO.cronusId}/${SCHOOL}/30000 School of Fine Art.jpg` });
+      const uri = pictureUri(CRONUS, '30000 School of Fine Art.jpg', DEMO.cronusId, SCHOOL);
       const bytes = await vscode.workspace.fs.readFile(uri);
       assert.deepEqual(Buffer.from(bytes), Buffer.from(cronus().picture(SCHOOL).bytes!));
       assert.ok(suite.emulator.requests.some((r) => r.method === 'GET' && r.path.endsWith(`customers(${SCHOOL})/picture/pictureContent`)));
     });
 
+    it('reads nothing for a URI without the ids, and a company folder is an empty folder', async () => {
+      const file = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${CRONUS}/30000 School of Fine Art.jpg` });
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(file)));
+      const folder = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${CRONUS}` });
+      assert.equal((await vscode.workspace.fs.stat(folder)).type, vscode.FileType.Directory);
+      assert.deepEqual(await vscode.workspace.fs.readDirectory(folder), []);
+      assert.ok(!suite.emulator.requests.some((r) => r.path.endsWith('/pictureContent')), 'nothing downloaded');
+    });
+
+    it('a company and customer named with / ? # %2F, an icon and a link: one folder and one file, the picture opens, the names read as text', async function () {
+      needsUiDriver(this);
+      const company = suite.emulator.data.addCompany('production', ODD_COMPANY.name, ODD_COMPANY.id, [TenantData.customer(ODD_CUSTOMER.id, ODD_CUSTOMER)]);
+      const picture = makePng(20, 10, 66);
+      company.customers.setPicture(ODD_CUSTOMER.id, picture);
+      const uri = await show({ companyId: ODD_COMPANY.id, customerId: ODD_CUSTOMER.id });
+      assert.ok(uri);
+      const folder = 'Nord_Süd __1 $(check) [x](command_y)';
+      const file = 'N_1 A_b_c _2F $(alert).png';
+      assert.equal(uri.path, `/production/${folder}/${file}`);
+      // Through its text form too, as VS Code keeps it across a reload.
+      const again = vscode.Uri.parse(uri.toString());
+      assert.deepEqual(Object.fromEntries(new URLSearchParams(again.query)), { company: ODD_COMPANY.id, customer: ODD_CUSTOMER.id });
+      assert.equal(again.path, uri.path);
+      assert.deepEqual(Buffer.from(await vscode.workspace.fs.readFile(again)), picture);
+      await waitUntil(async () => (await breadcrumb()).includes(file), 'the breadcrumb shows the picture');
+      assert.deepEqual(await breadcrumb(), ['production', folder, file]);
+      // The preview read the picture through the same URI and shows it.
+
+      await waitUntil(async () => (await previewSize()) === '20x10', 'the preview shows the 20×10 picture', 20_000);
+    });
+
     it('is read-only', async () => {
-      const uri = vscode.Uri.from({ scheme: 'bc-picture', path: `/production/${DEMO.cronusId}/${SCHOOL}/30000 School of Fine Art.jpg` });
+      const uri = pictureUri(CRONUS, '30000 School of Fine Art.jpg', DEMO.cronusId, SCHOOL);
       await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, new Uint8Array([1, 2, 3]))));
       await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(uri)));
       assert.equal(suite.emulator.requests.filter((r) => r.method !== 'GET').length, 0);
@@ -107,6 +181,20 @@ describe('Show and remove customer pictures, environments and accounts', functio
       assert.ok(await adding, 'the new picture was set');
       const shown = await vscode.workspace.fs.readFile(uri);
       assert.deepEqual(Buffer.from(shown), fs.readFileSync(photo.fsPath));
+    });
+
+    it('the open preview shows the new picture after an upload, as the user sees it', async function () {
+      needsUiDriver(this);
+      const uri = await show({ companyId: DEMO.cronusId, customerId: GIF_CUSTOMER });
+      assert.ok(uri);
+
+      await waitUntil(async () => (await previewSize()) === '4x4', 'the preview shows the 4×4 GIF', 20_000);
+      const photo = vscode.Uri.file(path.join(workspaceDir(), 'photo.png'));
+      const adding = vscode.commands.executeCommand('bcPictures.addPicture', photo, undefined, { companyId: DEMO.cronusId, customerId: GIF_CUSTOMER });
+      await waitForPicker('replace');
+      await choose(1);
+      assert.ok(await adding, 'the new picture was set');
+      await waitUntil(async () => (await previewSize()) === '64x48', 'the preview shows the new 64×48 PNG', 20_000);
     });
   });
 

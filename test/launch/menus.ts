@@ -2,8 +2,9 @@
  * Browser-driven checks of where "Add as Customer Picture…" is offered, in a
  * real workbench (run by codeServer.ts on a page that has the extension under
  * development loaded but runs no tests): the Explorer context menu of image
- * files but not of other files or folders, and the editor title bar of VS
- * Code's image preview.
+ * files but not of other files or folders, in a group of its own; the editor
+ * title bar of VS Code's image preview of such a file, not of a WebP or SVG one;
+ * and the Command Palette's titles, which name the category once.
  *
  * Screenshots go to .vscode-test/screens/ (git-ignored).
  */
@@ -57,6 +58,25 @@ async function contextMenuLabels(page: Page, name: string): Promise<string[]> {
   return labels.map((label) => label.trim()).filter((label) => label.length > 0);
 }
 
+/** What a separator reads as in `contextMenuEntries`. */
+const SEPARATOR = '---';
+
+/** Right-clicks a row and returns the context menu's items in order, separators as `SEPARATOR`. */
+async function contextMenuEntries(page: Page, name: string): Promise<string[]> {
+  await contextMenuLabels(page, name);
+  return contextMenu(page)
+    .locator('.actions-container > li')
+    .evaluateAll((items, separator) => items.map((item) => (item.querySelector('.separator') ? separator : (item.textContent ?? '').trim())), SEPARATOR);
+}
+
+/** Whether `label` is alone in its group: a separator (or the menu's end) on either side. */
+function inGroupOfItsOwn(entries: readonly string[], label: string): boolean {
+  const at = entries.indexOf(label);
+  const before = entries[at - 1];
+  const after = entries[at + 1];
+  return at > 0 && before === SEPARATOR && (after === undefined || after === SEPARATOR);
+}
+
 function describe(labels: readonly string[]): string {
   return labels.length > 0 ? labels.map((label) => `"${label}"`).join(', ') : '(no items)';
 }
@@ -68,6 +88,21 @@ function titleAction(page: Page): Locator {
     `.editor-group-container.active .editor-actions [aria-label^="${prefix}"], ` +
       `.editor-group-container.active .editor-actions [title^="${prefix}"]`,
   );
+}
+
+/** The Command Palette's rows for `text` (typed after the `>` it opens with), as they read. */
+async function paletteRows(page: Page, text: string): Promise<string[]> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${text}`);
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row .monaco-icon-label-container');
+  await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+  // The list filters as it is typed into: read it once it has settled.
+  await page.waitForTimeout(500);
+  const labels = (await rows.allInnerTexts()).map((label) => label.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  await page.keyboard.press('Escape');
+  return labels;
 }
 
 /** Opens a file from the Explorer and waits until its tab is the active one. */
@@ -163,7 +198,21 @@ export async function runMenuChecks(page: Page, options: MenuCheckOptions): Prom
     await screenshot('context-menu-folder.png');
   });
 
+  await check(`photo.png: "${ACTION_TITLE}" has a group of its own in the context menu, not beside Copy Relative Path or Rename`, async () => {
+    const entries = await contextMenuEntries(page, 'photo.png');
+    if (!inGroupOfItsOwn(entries, ACTION_TITLE)) {
+      throw new Error(`not in a group of its own: ${describe(entries)}`);
+    }
+  });
+
   const BULK_TITLE = 'Add Pictures by Customer Number…';
+  await check(`the folder images: "${BULK_TITLE}" has a group of its own in the context menu`, async () => {
+    const entries = await contextMenuEntries(page, 'images');
+    if (!inGroupOfItsOwn(entries, BULK_TITLE)) {
+      throw new Error(`not in a group of its own: ${describe(entries)}`);
+    }
+  });
+
   await check(`the folder images: the context menu offers "${BULK_TITLE}"; photo.png alone does not`, async () => {
     const folderLabels = await contextMenuLabels(page, 'images');
     if (!folderLabels.includes(BULK_TITLE)) {
@@ -192,6 +241,34 @@ export async function runMenuChecks(page: Page, options: MenuCheckOptions): Prom
       .catch(() => undefined);
     const shot = await screenshot('editor-title-photo.png');
     log(`      (screenshot: ${path.relative(process.cwd(), shot)})`);
+  });
+
+  for (const [name, width, height] of [
+    ['photo.webp', 1, 1],
+    ['drawing.svg', 32, 24],
+  ] as const) {
+    await check(`${name} opened in the image preview: the editor title bar does not have "${ACTION_TITLE}"`, async () => {
+      await openFromExplorer(page, name);
+      // The same preview as for photo.png, whose title bar had the action: it reports this image's size once shown.
+      await page
+        .locator('.statusbar-item', { hasText: new RegExp(`^\\s*${width}\\s*[x×]\\s*${height}\\s*$`) })
+        .first()
+        .waitFor({ state: 'visible', timeout: 20_000 });
+      await page.waitForTimeout(1_000);
+      if ((await titleAction(page).count()) > 0) {
+        throw new Error(`the action is in the title bar of the preview of ${name}, which the service would refuse`);
+      }
+    });
+  }
+
+  await check('the Command Palette names the category once: "Business Central: Select Environment…", never "Business Central" twice', async () => {
+    const rows = await paletteRows(page, 'Business Central');
+    const ours = rows.filter((row) => row.startsWith('Business Central: '));
+    for (const title of ['Business Central: Select Environment…', 'Business Central: Switch Account…', `Business Central: ${ACTION_TITLE}`]) {
+      if (!ours.some((row) => row.startsWith(title))) throw new Error(`"${title}" is not in the palette: ${describe(rows)}`);
+    }
+    const repeated = ours.filter((row) => /Business Central.*Business Central/.test(row));
+    if (repeated.length > 0) throw new Error(`the category is repeated: ${describe(repeated)}`);
   });
 
   await check(`notes.txt opened in a text editor: the editor title bar does not have "${ACTION_TITLE}"`, async () => {

@@ -68,8 +68,14 @@ function namedExtensions(clause: string): string[] {
   });
 }
 
+interface MenuEntry {
+  readonly command: string;
+  readonly when?: string;
+}
+
 describe('images: one list of accepted extensions', () => {
-  const all = clauses((JSON.parse(readFileSync(MANIFEST, 'utf8')) as { contributes: unknown }).contributes);
+  const contributes = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { contributes: { menus: Record<string, MenuEntry[]> } }).contributes;
+  const all = clauses(contributes);
   const naming = all.filter((clause) => clause.includes('resourceExtname'));
 
   it('finds the menu clauses that name extensions', () => {
@@ -88,5 +94,20 @@ describe('images: one list of accepted extensions', () => {
   it('takes only extensions that name an accepted format', () => {
     const named = Object.values(FORMAT_EXTENSIONS).flat();
     assert.deepEqual(IMAGE_FILE_EXTENSIONS.filter((extension) => !named.includes(extension)), []);
+  });
+
+  it('offers "Add as Customer Picture…" in the image preview\'s title bar on the files the Explorer offers it on, never on a customer\'s picture', () => {
+    const explorer = contributes.menus['explorer/context'].filter((entry) => entry.command === 'bcPictures.addPicture');
+    const title = contributes.menus['editor/title'].filter((entry) => entry.command === 'bcPictures.addPicture');
+    assert.equal(explorer.length, 1);
+    assert.equal(title.length, 1);
+    const expected = [...IMAGE_FILE_EXTENSIONS].sort();
+    for (const entry of [...explorer, ...title]) {
+      assert.deepEqual([...new Set(namedExtensions(entry.when ?? ''))].sort(), expected, `${entry.command}: ${entry.when}`);
+    }
+    // A `bc-picture:` file (Show Customer Picture…) has a picture's extension too: the scheme keeps the button off it.
+    assert.match(title[0].when ?? '', /(^|&&)\s*resourceScheme\s*!=\s*bc-picture\s*(&&|$)/);
+    assert.match(title[0].when ?? '', /(^|&&)\s*activeCustomEditorId\s*==\s*imagePreview\.previewEditor\s*(&&|$)/);
+    assert.doesNotMatch(title[0].when ?? '', /\|\|/, 'one conjunction: every condition must hold');
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { pictureExtension, pictureFileName } from '../../../src/images/pictureFileName';
+import { pictureExtension, pictureFileName, pictureFolderName } from '../../../src/images/pictureFileName';
 
 describe('images/pictureFileName', () => {
   it('is number, name and the extension of the content type', () => {
@@ -28,5 +28,14 @@ describe('images/pictureFileName', () => {
     assert.equal(pictureExtension('image/webp'), '');
     assert.equal(pictureExtension('IMAGE/JPEG; charset=binary'), 'jpg');
     assert.equal(pictureFileName({ number: '1', displayName: 'A' }, ''), '1 A');
+  });
+
+  it('shows the company as one folder: its display name, else its name, never a separator or a step up', () => {
+    assert.equal(pictureFolderName({ displayName: 'CRONUS USA, Inc.', name: 'CRONUS USA, Inc.' }), 'CRONUS USA, Inc.');
+    assert.equal(pictureFolderName({ displayName: ' ', name: 'MY COMPANY' }), 'MY COMPANY');
+    assert.equal(pictureFolderName({ displayName: 'A/S Nord\\Süd ?#1 100%\n$(check)', name: 'x' }), 'A_S Nord_Süd __1 100_ $(check)');
+    assert.equal(pictureFolderName({ displayName: '..', name: '' }), 'company');
+    assert.equal(pictureFolderName({ displayName: '', name: ' ' }), 'company');
+    assert.equal(pictureFolderName({ displayName: 'x'.repeat(300), name: '' }).length, 100);
   });
 });
