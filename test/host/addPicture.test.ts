@@ -273,6 +273,9 @@ describe('Add as Customer Picture', function () {
       assert.equal(result?.customerId, TREY);
       const toast = 'Picture of Trey Research (20000) in CRONUS USA, Inc. set — 64×48 image/png';
       await waitUntil(async () => (await readTexts('.notifications-toasts')).join(' ').includes(toast), 'the success message shows');
+      // The upload's own progress is gone with its success, never left at "0 bytes of … sent".
+      await waitUntil(async () => !(await readTexts('.notifications-toasts')).join(' ').includes('Setting the picture of'), 'the progress closes');
+      assert.doesNotMatch((await readTexts('.notifications-center, .notifications-toasts')).join(' '), /\b0 bytes of .* sent/);
       await click('.notifications-toasts .monaco-button:has-text("Show Picture")');
       const opened = () => {
         const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined;
