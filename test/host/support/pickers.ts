@@ -11,7 +11,7 @@ import { readQuickInput, typeText } from './ui';
 const PICKERS = {
   company: (shown) => /^Select the Company( \(\d+\/\d+\))?$/.test(shown.title),
   customer: (shown) => shown.placeholder === 'Search by customer name or number',
-  replace: (shown) => /\) already has a picture \(.+\)\. Replace it\?$/.test(shown.title),
+  replace: (shown) => /\) already has a picture\. Replace it\?$/.test(shown.title),
   remove: (shown) => /^Remove the picture of .+\?$/.test(shown.title),
   plan: (shown) => /^Pictures for customers of .+: \d+ of \d+ files match a customer number$/.test(shown.title),
   environment: (shown) => shown.title === 'Select the Business Central Environment',
