@@ -5,7 +5,7 @@
  */
 import * as l10n from '../common/l10n';
 import type { Log } from '../common/log';
-import { countedBody, discard, headerValue, readBounded, readLimited, type BodyReading, type ResponseHeaders } from './body';
+import { countedBody, discard, headerValue, measureBody, readBounded, readLimited, type BodyReading, type ResponseHeaders } from './body';
 import { AttemptClock } from './clock';
 import {
   cancelledError,
@@ -166,6 +166,10 @@ async function readSuccess(
   if (request.expect === 'none') {
     await discard(response.body, reading);
     return { status, headers, correlationId };
+  }
+  if (request.expect === 'size') {
+    const size = await measureBody(response, headers, limits?.pictureBytes ?? MAX_PICTURE_RESPONSE_BYTES, correlationId, reading);
+    return { status, headers, correlationId, size };
   }
   if (request.expect === 'bytes') {
     const bytes = await readBounded(response, headers, limits?.pictureBytes ?? MAX_PICTURE_RESPONSE_BYTES, correlationId, reading);

@@ -85,6 +85,25 @@ export async function readBounded(response: Response, headers: ResponseHeaders, 
   return Buffer.concat(chunks, size);
 }
 
+/**
+ * How many bytes a body has, without keeping them: its Content-Length where the bytes come as stored (no content
+ * coding), the body then left unread; else counted while read, refused as soon as it is over `limit`.
+ */
+export async function measureBody(response: Response, headers: ResponseHeaders, limit: number, correlationId: string | undefined, reading: BodyReading): Promise<number> {
+  const declared = Number(headerValue(headers, 'content-length') ?? NaN);
+  const coding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
+  if (Number.isSafeInteger(declared) && declared >= 0 && (!coding || coding === 'identity')) {
+    await response.body?.cancel().catch(() => undefined);
+    return declared;
+  }
+  let size = 0;
+  for await (const chunk of chunksOfBody(response.body, reading)) {
+    size += chunk.byteLength;
+    if (size > limit) throw responseTooLargeError(limit, response.status, correlationId);
+  }
+  return size;
+}
+
 /** Drops an answer of no interest: up to 64 KiB read (so a small one lets the connection be reused), then cancelled. */
 export async function discard(body: Body, reading: BodyReading): Promise<void> {
   try {

@@ -435,6 +435,13 @@ export class PictureClient implements PictureService {
     return response.status === 204 || !response.bytes?.length ? undefined : new Uint8Array(response.bytes);
   }
 
+  async pictureByteSize(companyId: string, customerId: string, picture: Picture, options: RequestOptions = {}): Promise<number | undefined> {
+    // The picture's own id: Graph serves the bytes under it (Business Central's path has none).
+    const url = this.paths.pictureContent(companyId, customerId, picture.id);
+    const response = await this.transport.send({ method: 'GET', url, expect: 'size', signal: options.signal, onWaiting: options.onWaiting, subject: 'picture' });
+    return response.status === 204 || !response.size ? undefined : response.size;
+  }
+
   async deletePicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<void> {
     const url = this.paths.pictureToDelete(companyId, customerId);
     await this.transport.send({ method: 'DELETE', url, headers: { 'if-match': '*' }, expect: 'none', signal: options.signal, onWaiting: options.onWaiting, subject: 'customer' });

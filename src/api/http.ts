@@ -61,8 +61,8 @@ export interface HttpRequest {
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: RequestBody;
-  /** What the answer should be: JSON, raw bytes, or nothing of interest. */
-  readonly expect: 'json' | 'bytes' | 'none';
+  /** What the answer should be: JSON, raw bytes, only how many bytes (`size`), or nothing of interest. */
+  readonly expect: 'json' | 'bytes' | 'size' | 'none';
   readonly signal?: AbortSignal;
   /** Before each wait for the service, in whole seconds; the transport's own `onWaiting` where not given. */
   readonly onWaiting?: (seconds: number) => void;
@@ -77,6 +77,8 @@ export interface HttpResponse {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly json?: unknown;
   readonly bytes?: Buffer;
+  /** For `expect: 'size'`: the body's length in bytes. */
+  readonly size?: number;
   readonly correlationId?: string;
   /** For a passed error status: what the service said. */
   readonly error?: { code?: string; message?: string; correlationId?: string };

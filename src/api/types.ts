@@ -95,5 +95,10 @@ export interface PictureService {
   getPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Picture>;
   uploadPicture(companyId: string, customerId: string, source: UploadSource, options?: UploadOptions): Promise<Picture>;
   downloadPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Uint8Array | undefined>;
+  /**
+   * How many bytes the picture `getPicture` returned has (the service tells only its type and size in pixels): read from
+   * the Content-Length of its content, or counted while downloading where there is none. Undefined when there is none.
+   */
+  pictureByteSize(companyId: string, customerId: string, picture: Picture, options?: RequestOptions): Promise<number | undefined>;
   deletePicture(companyId: string, customerId: string, options?: RequestOptions): Promise<void>;
 }

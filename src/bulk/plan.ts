@@ -59,13 +59,7 @@ export function matchFiles<F>(files: readonly PlanFile<F>[], customers: readonly
   return matched.map(({ file, customer, number }): PlanEntry<F> => {
     const base = { file: file.file, name: file.name };
     if (file.refusal) return { ...base, kind: 'refused', reason: file.refusal };
-    if (!customer) {
-      const reason =
-        number !== undefined && number.length > CUSTOMER_NUMBER_MAX_LENGTH
-          ? l10n.t('"{0}" is longer than {1} characters, so it cannot be a customer number. Rename the file to the customer\'s number.', number, CUSTOMER_NUMBER_MAX_LENGTH)
-          : l10n.t('No customer has the number "{0}". Rename the file to the customer\'s number.', number ?? file.name);
-      return { ...base, kind: 'noCustomer', reason };
-    }
+    if (!customer) return { ...base, kind: 'noCustomer', reason: whyNoCustomer(file.name, number) };
     const names = filesPerCustomer.get(customer.id) ?? [];
     if (names.length > 1) {
       return {
@@ -77,4 +71,20 @@ export function matchFiles<F>(files: readonly PlanFile<F>[], customers: readonly
     if (customer.hasPicture === false) return { ...base, kind: 'ready', customer };
     return { ...base, kind: 'hasPicture', customer, unknown: customer.hasPicture === undefined };
   });
+}
+
+/**
+ * Why no customer matched a file: a name too long for a number (Code[20]), a name that is a word rather than a number
+ * (no digit: "logo"), or a number no customer has.
+ */
+function whyNoCustomer(fileName: string, number: string | undefined): string {
+  if (number !== undefined && number.length > CUSTOMER_NUMBER_MAX_LENGTH) {
+    return l10n.t('"{0}" is longer than {1} characters, so it cannot be a customer number. Rename the file to the customer\'s number.', number, CUSTOMER_NUMBER_MAX_LENGTH);
+  }
+  if (number === undefined || !/\p{Nd}/u.test(number)) {
+    const dot = fileName.lastIndexOf('.');
+    const extension = dot > 0 ? fileName.slice(dot) : '';
+    return l10n.t('The name "{0}" is not a customer number: name the file after one, such as 10000{1}.', number ?? fileName, extension);
+  }
+  return l10n.t('No customer has the number "{0}". Rename the file to the customer\'s number.', number);
 }

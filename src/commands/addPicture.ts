@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { reportWaiting, withCancellation } from '../ui/progress';
-import { hasPicture } from '../api/picture';
 import { inert, logTarget } from '../common/serviceText';
 import type { Company, Customer, Picture, UploadSource } from '../api/types';
 import { chooseImages } from '../ui/chooseImage';
 import { inspectImage, uploadSourceFor, type InspectedImage } from '../ui/inspectImage';
 import { RecentChoices } from '../local/recent';
 import { confirmReplace } from '../ui/confirm';
+import { BACK } from '../ui/quickPick';
+import type { ImageInfo } from '../images';
+import { readCurrentPicture } from './currentPicture';
 import { isCancellation } from '../ui/failures';
 import { customerCardUrl } from '../api/webClient';
 import { chooseCustomer } from './chooseCustomer';
@@ -31,12 +33,9 @@ export async function addPicture(
 
   const connection = await services.connections.get();
   const recent = new RecentChoices(services.context.globalState, connection.scope);
-  const chosen = await chooseCustomer(connection, recent, target);
+  const chosen = await customerToReplace(services, connection, recent, target, inspected.info);
   if (!chosen) return undefined;
   const { company, customer } = chosen;
-
-  const current = await connection.service.getPicture(company.id, customer.id);
-  if (hasPicture(current) && !(await confirmReplace(customer, current, inspected.info))) return undefined;
 
   services.log.info(`Setting the picture of ${logTarget(company, customer)} from ${image.toString(true)}`);
   const stored = await upload(connection, company, customer, image, inspected);
@@ -48,6 +47,29 @@ export async function addPicture(
   return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
 }
 
+/**
+ * The customer to set the picture of: picked (or named by `target`), and confirmed where it already has a picture.
+ * Back in the confirmation goes back to the customer picker of the same company.
+ */
+async function customerToReplace(
+  services: CommandContext,
+  connection: Connection,
+  recent: RecentChoices,
+  target: PictureTarget | undefined,
+  next: ImageInfo,
+): Promise<{ company: Company; customer: Customer } | undefined> {
+  // A customer the caller named was never picked: there is no picker to go back to.
+  const canGoBack = !target?.customerId && !target?.customerNumber;
+  for (let asked = target; ; ) {
+    const chosen = await chooseCustomer(connection, recent, asked);
+    if (!chosen) return undefined;
+    const current = await readCurrentPicture(connection, chosen.company, chosen.customer, services.log);
+    if (!current) return chosen;
+    const answer = await confirmReplace(chosen.customer, current, next, { canGoBack });
+    if (answer !== BACK) return answer ? chosen : undefined;
+    asked = { companyId: chosen.company.id };
+  }
+}
 
 /** The upload with a cancellable progress notification; undefined when the user cancelled it. */
 async function upload(

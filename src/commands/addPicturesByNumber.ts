@@ -64,7 +64,11 @@ export async function addPicturesByNumber(
   }
   const chosen = retry && confirmedRetry
     ? matched
-    : ((await pickPlan(plan, { companyName: inert(company.displayName), existing: options.existing ?? 'skip', passedOver })) as Upload[] | undefined);
+    : ((await pickPlan(plan, {
+        companyName: inert(company.displayName),
+        existing: options.existing ?? 'skip',
+        passedOver: passedOver ? { text: passedOver, count: collected.otherFiles.length + collected.subfolders.length } : undefined,
+      })) as Upload[] | undefined);
   if (!chosen) return undefined;
 
   const startedAt = new Date();

@@ -13,6 +13,7 @@ export {
   MIME_TYPES,
   describeExtensionMismatch,
   describeImage,
+  describePicture,
   formatBytes,
 } from './pictureFormats';
 export type { ImageInfo, PictureFormat } from './pictureFormats';

@@ -1,6 +1,7 @@
 // The picture formats Business Central media fields take, their limits, and small helpers to show them to the user.
 import type { PictureFacts } from '../common/picture';
 import * as l10n from '../common/l10n';
+import { inert } from '../common/serviceText';
 
 /** A picture format Business Central takes for a customer picture. */
 export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
@@ -83,7 +84,19 @@ export function formatBytes(bytes: number): string {
 
 /** A one-line summary to show the user, e.g. "PNG, 640×480, 12.3 KB". */
 export function describeImage(info: ImageInfo): string {
-  return l10n.t('{0}, {1}×{2}, {3}', FORMAT_NAMES[info.format], info.width, info.height, formatBytes(info.byteSize));
+  return describePicture(info);
+}
+
+/**
+ * A picture in the one format the confirmations show for a file and for what Business Central has: type, size in
+ * pixels, bytes ("JPEG, 160×160, 3.9 KB"). `contentType` may come from the service: an unknown one is shown inert.
+ */
+export function describePicture(picture: { readonly contentType: string; readonly width: number; readonly height: number; readonly byteSize?: number }): string {
+  const mime = picture.contentType.split(';')[0].trim().toLowerCase();
+  const format = ACCEPTED_FORMATS.find((candidate) => MIME_TYPES[candidate] === mime);
+  const type = format ? FORMAT_NAMES[format] : mime ? inert(picture.contentType.trim()) : l10n.t('unknown type');
+  const bytes = picture.byteSize === undefined ? l10n.t('size unknown') : formatBytes(picture.byteSize);
+  return l10n.t('{0}, {1}×{2}, {3}', type, picture.width, picture.height, bytes);
 }
 
 /** The note to show when a picture is accepted by its content although its extension says otherwise; undefined if none. */

@@ -2,64 +2,74 @@ import * as vscode from 'vscode';
 import { inert } from '../common/serviceText';
 import type { Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
-import { runQuickPick } from './quickPick';
+import { BACK, runQuickPick } from './quickPick';
 
-interface Choice extends vscode.QuickPickItem {
-  readonly replace: boolean;
+/** What a customer has now: the service's picture, with its bytes where they could be read. */
+export interface ShownPicture extends Picture {
+  readonly byteSize?: number;
+}
+
+interface Choice<A> extends vscode.QuickPickItem {
+  readonly answer: A;
 }
 
 /**
- * Asks before a customer's picture is replaced, showing the current one and the new one.
+ * Asks before a customer's picture is replaced, showing the current and the new one in one format (type, pixels,
+ * bytes). True to replace, false to keep it, BACK (only with `canGoBack`) to choose another customer.
  * A quick pick rather than a modal dialog: it can be answered from the keyboard and by tests.
  */
-export async function confirmReplace(customer: Customer, current: Picture, next: ImageInfo): Promise<boolean> {
-  const { describeImage, formatBytes } = await import('../images');
-  const currentText = vscode.l10n.t('{0}×{1} {2}', current.width, current.height, current.contentType || vscode.l10n.t('unknown type'));
+export async function confirmReplace(customer: Customer, current: ShownPicture, next: ImageInfo, options: { readonly canGoBack: boolean }): Promise<boolean | typeof BACK> {
+  const { describePicture } = await import('../images');
+  const currentText = describePicture(current);
+  const nextText = describePicture(next);
   // Keep first: Enter alone never replaces a picture.
-  const items: Choice[] = [
-    { label: `$(close) ${vscode.l10n.t('Keep the current picture')}`, detail: vscode.l10n.t('Current: {0}', currentText), replace: false },
-    {
-      label: `$(replace) ${vscode.l10n.t('Replace the picture')}`,
-      detail: vscode.l10n.t('New: {0}', describeImage(next)),
-      replace: true,
-    },
+  const items: Choice<boolean>[] = [
+    { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Keep the current picture'), detail: vscode.l10n.t('Current: {0}', currentText), answer: false },
+    { iconPath: new vscode.ThemeIcon('replace'), label: vscode.l10n.t('Replace the picture'), detail: vscode.l10n.t('New: {0}', nextText), answer: true },
   ];
-  const answer = await runQuickPick<Choice, boolean>(
+  const answer = await runQuickPick<Choice<boolean>, boolean>(
     {
-      title: vscode.l10n.t('{0} ({1}) already has a picture ({2}). Replace it?', inert(customer.displayName), inert(customer.number), currentText),
-      placeholder: vscode.l10n.t('The new picture is {0}, {1}', `${next.width}×${next.height} ${next.contentType}`, formatBytes(next.byteSize)),
+      title: vscode.l10n.t('{0} ({1}) already has a picture. Replace it?', inert(customer.displayName), inert(customer.number)),
+      placeholder: vscode.l10n.t('Current: {0}. New: {1}', currentText, nextText),
+      canGoBack: options.canGoBack,
     },
     (quickPick) => {
       quickPick.items = items;
       quickPick.matchOnDescription = false;
     },
-    (item) => item.replace,
+    (item) => item.answer,
   );
-  return answer === true;
+  return answer === BACK ? BACK : answer === true;
 }
 
-interface RemoveChoice extends vscode.QuickPickItem {
-  readonly remove: boolean;
-}
-
-/** Asks before a customer's picture is removed, showing what it is; a quick pick for the same reasons as above. */
-export async function confirmRemove(customer: Customer, current: Picture): Promise<boolean> {
-  const currentText = vscode.l10n.t('{0}×{1} {2}', current.width, current.height, current.contentType || vscode.l10n.t('unknown type'));
+/**
+ * Asks before a customer's picture is removed, showing what it is in the same format; a quick pick for the same
+ * reasons as above. True to remove, false to keep it, BACK (only with `canGoBack`) to choose another customer.
+ */
+export async function confirmRemove(customer: Customer, current: ShownPicture, options: { readonly canGoBack: boolean }): Promise<boolean | typeof BACK> {
+  const { describePicture } = await import('../images');
+  const currentText = describePicture(current);
   // Keep first: Enter alone never removes a picture.
-  const items: RemoveChoice[] = [
-    { label: `$(close) ${vscode.l10n.t('Keep the picture')}`, remove: false },
-    { label: `$(trash) ${vscode.l10n.t('Remove the picture')}`, detail: vscode.l10n.t('Removes the {0} picture from {1} in Business Central.', currentText, inert(customer.displayName)), remove: true },
-  ];
-  const answer = await runQuickPick<RemoveChoice, boolean>(
+  const items: Choice<boolean>[] = [
+    { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Keep the picture'), detail: vscode.l10n.t('Current: {0}', currentText), answer: false },
     {
-      title: vscode.l10n.t('Remove the picture of {0} ({1}), {2}?', inert(customer.displayName), inert(customer.number), currentText),
-      placeholder: vscode.l10n.t('The current picture is {0}', currentText),
+      iconPath: new vscode.ThemeIcon('trash'),
+      label: vscode.l10n.t('Remove the picture'),
+      detail: vscode.l10n.t('Removes it from {0} in Business Central.', inert(customer.displayName)),
+      answer: true,
+    },
+  ];
+  const answer = await runQuickPick<Choice<boolean>, boolean>(
+    {
+      title: vscode.l10n.t('Remove the picture of {0} ({1})?', inert(customer.displayName), inert(customer.number)),
+      placeholder: vscode.l10n.t('Current: {0}', currentText),
+      canGoBack: options.canGoBack,
     },
     (quickPick) => {
       quickPick.items = items;
       quickPick.matchOnDescription = false;
     },
-    (item) => item.remove,
+    (item) => item.answer,
   );
-  return answer === true;
+  return answer === BACK ? BACK : answer === true;
 }

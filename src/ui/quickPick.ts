@@ -93,13 +93,38 @@ export function askText(
   });
 }
 
-/**
- * A multi-select quick pick: the checked items when accepted, undefined when dismissed.
- * Items `fixed` says no to can be seen but not checked (they say why they are left out).
- */
-export function runMultiPick<T extends vscode.QuickPickItem>(
-  options: { title: string; placeholder: string; items: readonly T[]; checked: readonly T[]; checkable: (item: T) => boolean },
-): Promise<T[] | undefined> {
+/** A multi-select pick left for a detour (a title button, a question): why, and where it was, to show it again as it was. */
+export interface MultiPickLeft<T, S> {
+  readonly kind: 'left';
+  readonly why: S;
+  readonly checked: readonly T[];
+  readonly value: string;
+  readonly active?: T;
+}
+
+export type MultiPickEnd<T, S> = { readonly kind: 'accepted'; readonly checked: readonly T[] } | MultiPickLeft<T, S>;
+
+export interface MultiPickOptions<T, S> {
+  readonly title: string;
+  readonly placeholder: string;
+  readonly items: readonly T[];
+  readonly checked: readonly T[];
+  /** The filter text and the focused row, where the pick is shown again after a detour. */
+  readonly value?: string;
+  readonly active?: T;
+  /** Title bar buttons, each leaving the pick with its reason. */
+  readonly buttons?: readonly { readonly button: vscode.QuickInputButton; readonly why: S }[];
+  /**
+   * Several rows checked at once (only the check-all box does that): the rows to check instead, or a reason to leave the
+   * pick (to ask first). A row checked on its own is taken as it is.
+   */
+  readonly checkMany?: (before: readonly T[], after: readonly T[]) => readonly T[] | { readonly leave: S };
+  /** Why Enter cannot be taken with these rows checked: shown in the title, where the eye is, until the rows change. */
+  readonly refuse?: (checked: readonly T[]) => string | undefined;
+}
+
+/** A multi-select quick pick: the checked items when accepted, a detour when left for one, undefined when dismissed. */
+export function runMultiPick<T extends vscode.QuickPickItem, S>(options: MultiPickOptions<T, S>): Promise<MultiPickEnd<T, S> | undefined> {
   const quickPick = vscode.window.createQuickPick<T>();
   quickPick.title = options.title;
   quickPick.placeholder = options.placeholder;
@@ -109,14 +134,31 @@ export function runMultiPick<T extends vscode.QuickPickItem>(
   quickPick.canSelectMany = true;
   quickPick.items = options.items;
   quickPick.selectedItems = options.checked;
-  return runInput<vscode.QuickPick<T>, T[]>(quickPick, (finish, disposables) => {
+  if (options.value) quickPick.value = options.value;
+  if (options.active) quickPick.activeItems = [options.active];
+  quickPick.buttons = (options.buttons ?? []).map((entry) => entry.button);
+  // What the pick shows checked: compared with each change, so that a change of many rows at once can be told.
+  let shown: readonly T[] = options.checked;
+  return runInput<vscode.QuickPick<T>, MultiPickEnd<T, S>>(quickPick, (finish, disposables) => {
+    const leave = (why: S) => finish({ kind: 'left', why, checked: shown, value: quickPick.value, active: quickPick.activeItems[0] });
     disposables.push(
       quickPick.onDidChangeSelection((selection) => {
-        const allowed = selection.filter(options.checkable);
-        // Unchecks what cannot be uploaded as soon as it is checked.
-        if (allowed.length !== selection.length) quickPick.selectedItems = allowed;
+        if (quickPick.title !== options.title) quickPick.title = options.title;
+        const added = selection.filter((item) => !shown.includes(item));
+        const instead = added.length > 1 && options.checkMany ? options.checkMany(shown, selection) : selection;
+        if ('leave' in instead) return leave(instead.leave);
+        shown = instead;
+        if (instead !== selection) quickPick.selectedItems = instead;
       }),
-      quickPick.onDidAccept(() => finish(quickPick.selectedItems.filter(options.checkable))),
+      quickPick.onDidTriggerButton((button) => {
+        const entry = options.buttons?.find((candidate) => candidate.button === button);
+        if (entry) leave(entry.why);
+      }),
+      quickPick.onDidAccept(() => {
+        const refusal = options.refuse?.(shown);
+        if (refusal) quickPick.title = refusal;
+        else finish({ kind: 'accepted', checked: shown });
+      }),
     );
   });
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as vscode from 'vscode';
 import { DEMO, makePng } from '../emulator';
+import { formatBytes } from '../../src/images';
 import { choose, dismiss, searchCustomers, waitForPicker } from './support/pickers';
 import { emulatorSuite, extensionLog, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
@@ -93,7 +94,7 @@ describe('Add as Customer Picture', function () {
     assert.deepEqual(customers.items.slice(0, 3), ['Alpine Ski House', 'Trey Research', 'Adatum Corporation']);
     await choose(customers.items.indexOf('Adatum Corporation'));
     const replace = await waitForPicker('replace');
-    assert.match(replace.title, /Adatum Corporation \(10000\) already has a picture \(64×48 image\/png\)/);
+    assert.equal(replace.title, 'Adatum Corporation (10000) already has a picture. Replace it?');
     await choose(1);
     const result = await running;
     assert.equal(result?.customerId, ADATUM);
@@ -114,6 +115,36 @@ describe('Add as Customer Picture', function () {
     } finally {
       await setUserSettings({ environment: 'production' });
     }
+  });
+
+  it('shows the current and the new picture in one format (type, pixels, bytes), Keep first, and Back goes to the customer picker', async function () {
+    needsUiDriver(this);
+    const stored = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM);
+    const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
+    await choose((await waitForPicker('company')).items.indexOf('CRONUS USA, Inc.'));
+    await choose((await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'))).items.indexOf('Adatum Corporation'));
+    const replace = await waitForPicker('replace');
+    const current = `PNG, 64×48, ${formatBytes(stored.bytes!.length)}`;
+    const next = `PNG, 64×48, ${formatBytes(fs.statSync(photo().fsPath).size)}`;
+    assert.deepEqual(
+      replace.rows.map((row) => [row.label, row.detail, row.focused]),
+      [
+        ['Keep the current picture', `Current: ${current}`, true],
+        ['Replace the picture', `New: ${next}`, false],
+      ],
+    );
+    assert.equal(replace.placeholder, `Current: ${current}. New: ${next}`);
+    // The bytes were read from the content's Content-Length: one GET, nothing downloaded into the extension.
+    assert.equal(suite.emulator.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`customers(${ADATUM})/picture/pictureContent`)).length, 1);
+
+    await vscode.commands.executeCommand('workbench.action.quickInputBack');
+    const again = await waitForPicker('customer', (state) => state.items.includes('Trey Research'));
+    assert.match(again.title, /^Select the Customer of CRONUS USA, Inc\./);
+    await choose(again.items.indexOf('Trey Research'));
+    const result = await running;
+    assert.equal(result?.customerId, TREY, 'the customer picked after Back gets the picture');
+    assert.deepEqual(patches().map((p) => p.path.includes(`customers(${TREY})`)), [true], 'Adatum was not changed');
+    assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM).version, stored.version);
   });
 
   it('keeps the current picture when the user says so (Enter alone, the first choice): nothing is sent', async function () {

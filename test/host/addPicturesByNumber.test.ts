@@ -72,6 +72,10 @@ describe('Add Pictures by Customer Number', function () {
     return { folder: vscode.Uri.file(folder), bytes, files: fs.readdirSync(folder) };
   }
 
+  /** The file makeFolder writes for customer n (1–23). */
+  const fileOf = (n: number) => `${n % 3 === 0 ? number(n).toLowerCase() : number(n)}.${n % 7 === 0 && n % 5 !== 0 ? 'jpg' : 'png'}`;
+  const ready = () => Array.from({ length: 20 }, (_, i) => fileOf(i + 1));
+
   const run = (folder: vscode.Uri, options: object = { companyId: BIG }) =>
     vscode.commands.executeCommand<BulkResult | undefined>(COMMAND, folder, undefined, options) as Promise<BulkResult | undefined>;
 
@@ -99,14 +103,9 @@ describe('Add Pictures by Customer Number', function () {
     const running = run(folder);
     const plan = await acceptPlan();
 
-    assert.match(plan.title, /Big Tenant Ltd\.: 23 of 30 files match a customer number/);
-    assert.equal(plan.items.length, 30, 'every image in the folder, and only those');
-    const ready = Array.from({ length: 20 }, (_, i) => i + 1).map((n) => `${n % 3 === 0 ? number(n).toLowerCase() : number(n)}.${n % 7 === 0 && n % 5 !== 0 ? 'jpg' : 'png'}`);
-    assert.deepEqual(sorted(plan.selected ?? []), sorted(ready), 'the matched customers without a picture are checked');
-    assert.deepEqual(
-      plan.items.filter((label) => label.startsWith('$(circle-slash)')).map((label) => label.replace('$(circle-slash) ', '')).sort(),
-      sorted(['99999.png', 'C999999.png', 'logo.png', 'C00001.png', 'C0000001.png', `${number(24)}.png`, `${number(25)}.png`]),
-    );
+    assert.equal(plan.title, 'Pictures for customers of Big Tenant Ltd.: 23 of 30 files match a customer number');
+    assert.deepEqual(sorted(plan.items), sorted([...ready(), ...[21, 22, 23].map(fileOf)]), 'only the files that can be uploaded');
+    assert.deepEqual(sorted(plan.selected ?? []), sorted(ready()), 'the matched customers without a picture are checked');
 
     const result = (await running)!;
     assert.equal(result.cancelled, false);
@@ -234,10 +233,105 @@ describe('Add Pictures by Customer Number', function () {
     await choose(companies.items.indexOf('Big Tenant Ltd.'));
     const plan = await waitForPicker('plan');
     assert.deepEqual(plan.selected, ['C000001.png', 'C000002.png']);
-    assert.equal(plan.items.length, 3);
+    assert.deepEqual(plan.items, ['C000001.png', 'C000002.png'], 'logo.png is left out, not a row that cannot be checked');
+    assert.equal(plan.title, 'Pictures for customers of Big Tenant Ltd.: 2 of 3 files match a customer number');
     await dismiss();
     assert.equal(await running, undefined);
     assert.equal(patches().length, 0);
+  });
+
+  describe('the plan as a person reads it (UI driver)', function () {
+    const TITLE_BUTTON = '.quick-input-widget .quick-input-titlebar .action-label.codicon-warning';
+    const CHECK_ALL = '.quick-input-widget .quick-input-header .monaco-checkbox';
+    /** Down to the first row (in a multi-select pick the keyboard starts in the input), then Space. */
+    const toggleFirstRow = async () => {
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await waitForPicker('plan', (shown) => shown.rows[0]?.focused === true);
+      await toggleFocusedRow();
+    };
+    const toggleFocusedRow = () => vscode.commands.executeCommand('workbench.action.quickPickManyToggle');
+    // A test that fails half-way must not leave its plan open for the next one.
+    afterEach(() => dismiss());
+    const noIconText = (picker: { rows: readonly { label: string; description: string; detail: string }[] }) =>
+      assert.ok(picker.rows.every((row) => ![row.label, row.description, row.detail].some((text) => text.includes('$('))), JSON.stringify(picker.rows));
+
+    it('lists only rows that can be checked; the files left out, and why, are one title button away, and Back returns to the plan as it was', async () => {
+      const { folder } = makeFolder();
+      const running = run(folder);
+      const plan = await waitForPicker('plan');
+      noIconText(plan);
+      // Uncheck the first row, so that the way back can be told from a fresh plan.
+      assert.equal(plan.rows[0].label, ready()[0]);
+      await toggleFirstRow();
+      await waitForPicker('plan', (shown) => shown.selected?.length === 19);
+
+      await click(TITLE_BUTTON);
+      const leftOut = await waitForPicker('leftOut');
+      assert.equal(leftOut.title, 'Left out of the plan (10), and why', '7 images and 2 other files and 1 subfolder');
+      noIconText(leftOut);
+      const why = new Map(leftOut.rows.map((row) => [row.label, row.detail]));
+      assert.equal(why.get('logo.png'), 'The name "logo" is not a customer number: name the file after one, such as 10000.png.');
+      assert.equal(why.get('99999.png'), 'No customer has the number "99999". Rename the file to the customer\'s number.');
+      assert.match(why.get(`${number(24)}.png`) ?? '', /empty/);
+      assert.deepEqual(
+        leftOut.rows.filter((row) => row.separator).map((row) => row.separator),
+        ["Not named after a customer's number (5)", 'Not a picture the service takes (2)', 'Not read (3)'],
+      );
+      assert.match(leftOut.items.at(-1)!, /^Not pictures, left out: (notes\.txt, prices\.csv|prices\.csv, notes\.txt)\. Subfolders, not read: older\.$/);
+
+      await vscode.commands.executeCommand('workbench.action.quickInputBack');
+      const again = await waitForPicker('plan');
+      assert.deepEqual(sorted(again.selected ?? []), sorted(ready().slice(1)), 'the plan as it was left');
+      await dismiss();
+      assert.equal(await running, undefined);
+      assert.equal(patches().length, 0);
+    });
+
+    it('asks before the check-all box checks customers that have a picture, and says so when Enter finds nothing checked', async () => {
+      const { folder } = makeFolder();
+      const running = run(folder);
+      await waitForPicker('plan');
+      await toggleFirstRow();
+      await waitForPicker('plan', (shown) => shown.selected?.length === 19);
+
+      await click(CHECK_ALL);
+      let ask = await waitForPicker('checkAll');
+      assert.equal(ask.title, 'Check all? 3 of the customers already have a picture');
+      noIconText(ask);
+      assert.deepEqual(ask.items, ['Check the new pictures only', 'Check all: also replace the pictures of 3 customers', 'Uncheck all']);
+      assert.equal(ask.rows[0].focused, true, 'Enter alone replaces nothing');
+      // Back: the plan as it was before the click.
+      await vscode.commands.executeCommand('workbench.action.quickInputBack');
+      await waitForPicker('plan', (shown) => shown.selected?.length === 19);
+
+      await click(CHECK_ALL);
+      await waitForPicker('checkAll');
+      await choose(0);
+      let plan = await waitForPicker('plan', (shown) => shown.selected?.length === 20);
+      assert.deepEqual(sorted(plan.selected!), sorted(ready()), 'the new pictures, and no replacement');
+
+      await click(CHECK_ALL);
+      ask = await waitForPicker('checkAll');
+      await choose(1);
+      plan = await waitForPicker('plan', (shown) => shown.selected?.length === 23);
+
+      // All checked: the box unchecks all, as everywhere, and asks nothing.
+      await click(CHECK_ALL);
+      plan = await waitForPicker('plan', (shown) => shown.selected?.length === 0);
+      await choose(0);
+      plan = await waitForPicker('plan', (shown) => shown.title.startsWith('Nothing is checked'));
+      assert.equal(plan.title, 'Nothing is checked: check the pictures to upload, or press Escape to leave without uploading');
+      assert.equal(patches().length, 0, 'Enter with nothing checked sends nothing, and the plan stays');
+
+      const focused = plan.rows.find((row) => row.focused)?.label ?? plan.rows[0].label;
+      if (plan.rows.some((row) => row.focused)) await toggleFocusedRow();
+      else await toggleFirstRow();
+      plan = await waitForPicker('plan', (shown) => shown.selected?.length === 1);
+      assert.equal(plan.title, 'Pictures for customers of Big Tenant Ltd.: 23 of 30 files match a customer number', 'the title is back once something is checked');
+      await choose(0);
+      const result = (await running)!;
+      assert.deepEqual(result.done, [focused.replace(/\.\w+$/, '').toUpperCase()]);
+    });
   });
 
   describe('cancelling as a person would (UI driver)', function () {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, makePng, TenantData } from '../emulator';
+import { formatBytes } from '../../src/images';
 import { choose, dismiss, waitForPicker } from './support/pickers';
 import { emulatorSuite, extensionLog, setUserSettings, userSetting, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
@@ -203,8 +204,16 @@ describe('Show and remove customer pictures, environments and accounts', functio
       needsUiDriver(this);
       const running = remove({ companyId: DEMO.cronusId, customerId: PNG_CUSTOMER });
       const confirm = await waitForPicker('remove');
-      assert.match(confirm.title, /\(60000\), 32×32 image\/png\?$/);
-      assert.ok(confirm.items.some((item) => /Remove the picture/.test(item)), confirm.items.join(', '));
+      assert.match(confirm.title, /^Remove the picture of .+ \(60000\)\?$/);
+      const current = `Current: PNG, 32×32, ${formatBytes(cronus().picture(PNG_CUSTOMER).bytes!.length)}`;
+      assert.equal(confirm.placeholder, current);
+      assert.deepEqual(
+        confirm.rows.map((row) => [row.label, row.detail, row.focused]),
+        [
+          ['Keep the picture', current, true],
+          ['Remove the picture', `Removes it from ${cronus().get(PNG_CUSTOMER)!.displayName} in Business Central.`, false],
+        ],
+      );
       await choose(1);
       assert.equal(await running, true);
       const [request, ...more] = deletes();
@@ -225,6 +234,21 @@ describe('Show and remove customer pictures, environments and accounts', functio
       assert.equal(await running, false);
       assert.equal(deletes().length, 0);
       assert.equal(cronus().picture(GIF_CUSTOMER).version, before);
+    });
+
+    it('goes back to the customer picker from the confirmation, and removes nothing', async function () {
+      needsUiDriver(this);
+      const before = cronus().picture(ADATUM).version;
+      const running = remove();
+      await choose((await waitForPicker('company')).items.indexOf('CRONUS USA, Inc.'));
+      await choose((await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'))).items.indexOf('Adatum Corporation'));
+      await waitForPicker('remove');
+      await vscode.commands.executeCommand('workbench.action.quickInputBack');
+      await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
+      await dismiss();
+      assert.equal(await running, false);
+      assert.equal(deletes().length, 0);
+      assert.equal(cronus().picture(ADATUM).version, before);
     });
 
     it('says so for a customer without a picture, and sends no DELETE', async () => {

@@ -11,9 +11,12 @@ import { readQuickInput, typeText } from './ui';
 const PICKERS = {
   company: (shown) => /^Select the Company( \(\d+\/\d+\))?$/.test(shown.title),
   customer: (shown) => shown.placeholder === 'Search by customer name or number',
-  replace: (shown) => /\) already has a picture \(.+\)\. Replace it\?$/.test(shown.title),
+  replace: (shown) => /\) already has a picture\. Replace it\?$/.test(shown.title),
   remove: (shown) => /^Remove the picture of .+\?$/.test(shown.title),
-  plan: (shown) => /^Pictures for customers of .+: \d+ of \d+ files match a customer number$/.test(shown.title),
+  // By its placeholder: the title says "Nothing is checked" after Enter with nothing checked.
+  plan: (shown) => shown.canSelectMany && shown.placeholder === 'Check what to upload; nothing is sent before Enter',
+  leftOut: (shown) => /^Left out of the plan \(\d+\), and why$/.test(shown.title),
+  checkAll: (shown) => /^Check all\? \d+ of the customers already have a picture$/.test(shown.title),
   environment: (shown) => shown.title === 'Select the Business Central Environment',
   userName: (shown) => /^Sign in to /.test(shown.title) && shown.message.startsWith('Your user name in Business Central'),
   accessKey: (shown) => /^Web service access key of /.test(shown.title) && shown.password,

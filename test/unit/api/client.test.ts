@@ -406,6 +406,44 @@ describe('api/client against the emulator', function () {
     });
   });
 
+  describe('the size of a picture', () => {
+    it("reads it from the content's Content-Length on Business Central, without waiting for the bytes", async () => {
+      const { source, bytes } = pngSource(60, 40, 7);
+      await bc.service.uploadPicture(CRONUS, DEMO.customer(20000), source);
+      const picture = await bc.service.getPicture(CRONUS, DEMO.customer(20000));
+      // One byte every 400 ms (the headers go with the first): reading the body would take many minutes, the header alone answers.
+      emu.fault({ method: 'GET', path: 'pictureContent', kind: 'trickle', everyMs: 400 });
+      emu.clearRequests();
+      const started = Date.now();
+      assert.equal(await bc.service.pictureByteSize(CRONUS, DEMO.customer(20000), picture), bytes.length);
+      assert.ok(Date.now() - started < 3_000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(emu.requests.map((r) => `${r.method} ${r.path.replace(/^.*\/customers\([^)]+\)/, '')}`), ['GET /picture/pictureContent']);
+    });
+
+    it('counts it while reading where the answer has no Content-Length, and refuses one over the bound', async () => {
+      const picture = await bc.service.getPicture(CRONUS, DEMO.customer(10000));
+      emu.fault({ method: 'GET', path: 'pictureContent', kind: 'largeBody', bytes: 3_000_000, chunked: true });
+      assert.equal(await bc.service.pictureByteSize(CRONUS, DEMO.customer(10000), picture), 3_000_000);
+      const small = harness(bcSettings(), { first: BC_TOKEN, fresh: BC_TOKEN_FRESH }, { limits: { pictureBytes: 1_000_000 } });
+      emu.fault({ method: 'GET', path: 'pictureContent', kind: 'largeBody', bytes: 3_000_000, chunked: true });
+      await rejects(small.service.pictureByteSize(CRONUS, DEMO.customer(10000), picture), 'invalidResponse', /more than 1,000,000 bytes/);
+    });
+
+    it('is undefined for a customer without a picture', async () => {
+      await bc.service.deletePicture(CRONUS, DEMO.customer(30000));
+      const picture = await bc.service.getPicture(CRONUS, DEMO.customer(30000));
+      assert.equal(await bc.service.pictureByteSize(CRONUS, DEMO.customer(30000), picture), undefined);
+    });
+
+    it("asks Graph for the content under the picture's id", async () => {
+      const picture = await graph.service.getPicture(CRONUS, DEMO.customer(10000));
+      const stored = emu.data.company(CRONUS)!.customers.picture(DEMO.customer(10000)).bytes!;
+      emu.clearRequests();
+      assert.equal(await graph.service.pictureByteSize(CRONUS, DEMO.customer(10000), picture), stored.length);
+      assert.match(emu.requests[0].path, new RegExp(`/picture/${picture.id}/content$`));
+    });
+  });
+
   describe('retries', () => {
     it('waits out a 429 with Retry-After in seconds, then succeeds', async () => {
       emu.fault({ method: 'GET', kind: 'status', status: 429, retryAfter: 3 });

@@ -44,6 +44,24 @@ describe('bulk/plan: file names to customer numbers', () => {
     );
   });
 
+  it('says a name without a digit is not a customer number, and a number that no customer has is just that', () => {
+    const plan = matchFiles([file('logo.png'), file('Photo.JPG'), file('C999999.png'), file('X'.repeat(21) + '.png')], [customer('10000', false)]);
+    assert.deepEqual(
+      plan.map((e) => ('reason' in e ? e.reason : e.kind)),
+      [
+        'The name "logo" is not a customer number: name the file after one, such as 10000.png.',
+        'The name "Photo" is not a customer number: name the file after one, such as 10000.JPG.',
+        'No customer has the number "C999999". Rename the file to the customer\'s number.',
+        `"${'X'.repeat(21)}" is longer than 20 characters, so it cannot be a customer number. Rename the file to the customer's number.`,
+      ],
+    );
+  });
+
+  it('matches a customer whose number has no digit, as the service stores it', () => {
+    const [entry] = matchFiles([file('logo.png')], [customer('LOGO', false)]);
+    assert.equal(entry.kind, 'ready');
+  });
+
   it('prefers the exact number when two customers differ only in case', () => {
     const plan = matchFiles([file('ab.png'), file('aB.png')], [customer('ab', false), customer('AB', false)]);
     assert.deepEqual(plan.map((e) => e.kind), ['ready', 'noCustomer']);

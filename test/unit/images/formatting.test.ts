@@ -10,6 +10,7 @@ import {
   MAX_PICTURE_SIDE,
   MIME_TYPES,
   describeImage,
+  describePicture,
   formatBytes,
 } from '../../../src/images';
 
@@ -36,6 +37,14 @@ describe('images: formatting and constants', () => {
       describeImage({ fileName: 'b.tif', format: 'tiff', contentType: 'image/tiff', width: 3000, height: 2000, byteSize: 18 * 1024 * 1024 }),
       'TIFF, 3000×2000, 18 MB',
     );
+  });
+
+  it("shows what Business Central has in the same format as a file: type, pixels, bytes", () => {
+    assert.equal(describePicture({ contentType: 'image/jpeg', width: 160, height: 160, byteSize: 3_990 }), 'JPEG, 160×160, 3.9 KB');
+    assert.equal(describePicture({ contentType: 'IMAGE/PNG; charset=binary', width: 64, height: 48, byteSize: 512 }), 'PNG, 64×48, 512 bytes');
+    assert.equal(describePicture({ contentType: 'image/x-icon', width: 16, height: 16 }), 'image/x-icon, 16×16, size unknown');
+    assert.equal(describePicture({ contentType: '', width: 10, height: 10, byteSize: 1 }), 'unknown type, 10×10, 1 byte');
+    assert.equal(describePicture({ contentType: '$(zap)', width: 1, height: 1, byteSize: 1 }), '$\u200b(zap), 1×1, 1 byte', 'a type from the service is data');
   });
 
   it('exposes the accepted formats and limits', () => {

@@ -162,6 +162,7 @@ describe('reliability: security', function () {
       ['getPicture', (s, c, k) => s.getPicture(c, k)],
       ['uploadPicture', (s, c, k) => s.uploadPicture(c, k, bytesUploadSource(makePng(3, 3, 1), { contentType: 'image/png', width: 3, height: 3 }))],
       ['downloadPicture', (s, c, k) => s.downloadPicture(c, k)],
+      ['pictureByteSize', (s, c, k) => s.pictureByteSize(c, k, { id: k, width: 1, height: 1, contentType: 'image/png' })],
       ['deletePicture', (s, c, k) => s.deletePicture(c, k)],
       ['listCustomers', (s, c) => s.listCustomers(c, { search: 'a' })],
       ['findCustomersByNumber', (s, c) => s.findCustomersByNumber(c, ['10000'])],

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { hasPicture } from '../api/picture';
+import { inert } from '../common/serviceText';
+import type { Company, Customer, Picture } from '../api/types';
+import { cancellableRead } from '../ui/progress';
+import { failureMessage } from '../ui/failures';
+import type { ShownPicture } from '../ui/confirm';
+import type { Connection } from './connection';
+
+/** Past this the confirmation shows without the bytes: counting them can mean downloading the whole picture. */
+const BYTE_SIZE_BUDGET_MS = 5_000;
+
+/**
+ * The customer's picture as the replace and remove confirmations show it, or undefined when there is none: type and
+ * pixels from the service, bytes from its content (Content-Length; counted where there is none, within a budget).
+ */
+export async function readCurrentPicture(
+  connection: Connection,
+  company: Company,
+  customer: Customer,
+  log: vscode.LogOutputChannel,
+): Promise<ShownPicture | undefined> {
+  return cancellableRead(vscode.l10n.t('Reading the picture of {0} ({1})…', inert(customer.displayName), inert(customer.number)), async (signal) => {
+    const picture: Picture = await connection.service.getPicture(company.id, customer.id, { signal });
+    if (!hasPicture(picture)) return undefined;
+    const budget = AbortSignal.any([signal, AbortSignal.timeout(BYTE_SIZE_BUDGET_MS)]);
+    try {
+      return { ...picture, byteSize: await connection.service.pictureByteSize(company.id, customer.id, picture, { signal: budget }) };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      log.warn(`The size of the current picture could not be read (${failureMessage(error)}); the confirmation shows it without.`);
+      return picture;
+    }
+  });
+}
