@@ -27,19 +27,12 @@ export async function confirmReplace(customer: Customer, current: ShownPicture, 
     { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Keep the current picture'), detail: vscode.l10n.t('Current: {0}', currentText), answer: false },
     { iconPath: new vscode.ThemeIcon('replace'), label: vscode.l10n.t('Replace the picture'), detail: vscode.l10n.t('New: {0}', nextText), answer: true },
   ];
-  const answer = await runQuickPick<Choice<boolean>, boolean>(
-    {
-      title: vscode.l10n.t('{0} ({1}) already has a picture. Replace it?', inert(customer.displayName), inert(customer.number)),
-      placeholder: vscode.l10n.t('Current: {0}. New: {1}', currentText, nextText),
-      canGoBack: options.canGoBack,
-    },
-    (quickPick) => {
-      quickPick.items = items;
-      quickPick.matchOnDescription = false;
-    },
-    (item) => item.answer,
+  return askYesNo(
+    vscode.l10n.t('{0} ({1}) already has a picture. Replace it?', inert(customer.displayName), inert(customer.number)),
+    vscode.l10n.t('Current: {0}. New: {1}', currentText, nextText),
+    items,
+    options.canGoBack,
   );
-  return answer === BACK ? BACK : answer === true;
 }
 
 /**
@@ -59,12 +52,13 @@ export async function confirmRemove(customer: Customer, current: ShownPicture, o
       answer: true,
     },
   ];
+  return askYesNo(vscode.l10n.t('Remove the picture of {0} ({1})?', inert(customer.displayName), inert(customer.number)), vscode.l10n.t('Current: {0}', currentText), items, options.canGoBack);
+}
+
+/** A confirmation as a quick pick of `items` (Keep first): true for the one that goes ahead, false to keep, BACK for Back. */
+async function askYesNo(title: string, placeholder: string, items: readonly Choice<boolean>[], canGoBack: boolean): Promise<boolean | typeof BACK> {
   const answer = await runQuickPick<Choice<boolean>, boolean>(
-    {
-      title: vscode.l10n.t('Remove the picture of {0} ({1})?', inert(customer.displayName), inert(customer.number)),
-      placeholder: vscode.l10n.t('Current: {0}', currentText),
-      canGoBack: options.canGoBack,
-    },
+    { title, placeholder, canGoBack },
     (quickPick) => {
       quickPick.items = items;
       quickPick.matchOnDescription = false;
