@@ -83,7 +83,8 @@ describe('Walkthrough: a step is checked when it succeeded (UI driver)', functio
 
     it('leaves Sign in and the picture unchecked when Add as Customer Picture… is opened from the palette and cancelled', async () => {
       await runFromPalette('Business Central: Add as Customer Picture…');
-      await waitUntil(async () => (await readTexts('.quick-input-widget')).join(' ').includes('Choose the image to use as a customer picture'), 'the image is asked for');
+      // The file dialog is a quick input that follows the palette's; on a loaded machine it takes a while.
+      await waitUntil(async () => (await readTexts('.quick-input-widget')).join(' ').includes('Choose the image to use as a customer picture'), 'the image is asked for', 30_000);
       await dismiss();
       await settle();
       assert.deepEqual(await checked(), []);
