@@ -11,26 +11,34 @@ interface CompanyItem extends vscode.QuickPickItem {
   readonly company: Company;
 }
 
-/** Step "company": the last company used here first and preselected. */
+/**
+ * Step "company": by name, the last company used here preselected (else the first), each described by where it
+ * is (`where`: the environment or server) on the one line every row has.
+ */
 export async function pickCompany(
   companies: readonly Company[],
   lastCompanyId: string | undefined,
   step: StepInfo,
+  where: string,
 ): Promise<Company | undefined> {
-  const ordered = [...companies].sort(
-    (a, b) => Number(b.id === lastCompanyId) - Number(a.id === lastCompanyId) || a.displayName.localeCompare(b.displayName),
-  );
+  const ordered = [...companies].sort((a, b) => a.displayName.localeCompare(b.displayName));
   const items: CompanyItem[] = ordered.map((company) => ({
     label: inert(company.displayName || company.name),
-    description: company.displayName && company.displayName !== company.name ? inert(company.name) : undefined,
-    detail: company.id === lastCompanyId ? vscode.l10n.t('Last used') : undefined,
+    description: [
+      company.displayName && company.displayName !== company.name ? inert(company.name) : undefined,
+      inert(where),
+      company.id === lastCompanyId ? vscode.l10n.t('last used') : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     company,
   }));
+  const preselected = items.find((item) => item.company.id === lastCompanyId) ?? items[0];
   const picked = await runQuickPick<CompanyItem, Company>(
     { title: vscode.l10n.t('Select the Company'), placeholder: vscode.l10n.t('Type to filter companies'), step },
     (quickPick) => {
       quickPick.items = items;
-      quickPick.activeItems = items.slice(0, 1);
+      quickPick.activeItems = preselected ? [preselected] : [];
     },
     (item) => item.company,
   );

@@ -93,6 +93,16 @@ export async function choose(steps = 0): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 }
 
+/** Moves from the row the keyboard is on to the one labelled `label` and accepts it. */
+export async function chooseLabel(picker: PickerView, label: string): Promise<void> {
+  const to = picker.items.indexOf(label);
+  if (to < 0) throw new Error(`no row "${label}" in ${JSON.stringify(picker.items)}`);
+  await choose(to - Math.max(0, picker.rows.findIndex((row) => row.focused)));
+}
+
+/** The row the keyboard is on. */
+export const focusedRow = (picker: PickerView) => picker.rows.find((row) => row.focused);
+
 export async function dismiss(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
 }
