@@ -27,6 +27,7 @@ import {
   buildQuery,
   isSameOrigin,
   loggableUrl,
+  looksLikeCustomerNumber,
   matchesSearch,
   nameSearchFilter,
   normalizeCustomerNumber,
@@ -252,8 +253,9 @@ export class PictureClient implements PictureService {
     if (!text) {
       return merged([await this.listPage({ url: base + this.paths.customerQuery({ $orderby: 'number' }), pageSize }, options, 'company')]);
     }
-    // Business Central refuses an `or` across two fields: name and number are two requests, merged here.
-    const byNumber = numberSearchFilter(text);
+    // Business Central refuses an `or` across two fields: name and number are two requests, merged here; text
+    // that cannot be a number (spaces, lower-case words) is a name search only.
+    const byNumber = looksLikeCustomerNumber(text) ? numberSearchFilter(text) : undefined;
     const pages = await Promise.all([
       ...(byNumber ? [this.listPage({ url: base + this.paths.customerQuery({ $filter: byNumber, $orderby: 'number' }), pageSize, search: { by: 'number', text } }, options, 'company')] : []),
       this.nameSearch(companyId, text, pageSize, options),

@@ -86,7 +86,7 @@ export interface PictureService {
   /** The tenant's environments; throws a 'settings' ServiceError for on-premises, which has none. */
   listEnvironments(options?: RequestOptions): Promise<Environment[]>;
   listCompanies(options?: RequestOptions): Promise<Company[]>;
-  /** A search asks for part of the name and part of the number (two requests, merged by id, in number order). */
+  /** A search asks for part of the name and, for text that may be a number, part of the number (two requests, merged by id, in number order). */
   listCustomers(companyId: string, query: CustomerQuery, options?: RequestOptions): Promise<CustomerPage>;
   nextCustomers(more: CustomerCursor, options?: RequestOptions): Promise<CustomerPage>;
   /** Customers by exact number (trimmed, upper-cased; longer than 20 characters: none), in the order asked. */

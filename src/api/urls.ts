@@ -176,6 +176,23 @@ export function numberSearchFilter(search: string): string | undefined {
 }
 
 /**
+ * Whether typed text may be (part of) a customer number. Numbers are Code[20]: stored upper-case, often digits,
+ * sometimes letters and separators (10000, C00010, K-1.2). So: at most 20 characters, only letters, digits, '-',
+ * '.', '_' and '/', and either a digit (c00010 is a number typed in lower case) or upper-case letters only (KUNDE-A).
+ * Spaces, lower-case words ("trey", "Trey") and any other character make it a name.
+ */
+export function looksLikeCustomerNumber(text: string): boolean {
+  const term = text.trim();
+  if (!term || term.length > CUSTOMER_NUMBER_MAX_LENGTH || !/^[\p{L}\p{N}._\-/]+$/u.test(term)) return false;
+  return /\p{N}/u.test(term) || (/\p{Lu}/u.test(term) && !/\p{Ll}/u.test(term));
+}
+
+/** Whether typed text may name one customer exactly: a customer number (above) or an id (a GUID). */
+export function looksLikeNumberOrId(text: string): boolean {
+  return isGuid(text.trim()) || looksLikeCustomerNumber(text);
+}
+
+/**
  * The spellings of a name search without a case-insensitive filter: as typed, lower, upper, and capitalised
  * words (comparisons are case-sensitive on the service, and an `or` is allowed only on one field).
  */

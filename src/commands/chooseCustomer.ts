@@ -6,6 +6,7 @@ import { failureMessage } from '../ui/failures';
 import { findDirect, pickCompany, pickCustomer } from '../ui/pickers';
 import { BACK } from '../ui/quickPick';
 import { RecentChoices } from '../local/recent';
+import { companiesPlace, type ConnectionSettings } from '../local/settings';
 import type { Connection } from './connection';
 import type { CommandContext, PictureTarget } from './context';
 
@@ -40,18 +41,24 @@ async function loadCompanies(connection: Connection, companyId: string | undefin
 
 type Loaded = { companies: Company[]; named?: Company };
 
+/** Where the companies are, for their description: "environment production", or on-premises "server bc.contoso.com". */
+function companiesWhere(settings: ConnectionSettings): string {
+  const place = companiesPlace(settings);
+  return place.kind === 'server' ? vscode.l10n.t('server {0}', place.name) : vscode.l10n.t('environment {0}', place.name);
+}
+
 /** The company named by the caller or the only one, else the one the user picks (step 1 of `totalSteps`). */
-async function companyOf(loaded: Loaded, recent: RecentChoices, totalSteps: number): Promise<{ company: Company; picked: boolean } | undefined> {
+async function companyOf(connection: Connection, loaded: Loaded, recent: RecentChoices, totalSteps: number): Promise<{ company: Company; picked: boolean } | undefined> {
   const only = loaded.named ?? (loaded.companies.length === 1 ? loaded.companies[0] : undefined);
   if (only) return { company: only, picked: false };
-  const company = await pickCompany(loaded.companies, recent.companyId, { step: 1, totalSteps });
+  const company = await pickCompany(loaded.companies, recent.companyId, { step: 1, totalSteps }, companiesWhere(connection.settings));
   return company ? { company, picked: true } : undefined;
 }
 
 /** The company for commands whose next step is not a customer (many pictures at once). */
 export async function chooseCompany(connection: Connection, recent: RecentChoices, companyId: string | undefined): Promise<Company | undefined> {
   const loaded = await loadCompanies(connection, companyId);
-  return loaded && (await companyOf(loaded, recent, 2))?.company;
+  return loaded && (await companyOf(connection, loaded, recent, 2))?.company;
 }
 
 /** Company then customer, each skipped where the target names it or there is nothing to choose. */
@@ -64,7 +71,7 @@ export async function chooseCustomer(
   const loaded = await loadCompanies(connection, target?.companyId);
   if (!loaded) return undefined;
   for (;;) {
-    const chosen = await companyOf(loaded, recent, 2);
+    const chosen = await companyOf(connection, loaded, recent, 2);
     if (!chosen) return undefined;
     const { company, picked } = chosen;
     if (target?.customerId) return { company, customer: await service.getCustomer(company.id, target.customerId) };

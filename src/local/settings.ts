@@ -1,4 +1,5 @@
 import type { ApiKind } from '../api/types';
+import { isOnPremises } from '../api/urls';
 import type { Log } from '../common/log';
 
 export type Authentication = 'microsoft' | 'basic';
@@ -60,4 +61,18 @@ export function readConnectionSettings(section: SettingsSection, log: Pick<Log, 
 /** The key under which remembered companies and customers live: one per service, tenant and environment. */
 export function settingsScope(settings: ConnectionSettings): string {
   return [settings.serviceUrl || 'online', settings.tenant || 'home', settings.api, settings.environment.toLowerCase()].join('|');
+}
+
+/** Where a connection's companies are: its environment online (Graph reaches only Production), its server on-premises. */
+export function companiesPlace(settings: Pick<ConnectionSettings, 'api' | 'environment' | 'serviceUrl'>): { readonly kind: 'environment' | 'server'; readonly name: string } {
+  if (isOnPremises(settings.serviceUrl)) {
+    let host = settings.serviceUrl;
+    try {
+      host = new URL(settings.serviceUrl).host;
+    } catch {
+      // Checked before any request is sent; the setting as written is still the best name for it.
+    }
+    return { kind: 'server', name: host };
+  }
+  return { kind: 'environment', name: settings.api === 'graph' ? 'Production' : settings.environment };
 }

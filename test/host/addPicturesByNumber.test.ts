@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, makePng, SAMPLE_JPEG, type RecordedRequest } from '../emulator';
-import { choose, dismiss, waitForPicker } from './support/pickers';
+import { choose, chooseLabel, dismiss, waitForPicker } from './support/pickers';
 import { emulatorSuite, extensionLog, setUserSettings, workspaceDir } from './support/suite';
 import { click, needsUiDriver, waitUntil } from './support/ui';
 
@@ -230,7 +230,7 @@ describe('Add Pictures by Customer Number', function () {
     const selected = ['C000001.png', 'C000002.png', 'logo.png'].map((name) => vscode.Uri.joinPath(folder, name));
     const running = vscode.commands.executeCommand('bcPictures.addPicture', selected[0], selected);
     const companies = await waitForPicker('company');
-    await choose(companies.items.indexOf('Big Tenant Ltd.'));
+    await chooseLabel(companies, 'Big Tenant Ltd.');
     const plan = await waitForPicker('plan');
     assert.deepEqual(plan.selected, ['C000001.png', 'C000002.png']);
     assert.deepEqual(plan.items, ['C000001.png', 'C000002.png'], 'logo.png is left out, not a row that cannot be checked');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO, makePng, TenantData } from '../emulator';
 import { formatBytes } from '../../src/images';
-import { choose, dismiss, waitForPicker } from './support/pickers';
+import { choose, chooseLabel, dismiss, waitForPicker } from './support/pickers';
 import { emulatorSuite, extensionLog, setUserSettings, userSetting, workspaceDir } from './support/suite';
 import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
@@ -159,10 +159,9 @@ describe('Show and remove customer pictures, environments and accounts', functio
     it('is driven through the company and customer quick picks', async function () {
       needsUiDriver(this);
       const running = show();
-      await waitForPicker('company');
-      await choose(0); // CRONUS: the company used last
+      await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
       const customers = await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
-      await choose(customers.items.indexOf('Adatum Corporation'));
+      await chooseLabel(customers, 'Adatum Corporation');
       assert.match((await running)?.path ?? '', /10000 Adatum Corporation\.png$/);
     });
   });

@@ -16,6 +16,8 @@ export interface QuickInputRow {
   readonly checked?: boolean;
   /** The row the keyboard is on. */
   readonly focused: boolean;
+  /** Shown where the list is scrolled to, at least in part (not scrolled out of view). */
+  readonly inView: boolean;
 }
 
 export interface QuickInputSnapshot {
@@ -50,6 +52,7 @@ interface DomElement extends DomNode {
   readonly style: { readonly top: string };
   readonly clientHeight: number;
   getAttribute(name: string): string | null;
+  getBoundingClientRect(): { readonly top: number; readonly bottom: number };
   getClientRects(): ArrayLike<unknown>;
   querySelector(selectors: string): DomElement | null;
   querySelectorAll(selectors: string): ArrayLike<DomElement>;
@@ -98,7 +101,9 @@ export async function readQuickInput(): Promise<QuickInputSnapshot | null> {
   const byIndex = new Map<number, QuickInputRow>();
   let size = 0;
   let complete = true;
-  const collect = () => {
+  /** Where the person left the list: only the rows collected before any scrolling can be in view. */
+  const view = scrollable?.getBoundingClientRect();
+  const collect = (asLeft: boolean) => {
     for (const row of Array.from(rowsContainer?.querySelectorAll('.monaco-list-row') ?? [])) {
       const index = Number(row.getAttribute('data-index'));
       const setSize = Number(row.getAttribute('aria-setsize'));
@@ -106,21 +111,23 @@ export async function readQuickInput(): Promise<QuickInputSnapshot | null> {
       size = setSize;
       const lines = row.querySelector('.quick-input-list-rows')?.children;
       const meta = lines?.[1]?.querySelector('.quick-input-list-label-meta .monaco-icon-label') ?? null;
-      const read: QuickInputRow = {
+      let read: QuickInputRow = {
         label: withIcons(lines?.[0]?.querySelector('.label-name') ?? null),
         description: withIcons(lines?.[0]?.querySelector('.label-description') ?? null),
         detail: shown(meta) ? withIcons(meta.querySelector('.label-name')) : '',
         separator: text(row.querySelector('.quick-input-list-separator')),
         checked: canSelectMany ? row.getAttribute('aria-checked') === 'true' : undefined,
         focused: row.classList.contains('focused'),
+        inView: asLeft && !!view && row.getBoundingClientRect().bottom > view.top && row.getBoundingClientRect().top < view.bottom,
       };
       const before = byIndex.get(index);
+      if (before?.inView) read = { ...read, inView: true };
       if (before && (before.label !== read.label || before.checked !== read.checked)) complete = false;
       byIndex.set(index, read);
     }
   };
   if (shown(list) && scrollable && rowsContainer) {
-    collect();
+    collect(true);
     if (byIndex.size < size) {
       const top = () => Math.abs(parseFloat(rowsContainer.style.top) || 0);
       const frame = () => new Promise<void>((resolve) => page.requestAnimationFrame(() => resolve()));
@@ -133,12 +140,12 @@ export async function readQuickInput(): Promise<QuickInputSnapshot | null> {
       // Pixels scrolled per unit of deltaY: measured on the first, short step, so that no step skips a row.
       let ratio = 0;
       await wheel(-1e6);
-      collect();
+      collect(false);
       for (let steps = 0; byIndex.size < size && steps < 1000; steps++) {
         const before = top();
         const delta = ratio > 0 ? (viewport * 0.8) / ratio : viewport * 0.2;
         await wheel(delta);
-        collect();
+        collect(false);
         if (top() === before) break;
         if (ratio === 0) ratio = (top() - before) / delta;
       }

@@ -57,7 +57,7 @@ export async function picker(emu: EmulatorProcess): Promise<void> {
   const fullLabel = `every customer (${full.items.toLocaleString('en')}), pages of 20,000`;
   add({
     section: 'picker',
-    figure: "Picker's first search of a session: requests (name and number, plus the one probe for case-insensitive search)",
+    figure: "Picker's first search of a session: requests (by name, plus the one probe for case-insensitive search; a lower-case word is no number)",
     value: firstSearch.requests,
     unit: '',
     baseline: full.requests,
@@ -66,7 +66,7 @@ export async function picker(emu: EmulatorProcess): Promise<void> {
   });
   for (const [name, r, most] of [
     [`first page (${first.items} customers)`, first, 1],
-    [`search 'harbor' by name and number (first ${search.items} shown)`, search, 2],
+    [`search 'harbor' by name (first ${search.items} shown)`, search, 1],
   ] as const) {
     add({ section: 'picker', figure: `Picker ${name}: requests`, value: r.requests, unit: '', baseline: full.requests, baselineLabel: fullLabel, target: `≤ ${most}`, pass: r.requests <= most, runs: r.runs });
     add({

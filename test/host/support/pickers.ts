@@ -31,7 +31,7 @@ export interface PickerView extends QuickInputSnapshot {
   readonly selected?: readonly string[];
 }
 
-/** The customer picker's last row while text is typed: it shows once the extension has seen all of that text. */
+/** The customer picker's last row while text that may be a number or an id is typed. */
 export const goToCustomer = (text: string) => `$(arrow-right) Go to customer "${text.trim()}"`;
 
 function view(kind: PickerKind, shown: QuickInputSnapshot): PickerView {
@@ -44,8 +44,8 @@ function view(kind: PickerKind, shown: QuickInputSnapshot): PickerView {
 function settled(picker: PickerView): boolean {
   if (!picker.complete || picker.busy) return false;
   if (picker.kind !== 'customer') return true;
-  // A search's answer cannot be told from the list before it by looking: see searchCustomers.
-  if (picker.value.trim()) return picker.items.includes(goToCustomer(picker.value));
+  // A search's answer cannot be told from the list before it by looking: searchCustomers waits for it.
+  if (picker.value.trim()) return true;
   // Recent customers show at once; the service's list comes after them, under its own heading.
   return !picker.rows.some((row) => row.separator === 'Recently used') || picker.rows.some((row) => row.separator === 'Customers');
 }
@@ -72,16 +72,20 @@ export function waitForPicker(kind: PickerKind, ready: (picker: PickerView) => b
 
 /**
  * Types `text` into the customer picker shown and waits for the answer to exactly that text, satisfying `ready`.
- * Until the answer comes the picker still shows the list from before (with the new "Go to customer" row), which
- * looks like an answer; so the emulator holds every search until the picker shows that it is busy (its progress
- * bar), and the answer is what it shows once it is no longer.
+ * Until the answer comes the picker still shows the list from before, which looks like an answer; so the emulator
+ * holds every search until one for all of the text has reached it and the picker shows that it is busy (its
+ * progress bar), and the answer is what it shows once it is no longer.
  */
 export async function searchCustomers(emulator: Emulator, text: string, ready: (picker: PickerView) => boolean): Promise<PickerView> {
-  const hold: FaultSpec = { method: 'GET', path: /\$filter=/, kind: 'hold', times: Infinity };
+  // Not the one probe of what the service supports (it has $top): the first search waits for its answer.
+  const hold: FaultSpec = { method: 'GET', path: /^(?!.*[?&]\$top=).*\$filter=/, kind: 'hold', times: Infinity };
+  // The text as an OData literal in any of the search's filters (by number upper-cased, by name lower-cased or as typed).
+  const literal = `'${text.trim().toLowerCase().split("'").join("''")}'`;
+  const askedFor = () => emulator.requests.some((r) => r.fault === 'hold' && (r.query.$filter ?? '').toLowerCase().includes(literal));
   emulator.fault(hold);
   try {
     await typeText(text);
-    await poll('customer', (picker) => picker.value === text && picker.items.includes(goToCustomer(text)) && picker.busy, `busy searching "${text}"`, 15_000);
+    await poll('customer', (picker) => picker.value === text && picker.busy && askedFor(), `busy searching "${text}"`, 15_000);
   } finally {
     emulator.removeFault(hold);
     emulator.releaseHeld();
@@ -95,6 +99,16 @@ export async function choose(steps = 0): Promise<void> {
   for (let i = 0; i < Math.abs(steps); i++) await vscode.commands.executeCommand(move);
   await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 }
+
+/** Moves from the row the keyboard is on to the one labelled `label` and accepts it. */
+export async function chooseLabel(picker: PickerView, label: string): Promise<void> {
+  const to = picker.items.indexOf(label);
+  if (to < 0) throw new Error(`no row "${label}" in ${JSON.stringify(picker.items)}`);
+  await choose(to - Math.max(0, picker.rows.findIndex((row) => row.focused)));
+}
+
+/** The row the keyboard is on. */
+export const focusedRow = (picker: PickerView) => picker.rows.find((row) => row.focused);
 
 export async function dismiss(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeQuickOpen');

@@ -6,6 +6,8 @@ import {
   checkId,
   isLoopbackHost,
   isSameOrigin,
+  looksLikeCustomerNumber,
+  looksLikeNumberOrId,
   matchesSearch,
   nameSearchFilter,
   nameSpellings,
@@ -120,6 +122,23 @@ describe('api/urls', () => {
       assert.equal(numberSearchFilter("o'1"), "contains(number,'O''1')");
       assert.equal(numberSearchFilter('x'.repeat(20)), `contains(number,'${'X'.repeat(20)}')`);
       assert.equal(numberSearchFilter('x'.repeat(21)), undefined);
+    });
+
+    it('takes as maybe a number: up to 20 letters, digits, - . _ /, with a digit or in capitals; spaces and lower-case words are names', () => {
+      for (const number of ['10000', ' 10000 ', 'C00010', 'c00010', 'K-1.2', 'KUNDE-A', 'ABC', 'A_B/C', '9', 'Ä1', 'x'.repeat(19) + '1']) {
+        assert.equal(looksLikeCustomerNumber(number), true, number);
+      }
+      for (const name of ['trey', 'Trey', 'tReY rES', 'adatum CORP', '10000 A', "O'BRIEN", 'O’1', 'a&1', '$(x1)', '[1](x)', '東京', '-', '..', '', '   ', 'X'.repeat(20) + '1', 'Über']) {
+        assert.equal(looksLikeCustomerNumber(name), false, name);
+      }
+    });
+
+    it('takes a GUID as an id, and a number as a number, to go to', () => {
+      assert.equal(looksLikeNumberOrId(' 5F2A3B4C-0000-4000-8000-00000000000A '), true);
+      assert.equal(looksLikeNumberOrId('c0ffee00-0000-4000-8000-000000020000'), true);
+      assert.equal(looksLikeNumberOrId('c00010'), true);
+      assert.equal(looksLikeNumberOrId('c0ffee00-0000-4000-8000'), false, 'part of an id is no number either: longer than 20');
+      assert.equal(looksLikeNumberOrId('coffee'), false);
     });
 
     it('searches a name without nested calls as an `or` of spellings on the one field', () => {

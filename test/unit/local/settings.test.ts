@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readConnectionSettings, settingsScope, type InspectedSetting, type SettingsSection } from '../../../src/local/settings';
+import { companiesPlace, readConnectionSettings, settingsScope, type InspectedSetting, type SettingsSection } from '../../../src/local/settings';
 import { CapturingLog } from '../api/helpers';
 
 /** A settings section as VS Code's `inspect` reports it: each key's value per level. */
@@ -85,5 +85,12 @@ describe('the connection settings, read from user settings only', () => {
       { ...base, environment: 'sandbox' },
     ].map(settingsScope);
     assert.equal(new Set(scopes).size, scopes.length, scopes.join(', '));
+  });
+
+  it('places companies in the environment online, in Production on Graph, and on the server on-premises', () => {
+    assert.deepEqual(companiesPlace({ api: 'businessCentral', environment: 'sandbox-de', serviceUrl: '' }), { kind: 'environment', name: 'sandbox-de' });
+    assert.deepEqual(companiesPlace({ api: 'businessCentral', environment: 'production', serviceUrl: 'http://127.0.0.1:8080' }), { kind: 'environment', name: 'production' });
+    assert.deepEqual(companiesPlace({ api: 'graph', environment: 'sandbox', serviceUrl: '' }), { kind: 'environment', name: 'Production' });
+    assert.deepEqual(companiesPlace({ api: 'businessCentral', environment: 'production', serviceUrl: 'https://bc.contoso.com:7048/BC/api/v2.0' }), { kind: 'server', name: 'bc.contoso.com:7048' });
   });
 });

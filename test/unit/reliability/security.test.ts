@@ -19,7 +19,7 @@ const CRONUS = DEMO.cronusId;
 const CUSTOMER = DEMO.customer(10000);
 
 /** Characters that would change a URL's path, query or filter if they got in unescaped. */
-const HOSTILE_TEXT = ['a/b', 'a?b', 'a#b', '..', '../..', '%2F', '%2f..%2f', "O'Brien", "'", "''", '"quoted"', "x') or true or ('", 'a&$filter=true', 'a)', '(a', '\\', 'a b+c', '%27'];
+const HOSTILE_TEXT = ['a/b', 'a?b', 'a#b', '..', '../..', '%2F', '%2f..%2f', "O'Brien", "'", "''", '"quoted"', "x') or true or ('", 'a&$filter=true', 'a)', '(a', '\\', 'a b+c', '%27', 'A/B', '../1', '1/..', 'C.1-_/'];
 
 describe('reliability: security', function () {
   this.timeout(30_000);
@@ -190,7 +190,9 @@ describe('reliability: security', function () {
     const literal = (text: string) => `'${text.split("'").join("''")}'`;
 
     for (const text of HOSTILE_TEXT) {
-      it(`search ${JSON.stringify(text)}: a request by name and one by number, same path, the text as one quoted literal`, async () => {
+      // Only text that may be a number is also searched by number: these four, of letters, digits, '.', '-', '_', '/'.
+      const byNumber = ['A/B', '../1', '1/..', 'C.1-_/'].includes(text);
+      it(`search ${JSON.stringify(text)}: a request by name${byNumber ? ' and one by number' : ' only'}, same path, the text as one quoted literal`, async () => {
         for (const [h, path] of [
           [bc, `/v2.0/production/api/v2.0/companies(${CRONUS})/customers`],
           [graph, `/beta/financials/companies/${CRONUS}/customers`],
@@ -201,13 +203,14 @@ describe('reliability: security', function () {
           const page = await h.service.listCustomers(CRONUS, { search: text });
           await settled(emu);
           const term = text.trim();
-          assert.equal(emu.requests.length, 2, emu.requests.map((r) => r.url).join('\n'));
+          assert.equal(emu.requests.length, byNumber ? 2 : 1, emu.requests.map((r) => r.url).join('\n'));
           for (const request of emu.requests) {
             assert.equal(request.status, 200, `${request.url}: ${request.errorCode ?? ''}`);
             assert.equal(request.path, path);
           }
           const filters = emu.requests.map((r) => r.query.$filter).sort();
-          assert.deepEqual(filters, [`contains(number,${literal(term.toUpperCase())})`, `contains(tolower(displayName),${literal(term.toLowerCase())})`].sort());
+          const expected = [`contains(tolower(displayName),${literal(term.toLowerCase())})`, ...(byNumber ? [`contains(number,${literal(term.toUpperCase())})`] : [])];
+          assert.deepEqual(filters, expected.sort());
           const byName = emu.requests.find((r) => r.query.$filter.startsWith('contains(tolower('))!;
           assert.deepEqual(Object.keys(byName.query).sort(), h === bc ? ['$expand', '$filter', '$orderby', '$schemaversion', '$select'] : ['$filter', '$orderby', '$schemaversion', '$select']);
           // Only O'Brien & Sons matches any of these texts.
