@@ -122,8 +122,8 @@ describe('Add as Customer Picture', function () {
     needsUiDriver(this);
     const stored = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM);
     const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
-    await choose((await waitForPicker('company')).items.indexOf('CRONUS USA, Inc.'));
-    await choose((await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'))).items.indexOf('Adatum Corporation'));
+    await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
+    await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation')), 'Adatum Corporation');
     const replace = await waitForPicker('replace');
     const current = `PNG, 64×48, ${formatBytes(stored.bytes!.length)}`;
     const next = `PNG, 64×48, ${formatBytes(fs.statSync(photo().fsPath).size)}`;
@@ -141,7 +141,7 @@ describe('Add as Customer Picture', function () {
     await vscode.commands.executeCommand('workbench.action.quickInputBack');
     const again = await waitForPicker('customer', (state) => state.items.includes('Trey Research'));
     assert.match(again.title, /^Select the Customer of CRONUS USA, Inc\./);
-    await choose(again.items.indexOf('Trey Research'));
+    await chooseLabel(again, 'Trey Research');
     const result = await running;
     assert.equal(result?.customerId, TREY, 'the customer picked after Back gets the picture');
     assert.deepEqual(patches().map((p) => p.path.includes(`customers(${TREY})`)), [true], 'Adatum was not changed');

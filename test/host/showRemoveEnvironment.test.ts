@@ -239,8 +239,8 @@ describe('Show and remove customer pictures, environments and accounts', functio
       needsUiDriver(this);
       const before = cronus().picture(ADATUM).version;
       const running = remove();
-      await choose((await waitForPicker('company')).items.indexOf('CRONUS USA, Inc.'));
-      await choose((await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'))).items.indexOf('Adatum Corporation'));
+      await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
+      await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation')), 'Adatum Corporation');
       await waitForPicker('remove');
       await vscode.commands.executeCommand('workbench.action.quickInputBack');
       await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation'));
