@@ -35,13 +35,20 @@ export class PauseGate {
   }
 }
 
+/** Rounds of unthrottled successes that earn one more in flight at or above the level the service last throttled. */
+const ROUNDS_PAST_PLATEAU = 20;
+
 /**
  * How many uploads may be in flight now: halved (at least 1) when the service throttles, one more after each
- * round of as many unthrottled successes, up to `max`. One throttling episode cuts once: the requests already in
- * flight when it began are answered 429 together, and only a request started after the cut may cut again.
+ * round of as many unthrottled successes up to one below where it throttled (the plateau), and past that only
+ * slowly (20 rounds a step), up to `max`: a request budget (6,000 per 5 minutes) spent by running at full speed
+ * costs a pause of whole seconds each time, so a pace just under it is faster. One throttling episode cuts once:
+ * the requests in flight when it began are answered 429 together, and only a request started after the cut may
+ * cut again.
  */
 export class AdaptiveLimit {
   private limit: number;
+  private plateau: number;
   private successes = 0;
   private startedSinceCut = true;
   /** Counts the cuts: an item started before the last one says nothing about whether the service keeps up now. */
@@ -51,6 +58,7 @@ export class AdaptiveLimit {
   constructor(readonly max: number) {
     this.max = Math.max(1, Math.floor(max) || 1);
     this.limit = this.max;
+    this.plateau = this.max;
   }
 
   get current(): number {
@@ -63,6 +71,7 @@ export class AdaptiveLimit {
     if (!this.startedSinceCut) return;
     this.startedSinceCut = false;
     this.epoch++;
+    this.plateau = Math.max(1, this.limit - 1);
     this.limit = Math.max(1, Math.floor(this.limit / 2));
   }
 
@@ -72,10 +81,11 @@ export class AdaptiveLimit {
     return this.epoch;
   }
 
-  /** An item started at `epoch` ended well: after `current` of them since the last cut, one more may run. */
+  /** An item started at `epoch` ended well: after enough of them since the last cut, one more may run. */
   succeeded(epoch: number): void {
-    if (epoch !== this.epoch) return;
-    if (++this.successes < this.limit || this.limit >= this.max) return;
+    if (epoch !== this.epoch || this.limit >= this.max) return;
+    const needed = this.limit < this.plateau ? this.limit : this.limit * ROUNDS_PAST_PLATEAU;
+    if (++this.successes < needed) return;
     this.successes = 0;
     this.limit++;
     for (const listener of [...this.listeners]) listener();

@@ -21,7 +21,7 @@ describe('bulk/pool: the upload pool against the emulator', function () {
   let gate: PauseGate;
 
   before(async () => {
-    emu = await startEmulator({ data: 'empty', bigCompany: 130 });
+    emu = await startEmulator({ data: 'empty', bigCompany: 200 });
     emu.acceptToken(TOKEN, { audience: 'businesscentral', user: USER });
   });
 
@@ -149,7 +149,7 @@ describe('bulk/pool: the upload pool against the emulator', function () {
       },
       retry: { sleep: abortableSleep },
     });
-    const items = uploads(40, 85);
+    const items = uploads(110, 85);
     emu.fault({ method: 'PATCH', kind: 'latency', ms: 60, times: Infinity });
     // Four PATCHes in a row are throttled (the ones in flight at that moment): one episode, one cut.
     emu.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1, times: 4, path: new RegExp(items.slice(8, 12).map((item) => item.customer.id).join('|')) });
@@ -165,16 +165,18 @@ describe('bulk/pool: the upload pool against the emulator', function () {
         running--;
       }
     }, { concurrency: 4, gate, limit });
-    assert.deepEqual(outcomes.map((o) => o.state), Array(40).fill('done'));
+    assert.deepEqual(outcomes.map((o) => o.state), Array(110).fill('done'));
     assert.equal(Math.max(...inFlightAtStart.slice(0, 8)), 4, 'four at once before the service throttled');
     assert.equal(Math.min(...limits), 2, 'halved once for the episode, not once per 429');
     const afterCut = limits.indexOf(2);
     assert.ok(inFlightAtStart.slice(afterCut, afterCut + 4).every((n) => n <= 2), `at most 2 in flight after the cut: ${inFlightAtStart.join(',')}`);
+    assert.ok(limits.slice(afterCut, afterCut + 8).includes(3), `quickly back to 3, one below where it was throttled: ${limits.join(',')}`);
+    assert.equal(limits.filter((n) => n === 3).length >= 50, true, `and only slowly past it: ${limits.join(',')}`);
     assert.equal(limit.current, 4, 'back up to 4 once the uploads kept succeeding');
     assert.equal(Math.max(...inFlightAtStart.slice(-8)), 4, `four at once again at the end: ${inFlightAtStart.join(',')}`);
     const ok = patches().filter((p) => p.status === 204);
-    assert.equal(ok.length, 40);
-    assert.equal(new Set(ok.map((p) => p.path)).size, 40, 'no duplicates');
+    assert.equal(ok.length, 110);
+    assert.equal(new Set(ok.map((p) => p.path)).size, 110, 'no duplicates');
   });
 
   it('starts nothing when cancelled before it begins', async () => {
