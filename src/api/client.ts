@@ -130,6 +130,10 @@ function toCustomer(raw: unknown, response: HttpResponse): Customer {
   if (hasPicture !== undefined) {
     customer.hasPicture = hasPicture;
   }
+  // Business Central expands the picture as one object with the same facts as GET …/picture.
+  if (isObject(raw.picture)) {
+    customer.picture = { id: str(raw.picture.id) ?? raw.id.toLowerCase(), width: num(raw.picture.width), height: num(raw.picture.height), contentType: str(raw.picture.contentType) ?? '' };
+  }
   return customer;
 }
 
@@ -452,6 +456,10 @@ export class PictureClient implements PictureService {
   // ------------------------------------------------------------------------------------------------- upload
 
   async uploadPicture(companyId: string, customerId: string, source: UploadSource, options: UploadOptions = {}): Promise<Picture> {
+    return (await this.sendPicture(companyId, customerId, source, options)) ?? this.storedPicture(companyId, customerId, source, options);
+  }
+
+  async sendPicture(companyId: string, customerId: string, source: UploadSource, options: UploadOptions = {}): Promise<Picture | undefined> {
     try {
       return await this.upload(companyId, customerId, source, options);
     } catch (error) {
@@ -461,7 +469,7 @@ export class PictureClient implements PictureService {
     }
   }
 
-  private async upload(companyId: string, customerId: string, source: UploadSource, options: UploadOptions): Promise<Picture> {
+  private async upload(companyId: string, customerId: string, source: UploadSource, options: UploadOptions): Promise<Picture | undefined> {
     if (this.paths.graph && !this.graphPostRefused) {
       const posted = await this.postGraphPicture(companyId, customerId, source, options);
       if (posted) {
@@ -489,7 +497,23 @@ export class PictureClient implements PictureService {
       }
       throw error;
     }
-    return this.storedPicture(companyId, customerId, source, options);
+    return undefined;
+  }
+
+  async storedPictures(companyId: string, customers: readonly Pick<Customer, 'id' | 'number'>[], options: RequestOptions = {}): Promise<Map<string, Picture>> {
+    const stored = new Map<string, Picture>();
+    if (this.paths.graph) {
+      for (const customer of customers) stored.set(customer.id, await this.getPicture(companyId, customer.id, options));
+      return stored;
+    }
+    const wanted = new Set(customers.map((customer) => customer.id.toLowerCase()));
+    for (const found of await this.findCustomersByNumber(companyId, customers.map((customer) => customer.number), options)) {
+      // By id: a number given to another customer since the plan must not lend its picture.
+      if (found.picture && wanted.has(found.id.toLowerCase())) {
+        stored.set(customers.find((customer) => customer.id.toLowerCase() === found.id.toLowerCase())!.id, found.picture);
+      }
+    }
+    return stored;
   }
 
   /**

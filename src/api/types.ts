@@ -19,6 +19,8 @@ export interface Customer {
   readonly blocked?: string;
   /** Known only where the service tells it cheaply ($expand=picture); undefined when unknown. */
   readonly hasPicture?: boolean;
+  /** What the service stored, where it was expanded with the customer (Business Central's `$expand=picture`). */
+  readonly picture?: Picture;
 }
 
 /** What the service stored: width 0 and an empty content type mean "no picture". */
@@ -94,6 +96,13 @@ export interface PictureService {
   getCustomer(companyId: string, customerId: string, options?: RequestOptions): Promise<Customer>;
   getPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Picture>;
   uploadPicture(companyId: string, customerId: string, source: UploadSource, options?: UploadOptions): Promise<Picture>;
+  /** The upload alone: what was stored when the answer says it (Graph's POST), else undefined (a 204), to be read back in batches. */
+  sendPicture(companyId: string, customerId: string, source: UploadSource, options?: UploadOptions): Promise<Picture | undefined>;
+  /**
+   * What is stored for many customers, by id: Business Central in batches of numbers with `$expand=picture`, Graph
+   * (which expands no picture) one request each. A customer the service no longer lists is missing from the map.
+   */
+  storedPictures(companyId: string, customers: readonly Pick<Customer, 'id' | 'number'>[], options?: RequestOptions): Promise<Map<string, Picture>>;
   downloadPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Uint8Array | undefined>;
   /**
    * How many bytes the picture `getPicture` returned has (the service tells only its type and size in pixels): read from

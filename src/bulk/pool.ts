@@ -35,6 +35,69 @@ export class PauseGate {
   }
 }
 
+/** Rounds of unthrottled successes that earn one more in flight at or above the level the service last throttled. */
+const ROUNDS_PAST_PLATEAU = 20;
+
+/**
+ * How many uploads may be in flight now: halved (at least 1) when the service throttles, one more after each
+ * round of as many unthrottled successes up to one below where it throttled (the plateau), and past that only
+ * slowly (20 rounds a step), up to `max`: a request budget (6,000 per 5 minutes) spent by running at full speed
+ * costs a pause of whole seconds each time, so a pace just under it is faster. One throttling episode cuts once:
+ * the requests in flight when it began are answered 429 together, and only a request started after the cut may
+ * cut again.
+ */
+export class AdaptiveLimit {
+  private limit: number;
+  private plateau: number;
+  private successes = 0;
+  private startedSinceCut = true;
+  /** Counts the cuts: an item started before the last one says nothing about whether the service keeps up now. */
+  private epoch = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly max: number) {
+    this.max = Math.max(1, Math.floor(max) || 1);
+    this.limit = this.max;
+    this.plateau = this.max;
+  }
+
+  get current(): number {
+    return this.limit;
+  }
+
+  /** The service asked to wait (429, or busy with Retry-After). */
+  throttled(): void {
+    this.successes = 0;
+    if (!this.startedSinceCut) return;
+    this.startedSinceCut = false;
+    this.epoch++;
+    this.plateau = Math.max(1, this.limit - 1);
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+  }
+
+  /** An item starts; pass what this returns to `succeeded`. */
+  started(): number {
+    this.startedSinceCut = true;
+    return this.epoch;
+  }
+
+  /** An item started at `epoch` ended well: after enough of them since the last cut, one more may run. */
+  succeeded(epoch: number): void {
+    if (epoch !== this.epoch || this.limit >= this.max) return;
+    const needed = this.limit < this.plateau ? this.limit : this.limit * ROUNDS_PAST_PLATEAU;
+    if (++this.successes < needed) return;
+    this.successes = 0;
+    this.limit++;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Called once when the limit next grows. */
+  onGrow(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
 export type PoolOutcome<T, R> =
   | { readonly item: T; readonly state: 'done'; readonly value: R }
   | { readonly item: T; readonly state: 'failed'; readonly error: unknown }
@@ -46,6 +109,8 @@ export interface PoolOptions<T, R> {
   /** Aborting stops new starts; work already started runs to its end (the caller decides whether to abort it). */
   readonly signal?: AbortSignal;
   readonly gate?: PauseGate;
+  /** Fewer in flight than `concurrency` while the service throttles (see AdaptiveLimit); `concurrency` stays the most. */
+  readonly limit?: AdaptiveLimit;
   onStart?(item: T, index: number): void;
   onSettled?(outcome: PoolOutcome<T, R>, index: number): void;
 }
@@ -56,9 +121,25 @@ export async function runPool<T, R>(
   work: (item: T, index: number) => Promise<R>,
   options: PoolOptions<T, R>,
 ): Promise<PoolOutcome<T, R>[]> {
-  const { signal, gate } = options;
+  const { signal, gate, limit } = options;
   const outcomes: Array<PoolOutcome<T, R> | undefined> = new Array(items.length);
   let next = 0;
+  let running = 0;
+  // Workers over the adaptive limit wait here until an item settles, the limit grows or the user cancels.
+  const waiting = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...waiting]) wake();
+  };
+  const offGrow = limit?.onGrow(wakeAll);
+  const onAbort = () => wakeAll();
+  signal?.addEventListener('abort', onAbort);
+  const turn = () => new Promise<void>((resolve) => {
+    const wake = () => {
+      waiting.delete(wake);
+      resolve();
+    };
+    waiting.add(wake);
+  });
   const worker = async (): Promise<void> => {
     while (next < items.length && !signal?.aborted) {
       try {
@@ -66,22 +147,36 @@ export async function runPool<T, R>(
       } catch {
         return;
       }
+      if (limit && running >= limit.current) {
+        await turn();
+        continue;
+      }
       // Another worker may have taken the last item, or the user cancelled, while this one waited.
       if (next >= items.length || signal?.aborted) return;
       const index = next++;
       const item = items[index];
+      running++;
+      const epoch = limit?.started() ?? 0;
       options.onStart?.(item, index);
       let outcome: PoolOutcome<T, R>;
       try {
         outcome = { item, state: 'done', value: await work(item, index) };
+        limit?.succeeded(epoch);
       } catch (error) {
         outcome = { item, state: 'failed', error };
       }
+      running--;
       outcomes[index] = outcome;
       options.onSettled?.(outcome, index);
+      wakeAll();
     }
   };
   const workers = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, items.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    offGrow?.();
+    signal?.removeEventListener('abort', onAbort);
+  }
   return items.map((item, index) => outcomes[index] ?? { item, state: 'notStarted' });
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { cancellableRead, reportWaiting, withCancellation } from '../ui/progress';
 import { inert, logTarget } from '../common/serviceText';
-import type { PlanEntry, PlanFile, UploadRecord } from '../bulk';
+import type { PlanEntry, PlanFile, PoolOutcome, UploadRecord } from '../bulk';
 import type { Company, Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
 import { collectImages } from '../ui/imageFolder';
@@ -162,10 +162,11 @@ async function uploadAll(
   company: Company,
   chosen: readonly Upload[],
 ): Promise<{ records: UploadRecord[]; cancelled: boolean }> {
-  const { PauseGate, runPool, SERVICE_MAX_CONCURRENT } = await import('../bulk');
+  const { AdaptiveLimit, PauseGate, runPool, SERVICE_MAX_CONCURRENT } = await import('../bulk');
   const configured = vscode.workspace.getConfiguration('bcPictures').get<number>('maxConcurrentUploads', 4);
   const concurrency = Math.min(SERVICE_MAX_CONCURRENT, Math.max(1, Math.floor(Number(configured) || 4)));
   const gate = new PauseGate();
+  const limit = new AdaptiveLimit(concurrency);
   const total = chosen.length;
   return withCancellation(
     vscode.l10n.t('Adding {0} customer pictures to {1}', total, inert(company.displayName)),
@@ -181,19 +182,22 @@ async function uploadAll(
       const waiting = reportWaiting(progress);
       const onWaiting = (seconds: number) => {
         gate.pause(seconds * 1000);
+        limit.throttled();
         waiting(seconds);
       };
-      const outcomes = await runPool<Upload, Picture>(
+      const outcomes = await runPool<Upload, Picture | undefined>(
         chosen,
         async (entry) => {
           const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
           // No signal: a started upload ends as stored or refused, so the summary knows exactly what changed.
-          return connection.service.uploadPicture(company.id, entry.customer.id, source, { onWaiting });
+          // The 204 is the upload; what was stored is read back below, many customers a request.
+          return connection.service.sendPicture(company.id, entry.customer.id, source, { onWaiting });
         },
         {
           concurrency,
           signal,
           gate,
+          limit,
           onStart: (entry) => {
             inFlight++;
             if (!signal.aborted) {
@@ -208,11 +212,12 @@ async function uploadAll(
           },
         },
       );
+      const stored = await readBack(services, connection, company, outcomes, onWaiting);
       const records = outcomes.map((outcome) => {
         if (outcome.state === 'done') {
-          const stored = outcome.value;
+          const picture = stored.get(outcome.item.customer.id) ?? outcome.value ?? sourceFacts(outcome.item);
           services.pictures.forget(company.id, outcome.item.customer.id, vscode.FileChangeType.Changed);
-          return record(outcome.item, 'done', `${stored.width}×${stored.height} ${stored.contentType}`);
+          return record(outcome.item, 'done', `${picture.width}×${picture.height} ${picture.contentType}`);
         }
         if (outcome.state === 'failed') return record(outcome.item, isUnconfirmed(outcome.error) ? 'unconfirmed' : 'failed', failureMessage(outcome.error));
         return record(outcome.item, 'notStarted', vscode.l10n.t('cancelled before it started'));
@@ -221,6 +226,35 @@ async function uploadAll(
       return { records, cancelled: signal.aborted };
     },
   );
+}
+
+/**
+ * What the service stored for the uploads it took, in batches of customer numbers. The pictures are set either
+ * way, so a failed read must not report them as failed: the inspected size and type stand in, and the log says so.
+ */
+async function readBack(
+  services: CommandContext,
+  connection: Connection,
+  company: Company,
+  outcomes: readonly PoolOutcome<Upload, Picture | undefined>[],
+  onWaiting: (seconds: number) => void,
+): Promise<Map<string, Picture>> {
+  const uploaded = outcomes.flatMap((outcome) => (outcome.state === 'done' && outcome.value === undefined ? [outcome.item.customer] : []));
+  if (uploaded.length === 0) return new Map();
+  try {
+    // No signal: the uploads are done, and the summary should say what they stored even after a cancel.
+    const stored = await connection.service.storedPictures(company.id, uploaded, { onWaiting });
+    if (stored.size < uploaded.length) services.log.warn(`Read back ${stored.size} of ${uploaded.length} uploaded pictures; the others are reported with the uploaded image's own size and type.`);
+    return stored;
+  } catch (error) {
+    services.log.warn(`The pictures were uploaded, but reading them back failed (${failureMessage(error)}); reporting the uploaded images' own size and type.`);
+    return new Map();
+  }
+}
+
+function sourceFacts(entry: Upload): Picture {
+  const info = entry.file.info!;
+  return { id: entry.customer.id, width: info.width, height: info.height, contentType: info.contentType };
 }
 
 /** Writes the report to the extension's own storage (never next to the user's files). */

@@ -12,6 +12,7 @@ import { activation } from './sections/activation';
 import { bundle } from './sections/bundle';
 import { lookup } from './sections/lookup';
 import { many } from './sections/many';
+import { online } from './sections/online';
 import { picker } from './sections/picker';
 import { upload } from './sections/upload';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     if (emu && wanted('upload')) await upload(tmp, emu);
     if (emu && wanted('picker')) await picker(emu);
     if (emu && wanted('many')) await many(emu);
+    if (wanted('online')) await online();
   } catch (error) {
     console.error('\nThe benchmark stopped early:', error);
   } finally {

@@ -19,7 +19,7 @@ import { SERVICE_MAX_PAGE_SIZE } from './collection';
 import type { RecordedRequest } from './context';
 import { type DataOptions, TenantData } from './data';
 import { FaultSchedule, type FaultSpec, HeldRequests, Limiter, type Limits, SERVICE_LIMITS, type UserStats } from './faults';
-import { handle, type Pipeline } from './server';
+import { handle, type Pipeline, type Timing } from './server';
 
 export type { RecordedRequest } from './context';
 export type { FaultSpec, FaultAction, FaultMatch, Limits, UserStats } from './faults';
@@ -28,6 +28,14 @@ export { DEMO, TenantData, CUSTOMER_PROPERTIES, bigCustomers } from './data';
 export type { Customer, CompanyInfo, StoredPicture, DataOptions } from './data';
 export { makePng, SAMPLE_GIF, SAMPLE_JPEG, inspectImage } from './images';
 export { SERVICE_LIMITS } from './faults';
+export type { Timing } from './server';
+
+/**
+ * The `online` profile's time per request: an assumption (Microsoft publishes no latency), the order of a
+ * small API call to Business Central online, plus the import of the picture's bytes into the Media field.
+ */
+export const ONLINE_TIMING: Timing = { latencyMs: 150, importMsPerMb: 400 };
+const NO_TIMING: Timing = { latencyMs: 0, importMsPerMb: 0 };
 
 /** The service's request body limit: 350 MB. */
 export const SERVICE_MAX_BODY_BYTES = 350 * 1024 * 1024;
@@ -62,6 +70,15 @@ export interface EmulatorOptions extends DataOptions {
    * operator (April 2024), which ignores `in` silently (the whole table comes back) and refuses $schemaversion=2.1.
    */
   serverVersion?: 'current' | 'old';
+  /**
+   * 'strict' (default): the service's rules and limits, answered at once. 'online': also the time the service
+   * takes (ONLINE_TIMING, or `timing`), so that 5 requests of a user execute at once and the rest queue as
+   * they do live. The limits are the service's in both (6,000 per 5 minutes, 5 at once, 95 queued); scale
+   * them with `limits` and the time with `timing` to keep a test short.
+   */
+  profile?: 'strict' | 'online';
+  /** Overrides the profile's time per request and per MiB of body. */
+  timing?: Partial<Timing>;
 }
 
 export interface Emulator {
@@ -108,6 +125,8 @@ export interface Emulator {
   setLimits(limits: Partial<Limits>): void;
   /** Requests in flight (peak, queued) of a user: the Basic user name, TokenGrant.user, or `token-<hash>`. */
   userStats(user: string): UserStats;
+  /** The time each admitted request takes (see EmulatorOptions.profile). */
+  readonly timing: Timing;
 
   close(): Promise<void>;
 }
@@ -124,8 +143,10 @@ class RunningEmulator implements Emulator {
   private readonly held = new HeldRequests();
   readonly server: Server;
   private address?: AddressInfo;
+  readonly timing: Timing;
 
   constructor(private readonly options: EmulatorOptions) {
+    this.timing = { ...(options.profile === 'online' ? ONLINE_TIMING : NO_TIMING), ...options.timing };
     this.data = new TenantData(options);
     this.auth = new Auth(options.basic, () => options.authorizationUri ?? `${this.url}/common/oauth2/authorize`);
     for (const [token, grant] of Object.entries(options.tokens ?? {})) {
@@ -144,6 +165,7 @@ class RunningEmulator implements Emulator {
       hung: this.hung,
       held: this.held,
       log: options.log,
+      timing: () => this.timing,
     };
     const serverOptions = { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 };
     const handler = (req: Parameters<typeof handle>[1], res: ServerResponse) => void handle(pipeline, req, res);

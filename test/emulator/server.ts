@@ -27,6 +27,16 @@ export interface Pipeline {
   /** Requests held by the hold fault until the test releases them. */
   held: HeldRequests;
   log?: (line: string) => void;
+  /** The service's own time for each admitted request (the `online` profile); zero in the strict default. */
+  timing: () => Timing;
+}
+
+/** Time a request spends executing, holding its concurrency slot. */
+export interface Timing {
+  /** Per request, whatever it is. */
+  latencyMs: number;
+  /** Per MiB of request body (the server-side import of a picture). */
+  importMsPerMb: number;
 }
 
 const DEFAULT_CODES: Record<number, [string, string]> = {
@@ -294,9 +304,11 @@ export async function handle(p: Pipeline, req: IncomingMessage, res: ServerRespo
       release();
       return;
     }
-    if (latency > 0) {
+    const timing = p.timing();
+    const serviceMs = latency + timing.latencyMs + (ctx.body.length / (1024 * 1024)) * timing.importMsPerMb;
+    if (serviceMs > 0) {
       // A slow service: the request holds its concurrency slot while it waits.
-      await new Promise((r) => setTimeout(r, latency));
+      await new Promise((r) => setTimeout(r, serviceMs));
       if (closed) {
         return;
       }

@@ -124,9 +124,12 @@ describe('Add Pictures by Customer Number', function () {
     );
     assert.ok(suite.emulator.requests.every((r) => r.method === 'GET' || r.method === 'PATCH'));
     for (let n = 21; n <= 23; n++) assert.equal(customers().picture(idOf(n)).width, 40, 'a skipped customer keeps its picture');
-    // The customers were looked up in one batched request, not one per file.
+    // The customers were looked up in one batched request, not one per file; what was stored was read back the same way, after the last upload.
     const lookups = suite.emulator.requests.filter((r) => r.method === 'GET' && /^number eq /.test(r.query.$filter ?? ''));
-    assert.equal(lookups.length, 1, lookups.map((r) => r.url).join('\n'));
+    assert.equal(lookups.length, 2, lookups.map((r) => r.url).join('\n'));
+    assert.equal(lookups[1].query.$filter!.match(/number eq /g)!.length, 20, 'the read-back asks for the 20 customers uploaded');
+    assert.ok(lookups[1].startedAt >= Math.max(...patches().map((p) => p.endedAt ?? 0)), 'read back after the uploads');
+    assert.deepEqual(suite.emulator.requests.filter((r) => r.method === 'GET' && /\/picture$/.test(r.path)).map((r) => r.path), [], 'no GET of a picture per upload');
 
     // One sentence naming the first five customers that changed by number and name, then the rest by name too.
     assert.match(
@@ -146,7 +149,11 @@ describe('Add Pictures by Customer Number', function () {
     assert.match(text, /## Pictures set \(20\)/);
     assert.match(text, /## Skipped \(3\)/);
     assert.match(text, /## Files left out \(10\)/, "7 from the plan, 2 files that are not pictures, 1 subfolder");
-    for (let n = 1; n <= 20; n++) assert.ok(text.includes(`| ${number(n)} |`), `${number(n)} in the report`);
+    for (let n = 1; n <= 20; n++) {
+      // The size and type the service derived, from the batched read-back.
+      const stored = customers().picture(idOf(n));
+      assert.match(text, new RegExp(`\\| ${number(n)} \\|.*\\| ${stored.width}×${stored.height} ${stored.contentType.replace('/', '\\/')} \\|`), `${number(n)} in the report with what was stored`);
+    }
     assert.deepEqual(fs.readdirSync(folder.fsPath), files, 'the user\'s folder is unchanged');
 
     assert.match(text, /- Environment: /);

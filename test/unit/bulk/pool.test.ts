@@ -3,9 +3,9 @@
  * requests in flight, one pause for all workers when the service throttles one, and cancellation.
  */
 import * as assert from 'node:assert/strict';
-import { DEMO, makePng, startEmulator, type Emulator } from '../../emulator';
+import { DEMO, makePng, SAMPLE_JPEG, startEmulator, type Emulator } from '../../emulator';
 import { bytesUploadSource } from '../../../src/api';
-import { PauseGate, runPool, type PoolOutcome } from '../../../src/bulk';
+import { AdaptiveLimit, PauseGate, runPool, type PoolOutcome } from '../../../src/bulk';
 import { abortableSleep } from '../../../src/api/retry';
 import type { Picture } from '../../../src/api/types';
 import { harness, sha256, type Harness } from '../api/helpers';
@@ -21,7 +21,7 @@ describe('bulk/pool: the upload pool against the emulator', function () {
   let gate: PauseGate;
 
   before(async () => {
-    emu = await startEmulator({ data: 'empty', bigCompany: 40 });
+    emu = await startEmulator({ data: 'empty', bigCompany: 200 });
     emu.acceptToken(TOKEN, { audience: 'businesscentral', user: USER });
   });
 
@@ -120,6 +120,63 @@ describe('bulk/pool: the upload pool against the emulator', function () {
     const changed = items.filter((item) => table.picture(item.customer.id).version !== before.get(item.customer.id)).map((item) => item.customer.id);
     assert.deepEqual(changed.sort(), [...done].sort(), 'exactly the customers reported done changed');
     assert.equal(patches().length, done.length);
+  });
+
+  it('sends each picture in one request and reads back what was stored in batches of 40 customers', async () => {
+    const items = uploads(45, 40).map((item, i) => (i % 3 === 0 ? { ...item, source: bytesUploadSource(SAMPLE_JPEG, { contentType: 'image/jpeg', width: 16, height: 12 }), bytes: SAMPLE_JPEG } : item));
+    const sent = await runPool(items, (item) => bc.service.sendPicture(BIG, item.customer.id, item.source), { concurrency: 4, gate });
+    assert.deepEqual(sent.map((o) => o.state === 'done' && o.value), Array(45).fill(undefined), 'a 204 says nothing of what was stored');
+    assert.equal(emu.requests.length, 45, 'one PATCH a picture, no GET after it');
+    emu.clearRequests();
+    const stored = await bc.service.storedPictures(BIG, items.map((item) => item.customer));
+    const reads = emu.requests.filter((r) => r.method === 'GET');
+    assert.equal(emu.requests.length, 2, 'two requests for 45 customers');
+    assert.deepEqual(reads.map((r) => decodeURIComponent(r.url).match(/number eq /g)!.length), [40, 5]);
+    assert.ok(reads.every((r) => decodeURIComponent(r.url).includes('$expand=picture')));
+    assert.deepEqual(
+      items.map((item) => { const p = stored.get(item.customer.id)!; return `${item.customer.id} ${p.width}x${p.height} ${p.contentType}`; }),
+      items.map((item, i) => `${item.customer.id} ${i % 3 === 0 ? '16x12 image/jpeg' : `${8 + i}x6 image/png`}`),
+      'the facts the service derived, for the right customer',
+    );
+  });
+
+  it('has fewer uploads in flight after a 429 and goes back up when the service keeps up', async () => {
+    const limit = new AdaptiveLimit(4);
+    const adaptive = harness({ api: 'businessCentral', serviceUrl: emu.url, environment: 'production' }, { first: TOKEN }, {
+      onWaiting: (seconds) => {
+        gate.pause(seconds * 100);
+        limit.throttled();
+      },
+      retry: { sleep: abortableSleep },
+    });
+    const items = uploads(110, 85);
+    emu.fault({ method: 'PATCH', kind: 'latency', ms: 60, times: Infinity });
+    // Four PATCHes in a row are throttled (the ones in flight at that moment): one episode, one cut.
+    emu.fault({ method: 'PATCH', kind: 'status', status: 429, retryAfter: 1, times: 4, path: new RegExp(items.slice(8, 12).map((item) => item.customer.id).join('|')) });
+    let running = 0;
+    const inFlightAtStart: number[] = [];
+    const limits: number[] = [];
+    const outcomes = await runPool(items, async (item) => {
+      inFlightAtStart.push(++running);
+      limits.push(limit.current);
+      try {
+        return await adaptive.service.sendPicture(BIG, item.customer.id, item.source);
+      } finally {
+        running--;
+      }
+    }, { concurrency: 4, gate, limit });
+    assert.deepEqual(outcomes.map((o) => o.state), Array(110).fill('done'));
+    assert.equal(Math.max(...inFlightAtStart.slice(0, 8)), 4, 'four at once before the service throttled');
+    assert.equal(Math.min(...limits), 2, 'halved once for the episode, not once per 429');
+    const afterCut = limits.indexOf(2);
+    assert.ok(inFlightAtStart.slice(afterCut, afterCut + 4).every((n) => n <= 2), `at most 2 in flight after the cut: ${inFlightAtStart.join(',')}`);
+    assert.ok(limits.slice(afterCut, afterCut + 8).includes(3), `quickly back to 3, one below where it was throttled: ${limits.join(',')}`);
+    assert.equal(limits.filter((n) => n === 3).length >= 50, true, `and only slowly past it: ${limits.join(',')}`);
+    assert.equal(limit.current, 4, 'back up to 4 once the uploads kept succeeding');
+    assert.equal(Math.max(...inFlightAtStart.slice(-8)), 4, `four at once again at the end: ${inFlightAtStart.join(',')}`);
+    const ok = patches().filter((p) => p.status === 204);
+    assert.equal(ok.length, 110);
+    assert.equal(new Set(ok.map((p) => p.path)).size, 110, 'no duplicates');
   });
 
   it('starts nothing when cancelled before it begins', async () => {
