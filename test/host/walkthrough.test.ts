@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO } from '../emulator';
 import { choose, dismiss, waitForPicker } from './support/pickers';
-import { emulatorSuite, setUserSettings, userSetting, workspaceDir } from './support/suite';
+import { emulatorSuite, extensionLog, setUserSettings, userSetting, workspaceDir } from './support/suite';
 import { needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
 
 const WALKTHROUGH = 'bc-pictures.bc-customer-pictures#bcPictures.gettingStarted';
@@ -28,10 +28,13 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
 
 /** Runs a command as a user does: from the Command Palette (VS Code sees the command run, as it does from a menu). */
 async function runFromPalette(title: string): Promise<void> {
-  await pressKey('F1');
-  await waitUntil(async () => (await readTexts('.quick-input-widget .quick-input-box')).length > 0, 'the Command Palette opens');
-  await typeText(title);
-  await waitUntil(async () => (await readTexts('.quick-input-widget .quick-input-list .monaco-list-row')).some((row) => row.includes(title)), `the palette offers ${title}`);
+  // The palette opened with the title in it, as after typing it (typed keys can land before the palette takes them).
+  await vscode.commands.executeCommand('workbench.action.quickOpen', `>${title}`);
+  // Enter runs the row the keyboard is on: only once that is the command.
+  let rows: string[] = [];
+  await waitUntil(async () => (rows = await readTexts('.quick-input-widget .quick-input-list .monaco-list-row.focused')).some((row) => row.includes(title)), `${title} is focused`).catch((error: Error) => {
+    throw new Error(`${error.message}; focused: ${rows.join(' | ')}`);
+  });
   await pressKey('Enter');
 }
 
@@ -84,7 +87,10 @@ describe('Walkthrough: a step is checked when it succeeded (UI driver)', functio
     it('leaves Sign in and the picture unchecked when Add as Customer Picture… is opened from the palette and cancelled', async () => {
       await runFromPalette('Business Central: Add as Customer Picture…');
       // The file dialog is a quick input that follows the palette's; on a loaded machine it takes a while.
-      await waitUntil(async () => (await readTexts('.quick-input-widget')).join(' ').includes('Choose the image to use as a customer picture'), 'the image is asked for', 30_000);
+      let seen = '';
+      await waitUntil(async () => (seen = (await readTexts('.quick-input-widget')).join(' ')).includes('Choose the image to use as a customer picture'), 'the image is asked for', 30_000).catch((error: Error) => {
+        throw new Error(`${error.message}; the quick input shows: ${seen.slice(0, 400)}; the log ends: ${extensionLog().slice(-800)}`);
+      });
       await dismiss();
       await settle();
       assert.deepEqual(await checked(), []);
