@@ -506,12 +506,11 @@ export class PictureClient implements PictureService {
       for (const customer of customers) stored.set(customer.id, await this.getPicture(companyId, customer.id, options));
       return stored;
     }
-    const wanted = new Set(customers.map((customer) => customer.id.toLowerCase()));
+    const wanted = new Map(customers.map((customer) => [customer.id.toLowerCase(), customer.id]));
     for (const found of await this.findCustomersByNumber(companyId, customers.map((customer) => customer.number), options)) {
       // By id: a number given to another customer since the plan must not lend its picture.
-      if (found.picture && wanted.has(found.id.toLowerCase())) {
-        stored.set(customers.find((customer) => customer.id.toLowerCase() === found.id.toLowerCase())!.id, found.picture);
-      }
+      const id = wanted.get(found.id.toLowerCase());
+      if (found.picture && id !== undefined) stored.set(id, found.picture);
     }
     return stored;
   }

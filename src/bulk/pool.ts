@@ -91,7 +91,7 @@ export class AdaptiveLimit {
     for (const listener of [...this.listeners]) listener();
   }
 
-  /** Called once when the limit next grows. */
+  /** Calls `listener` each time the limit grows; returns what stops that. */
   onGrow(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
