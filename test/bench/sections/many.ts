@@ -1,9 +1,8 @@
 /** Many pictures: 500 small uploads one at a time and 4 in flight, with and without 429s. */
-import { bytesUploadSource, createPictureService, type PictureService } from '../../../src/api';
+import { bytesUploadSource, type PictureService } from '../../../src/api';
 import { PauseGate, runPool } from '../../../src/bulk';
-import { silentLog } from '../../../src/common/log';
 import { DEMO, makePng } from '../../emulator';
-import { median } from '../common';
+import { clientsAs, median } from '../common';
 import type { EmulatorProcess } from '../emulatorProcess';
 import { add, section } from '../report';
 
@@ -12,17 +11,7 @@ export async function many(emu: EmulatorProcess): Promise<void> {
   const latency = 20;
   section(`Many pictures (${count} small PNGs, ${latency} ms emulated latency per request)`);
   const company = DEMO.bigCompanyId;
-  let runNumber = 0;
-  const serviceFor = async (onWaiting?: (seconds: number) => void) => {
-    const token = `bench-many-${++runNumber}`;
-    const user = `bench-many-${runNumber}`;
-    await emu.acceptToken(token, { audience: 'businesscentral', user });
-    const service = createPictureService(
-      { api: 'businessCentral', serviceUrl: emu.bcBaseUrl, environment: 'production' },
-      { authorize: async () => `Bearer ${token}`, log: silentLog, onWaiting },
-    );
-    return { service, user };
-  };
+  const serviceFor = clientsAs(emu, 'bench-many');
   const { service: lister } = await serviceFor();
   const customers = (await lister.listCustomers(company, { pageSize: count })).items.map((c) => c.id);
   const images = customers.map((_, i) => makePng(32, 24, i % 200));

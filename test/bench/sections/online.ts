@@ -4,12 +4,11 @@
  * beside one request a picture with the stored facts read back in batches and concurrency that adapts to 429s.
  */
 import { createHash } from 'node:crypto';
-import { bytesUploadSource, createPictureService, type PictureService } from '../../../src/api';
+import { bytesUploadSource, type PictureService } from '../../../src/api';
 import { AdaptiveLimit, PauseGate, runPool, SERVICE_MAX_CONCURRENT } from '../../../src/bulk';
-import { silentLog } from '../../../src/common/log';
 import { DEMO, makePng, ONLINE_TIMING, SERVICE_LIMITS } from '../../emulator';
 import { EmulatorProcess } from '../emulatorProcess';
-import { median } from '../common';
+import { clientsAs, median } from '../common';
 import { add, section } from '../report';
 
 const COUNT = 2000;
@@ -45,18 +44,8 @@ export async function online(): Promise<void> {
   });
   try {
     const company = DEMO.bigCompanyId;
-    let runNumber = 0;
     // Each algorithm as its own user: the budget of one run must not slow the next.
-    const serviceFor = async (onWaiting?: (seconds: number) => void) => {
-      const token = `bench-online-${++runNumber}`;
-      const user = `bench-online-${runNumber}`;
-      await emu.acceptToken(token, { audience: 'businesscentral', user });
-      const service = createPictureService(
-        { api: 'businessCentral', serviceUrl: emu.bcBaseUrl, environment: 'production' },
-        { authorize: async () => `Bearer ${token}`, log: silentLog, onWaiting },
-      );
-      return { service, user };
-    };
+    const serviceFor = clientsAs(emu, 'bench-online');
     const { service: lister } = await serviceFor();
     const customers = (await lister.findCustomersByNumber(company, Array.from({ length: COUNT }, (_, i) => `C${String(i + 1).padStart(6, '0')}`)));
     if (customers.length !== COUNT) throw new Error(`the big company has ${customers.length} of ${COUNT} customers`);
