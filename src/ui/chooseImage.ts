@@ -26,8 +26,10 @@ export async function chooseImages(clicked?: vscode.Uri, selected?: readonly vsc
   return picked && picked.length > 0 ? picked : undefined;
 }
 
-/** The image open in VS Code's image preview, if that is the active editor. */
+/** The image open in VS Code's image preview, if that is the active editor and a file of the user's. */
 export function activeImage(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom && input.viewType === IMAGE_PREVIEW ? input.uri : undefined;
+  if (!(input instanceof vscode.TabInputCustom) || input.viewType !== IMAGE_PREVIEW) return undefined;
+  // A customer's picture shown from Business Central is read-only: the dialog would browse the service, not the user's files.
+  return vscode.workspace.fs.isWritableFileSystem(input.uri.scheme) === false ? undefined : input.uri;
 }

@@ -10,7 +10,8 @@ import { DEMO, makePng, TenantData } from '../emulator';
 import { formatBytes } from '../../src/images';
 import { choose, chooseLabel, dismiss, waitForPicker } from './support/pickers';
 import { emulatorSuite, extensionLog, setUserSettings, userSetting, workspaceDir } from './support/suite';
-import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
+import type { QuickInputSnapshot } from '../launch/quickInput';
+import { click, needsUiDriver, pressKey, readQuickInput, readTexts, typeText, waitUntil } from './support/ui';
 
 const ADATUM = DEMO.customer(10000); // PNG 64×48
 const SCHOOL = DEMO.customer(30000); // JPEG 16×12
@@ -88,6 +89,21 @@ describe('Show and remove customer pictures, environments and accounts', functio
       await waitUntil(async () => (await breadcrumb()).includes('50000 Relecloud.gif'), 'the picture is the active editor');
       await waitUntil(async () => (await previewSize()) === '4x4', 'the preview shows the picture', 20_000);
       assert.equal(await addButtons(), 0, "the button is in the title bar of the customer's picture");
+    });
+
+    it("Add as Customer Picture… with a customer's picture in front asks for one of the user's files, not for one in Business Central", async function () {
+      needsUiDriver(this);
+      const uri = await show({ companyId: DEMO.cronusId, customerId: GIF_CUSTOMER });
+      assert.ok(uri);
+      await waitUntil(async () => (await breadcrumb()).includes('50000 Relecloud.gif'), 'the picture is the active editor');
+      const adding = vscode.commands.executeCommand('bcPictures.addPicture');
+      let dialog: QuickInputSnapshot | null = null;
+      await waitUntil(async () => (dialog = await readQuickInput())?.title.includes('Choose the image') ?? false, 'the image is asked for', 20_000);
+      const where = (dialog as QuickInputSnapshot | null)?.value ?? '';
+      await dismiss();
+      assert.equal(await adding, undefined);
+      // Where VS Code opens it is VS Code's choice (the workspace, or the folder used last): one on this machine.
+      assert.ok(!where.includes(CRONUS) && fs.existsSync(where), `the dialog opens in a folder of the user's: ${where}`);
     });
 
     it('reads a picture it has not downloaded yet through the connection, as after a reload', async () => {
