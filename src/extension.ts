@@ -1,6 +1,8 @@
 // Business Central Customer Pictures: what the extension registers, and nothing else.
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { ServiceCapabilities } from './api/capabilities';
+import { JobJournals } from './bulk/journal';
 import { setTranslator } from './common/l10n';
 import { registerCommands } from './commands';
 import { Connections } from './commands/connection';
@@ -15,7 +17,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const capabilities = new ServiceCapabilities();
   const walkthrough = new WalkthroughProgress(context.extension.id, context.secrets, log);
   const connections = new Connections({ context, log, capabilities, walkthrough });
-  const services = { context, log, capabilities, pictures: new PictureFiles(), connections, walkthrough };
+  // A many-pictures job is written down as it goes, in this machine's storage of the extension, to resume after a reload.
+  const jobs = new JobJournals(path.join(context.globalStorageUri.fsPath, 'jobs'), (message) => log.warn(message));
+  const services = { context, log, capabilities, pictures: new PictureFiles(), connections, walkthrough, jobs };
   context.subscriptions.push(log, walkthrough, connections, services.pictures, registerCommands(services));
   context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, () => connections.settings()));
 }

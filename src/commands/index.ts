@@ -4,6 +4,7 @@ import { addPicturesByNumber } from './addPicturesByNumber';
 import { asTarget } from './chooseCustomer';
 import { forgetCredentials } from './forgetCredentials';
 import { removePicture } from './removePicture';
+import { offerInterruptedJobs } from './resumeJob';
 import { selectEnvironment } from './selectEnvironment';
 import { showPicture } from './showPicture';
 import { switchAccount } from './switchAccount';
@@ -12,10 +13,17 @@ import { guard } from './guard';
 
 export type { CommandContext } from './context';
 
-/** Registers every command, each through `guard` (cancellations quiet, failures shown once); one Disposable for all. */
+/**
+ * Registers every command, each through `guard` (cancellations quiet, failures shown once); one Disposable for all.
+ * The first command after a start also offers the many-pictures jobs a reload or crash cut short.
+ */
 export function registerCommands(services: CommandContext): vscode.Disposable {
+  const offerInterrupted = offerInterruptedJobs(services);
   const register = <A extends unknown[], T, F>(id: string, fallback: F, run: (...args: A) => Promise<T>) =>
-    vscode.commands.registerCommand(id, (...args: A) => guard(services.log, fallback, () => run(...args)));
+    vscode.commands.registerCommand(id, (...args: A) => {
+      offerInterrupted();
+      return guard(services.log, fallback, () => run(...args));
+    });
   return vscode.Disposable.from(
     register('bcPictures.addPicture', undefined, (clicked?: unknown, selected?: vscode.Uri[], target?: PictureTarget) => addPicture(services, asUri(clicked), selected, target)),
     register('bcPictures.forgetCredentials', false, () => forgetCredentials(services)),

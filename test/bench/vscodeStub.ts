@@ -3,6 +3,8 @@
  * Real where activation depends on behaviour (EventEmitter, Disposable, l10n.t, registerCommand);
  * anything else is a tolerant stub: callable, constructible, every property another stub, never thenable.
  */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import Module = require('node:module');
 
 type Listener<T> = (value: T) => unknown;
@@ -91,7 +93,9 @@ export function createVscodeStub(): any {
 
 /** A context with a real `subscriptions` array; everything else tolerant. */
 export function createContextStub(): any {
-  return tolerant('context', { subscriptions: [] as Array<{ dispose(): unknown }> });
+  // A path, as VS Code gives one: activate joins paths under it (nothing is written there at activation).
+  const globalStorageUri = tolerant('context.globalStorageUri', { fsPath: path.join(os.tmpdir(), 'bc-pictures-stub-storage') });
+  return tolerant('context', { subscriptions: [] as Array<{ dispose(): unknown }>, globalStorageUri });
 }
 
 let installed: any;
