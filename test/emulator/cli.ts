@@ -3,7 +3,7 @@
  * npm run emulator -- [--port N] [--host 127.0.0.1] [--data demo|empty] [--big [N]]
  *                     [--user NAME --key KEY] [--token TOKEN]... [--graph-token TOKEN]...
  *                     [--graph-post-refused] [--server-version current|old]
- *                     [--profile strict|online] [--quiet]
+ *                     [--profile strict|online] [--lifetime SECONDS] [--quiet]
  * Prints the base URLs and credentials, logs one line per request (never
  * credentials) and runs until SIGINT/SIGTERM.
  */
@@ -28,6 +28,7 @@ const HELP = `Business Central emulator (local, strict like the service)
                         strict (default): answers at once; online: also takes the
                         service's time (150 ms a request, 400 ms per MiB imported), so
                         5 requests of a user run at once and up to 95 queue
+  --lifetime SECONDS    stop after this many seconds (a test that leaves it running across a window reload)
   --quiet               do not log requests
 `;
 
@@ -38,6 +39,7 @@ interface Parsed {
   tokens: string[];
   graphTokens: string[];
   quiet: boolean;
+  lifetimeSeconds?: number;
 }
 
 function parse(argv: string[]): Parsed {
@@ -110,6 +112,14 @@ function parse(argv: string[]): Parsed {
       case '--quiet':
         out.quiet = true;
         break;
+      case '--lifetime': {
+        const seconds = Number(value());
+        if (!(seconds > 0)) {
+          throw new Error('--lifetime must be a number of seconds above 0');
+        }
+        out.lifetimeSeconds = seconds;
+        break;
+      }
       case '--help':
       case '-h':
         process.stdout.write(HELP);
@@ -170,6 +180,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (parsed.lifetimeSeconds) setTimeout(stop, parsed.lifetimeSeconds * 1000).unref();
 }
 
 void main();

@@ -141,13 +141,23 @@ export async function readQuickInput(): Promise<QuickInputSnapshot | null> {
       let ratio = 0;
       await wheel(-1e6);
       collect(false);
+      /** Whether a row above the last one read was never in the DOM: the step went too far. */
+      const gap = () => Array.from({ length: Math.max(-1, ...byIndex.keys()) + 1 }, (_, index) => index).some((index) => !byIndex.has(index));
+      let step = viewport * 0.8;
       for (let steps = 0; byIndex.size < size && steps < 1000; steps++) {
         const before = top();
-        const delta = ratio > 0 ? (viewport * 0.8) / ratio : viewport * 0.2;
+        const delta = ratio > 0 ? step / ratio : viewport * 0.2;
         await wheel(delta);
         collect(false);
         if (top() === before) break;
-        if (ratio === 0) ratio = (top() - before) / delta;
+        // Measured on every step: a smooth scroll may have moved only part of the way on the first.
+        ratio = Math.max(ratio, (top() - before) / delta);
+        if (gap()) {
+          // Back half the way, and shorter steps from here on.
+          await wheel(-delta / 2);
+          collect(false);
+          step = Math.max(step / 2, 8);
+        }
       }
       // Back where the person left it.
       for (let steps = 0; top() !== start && steps < 20; steps++) await wheel(start === 0 || ratio === 0 ? -1e6 : (start - top()) / ratio);
