@@ -35,6 +35,43 @@ export class PauseGate {
   }
 }
 
+/** The online service's budget of one user: 6,000 requests in any 5 minutes (a sliding window), then 429. */
+export const SERVICE_REQUEST_BUDGET = { requests: 6000, windowMs: 5 * 60_000 } as const;
+
+/**
+ * Paces starts under a sliding-window request budget, a little below it: a job that spends the budget and is then
+ * told to wait (a 429 and a pause of whole seconds for every worker) gets fewer pictures through than one that
+ * keeps under it. Only this job's starts are counted; a 429 from other use still pauses through the gate.
+ */
+export class RequestBudget {
+  private readonly starts: number[] = [];
+  readonly requests: number;
+
+  constructor(
+    requests: number,
+    readonly windowMs: number,
+    /** The share of the budget used: the service counts arrivals, a little later than this counts starts. */
+    share = 0.98,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
+  ) {
+    this.requests = Math.max(1, Math.floor(requests * share));
+  }
+
+  /** Resolves when one more request fits the window, and counts it; rejects when `signal` aborts first. */
+  async take(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const from = this.now() - this.windowMs;
+      while (this.starts.length > 0 && this.starts[0] <= from) this.starts.shift();
+      if (this.starts.length < this.requests) {
+        this.starts.push(this.now());
+        return;
+      }
+      await this.sleep(this.starts[0] - from, signal);
+    }
+  }
+}
+
 /** Rounds of unthrottled successes that earn one more in flight at or above the level the service last throttled. */
 const ROUNDS_PAST_PLATEAU = 20;
 
@@ -111,6 +148,8 @@ export interface PoolOptions<T, R> {
   readonly gate?: PauseGate;
   /** Fewer in flight than `concurrency` while the service throttles (see AdaptiveLimit); `concurrency` stays the most. */
   readonly limit?: AdaptiveLimit;
+  /** Starts paced under the service's request budget. */
+  readonly budget?: RequestBudget;
   onStart?(item: T, index: number): void;
   onSettled?(outcome: PoolOutcome<T, R>, index: number): void;
 }
@@ -121,7 +160,7 @@ export async function runPool<T, R>(
   work: (item: T, index: number) => Promise<R>,
   options: PoolOptions<T, R>,
 ): Promise<PoolOutcome<T, R>[]> {
-  const { signal, gate, limit } = options;
+  const { signal, gate, limit, budget } = options;
   const outcomes: Array<PoolOutcome<T, R> | undefined> = new Array(items.length);
   let next = 0;
   let running = 0;
@@ -151,11 +190,17 @@ export async function runPool<T, R>(
         await turn();
         continue;
       }
+      // Counted as running while it waits for the budget, so the limit holds for the others meanwhile.
+      running++;
+      const paced = await (budget?.take(signal).then(() => true, () => false) ?? true);
       // Another worker may have taken the last item, or the user cancelled, while this one waited.
-      if (next >= items.length || signal?.aborted) return;
+      if (!paced || next >= items.length || signal?.aborted) {
+        running--;
+        wakeAll();
+        return;
+      }
       const index = next++;
       const item = items[index];
-      running++;
       const epoch = limit?.started() ?? 0;
       options.onStart?.(item, index);
       let outcome: PoolOutcome<T, R>;

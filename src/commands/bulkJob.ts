@@ -145,11 +145,13 @@ async function uploadAll(
   chosen: readonly Upload[],
   journal: JournalSteps,
 ): Promise<{ records: UploadRecord[]; cancelled: boolean }> {
-  const { AdaptiveLimit, PauseGate, runPool, SERVICE_MAX_CONCURRENT } = await import('../bulk');
+  const { AdaptiveLimit, PauseGate, RequestBudget, runPool, SERVICE_MAX_CONCURRENT, SERVICE_REQUEST_BUDGET } = await import('../bulk');
   const configured = vscode.workspace.getConfiguration('bcPictures').get<number>('maxConcurrentUploads', 4);
   const concurrency = Math.min(SERVICE_MAX_CONCURRENT, Math.max(1, Math.floor(Number(configured) || 4)));
   const gate = new PauseGate();
   const limit = new AdaptiveLimit(concurrency);
+  // Business Central online counts each user's requests in a sliding window; a server of one's own does not.
+  const budget = connection.settings.serviceUrl ? undefined : new RequestBudget(SERVICE_REQUEST_BUDGET.requests, SERVICE_REQUEST_BUDGET.windowMs);
   const total = chosen.length;
   return withCancellation(
     vscode.l10n.t('Adding {0} customer pictures to {1}', total, inert(company.displayName)),
@@ -183,6 +185,7 @@ async function uploadAll(
           signal,
           gate,
           limit,
+          budget,
           onStart: (entry) => {
             inFlight++;
             if (!signal.aborted) {

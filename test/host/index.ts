@@ -68,7 +68,10 @@ export function run(): Promise<void> {
       });
       // What a reload leaves for the new extension host: the counts so far.
       runner.on('pass', () => counted.passed++);
-      runner.on('fail', () => counted.failed++);
+      runner.on('fail', (test: Mocha.Runnable, error: Error) => {
+        counted.failed++;
+        counted.failures.push(`${test.fullTitle()}:\n     ${error?.stack ?? String(error)}`);
+      });
     } catch (error) {
       // A test file that throws while loading.
       console.error(error);

@@ -150,8 +150,7 @@ export async function readQuickInput(): Promise<QuickInputSnapshot | null> {
         await wheel(delta);
         collect(false);
         if (top() === before) break;
-        // Measured on every step: a smooth scroll may have moved only part of the way on the first.
-        ratio = Math.max(ratio, (top() - before) / delta);
+        if (ratio === 0) ratio = (top() - before) / delta;
         if (gap()) {
           // Back half the way, and shorter steps from here on.
           await wheel(-delta / 2);

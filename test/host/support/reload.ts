@@ -16,8 +16,8 @@ interface Marker {
   readonly state: unknown;
 }
 
-/** Tests passed and failed so far in this extension host; the test entry counts them. */
-export const counted = { passed: 0, failed: 0 };
+/** Tests passed and failed so far in this extension host, with each failure's account; the test entry counts them. */
+export const counted = { passed: 0, failed: 0, failures: [] as string[] };
 let taken: Marker | undefined;
 
 const markerFile = () => {
@@ -43,6 +43,8 @@ export function stateAfterReload<T>(): T | undefined {
 export async function reloadWindow(state: unknown): Promise<never> {
   const file = markerFile();
   if (!file) throw new Error('BC_PICTURES_TEST_WORKSPACE is not set: the launcher names the workspace there');
+  // Mocha tells the failures at the end of a run, which this extension host does not reach: they are told here.
+  for (const [n, failure] of counted.failures.entries()) console.log(`\n  before the reload, ${n + 1}) ${failure}`);
   fs.writeFileSync(file, JSON.stringify({ passed: counted.passed, failed: counted.failed, state } satisfies Marker));
   await vscode.commands.executeCommand('workbench.action.reloadWindow');
   return new Promise<never>(() => undefined);

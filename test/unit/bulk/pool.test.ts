@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { DEMO, makePng, SAMPLE_JPEG, startEmulator, type Emulator } from '../../emulator';
 import { bytesUploadSource } from '../../../src/api';
-import { AdaptiveLimit, PauseGate, runPool, type PoolOutcome } from '../../../src/bulk';
+import { AdaptiveLimit, PauseGate, RequestBudget, runPool, type PoolOutcome } from '../../../src/bulk';
 import { abortableSleep } from '../../../src/api/retry';
 import type { Picture } from '../../../src/api/types';
 import { harness, sha256, type Harness } from '../api/helpers';
@@ -238,5 +238,56 @@ describe('bulk/pool: the pause gate and the pool on their own', () => {
     // Item 1 started with item 0; items 2 and 3 waited out the pause item 0 asked for.
     assert.ok(starts[0] < 100 && starts[1] < 100, JSON.stringify(starts));
     assert.ok(starts[2] >= 280 && starts[3] >= 280, JSON.stringify(starts));
+  });
+});
+
+describe('bulk/pool: pacing under the request budget', () => {
+  /** A clock that moves only when slept on: time is exact, and the test takes no time. */
+  const fakeClock = () => {
+    let now = 0;
+    return { now: () => now, sleep: async (ms: number) => void (now += Math.max(1, ms)) };
+  };
+
+  it('lets the budget (98 % of it) through at once, then one more each time the oldest leaves the window', async () => {
+    const clock = fakeClock();
+    const budget = new RequestBudget(100, 1_000, 0.98, clock.now, clock.sleep);
+    const at: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      await budget.take();
+      at.push(clock.now());
+    }
+    assert.equal(at.filter((t) => t === 0).length, 98, 'the first 98 start at once');
+    // Never more than 98 starts in any window of 1 s.
+    for (let i = 98; i < at.length; i++) assert.ok(at[i] - at[i - 98] >= 1_000, `start ${i} at ${at[i]} ms, 98 before at ${at[i - 98]} ms`);
+    assert.ok(at[197] <= 2_001, `200 starts within two windows, the last at ${at[197]} ms`);
+  });
+
+  it('gives up waiting when the user cancels: the item is not started', async () => {
+    const budget = new RequestBudget(1, 60_000, 1);
+    const controller = new AbortController();
+    await budget.take();
+    const waiting = budget.take(controller.signal);
+    controller.abort();
+    await assert.rejects(waiting);
+    const outcomes = await runPool([1, 2, 3], async (n) => n, { concurrency: 2, budget: new RequestBudget(1, 60_000, 1), signal: AbortSignal.timeout(50) });
+    assert.deepEqual(outcomes.map((o) => o.state), ['done', 'notStarted', 'notStarted']);
+  });
+
+  it('keeps the pool within the budget and the limit together: at most `concurrency` in flight, every item once', async () => {
+    const budget = new RequestBudget(5, 100, 1);
+    let inFlight = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const outcomes = await runPool(Array.from({ length: 12 }, (_, i) => i), async (i) => {
+      started.push(Date.now());
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return i;
+    }, { concurrency: 3, budget });
+    assert.deepEqual(outcomes.map((o) => (o.state === 'done' ? o.value : -1)), Array.from({ length: 12 }, (_, i) => i));
+    assert.ok(peak <= 3, `peak ${peak}`);
+    // 12 starts at 5 per 100 ms: the 6th and the 11th each waited for the window.
+    assert.ok(started[5] - started[0] >= 95 && started[10] - started[0] >= 195, JSON.stringify(started.map((t) => t - started[0])));
   });
 });
