@@ -4,6 +4,7 @@ import { ServiceCapabilities } from './api/capabilities';
 import { setTranslator } from './common/l10n';
 import { registerCommands } from './commands';
 import { Connections } from './commands/connection';
+import { createKeptPictures } from './commands/keeping';
 import { PictureFiles, registerPictureFileSystem } from './commands/pictureFileSystem';
 import { EnvironmentStatus } from './ui/environmentStatus';
 import { WalkthroughProgress } from './ui/walkthroughProgress';
@@ -15,7 +16,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const capabilities = new ServiceCapabilities();
   const walkthrough = new WalkthroughProgress(context.extension.id, context.secrets, log);
   const connections = new Connections({ context, log, capabilities, walkthrough });
-  const services = { context, log, capabilities, pictures: new PictureFiles(), connections, walkthrough };
-  context.subscriptions.push(log, walkthrough, connections, services.pictures, registerCommands(services));
+  const services = { context, log, capabilities, pictures: new PictureFiles(), connections, walkthrough, kept: createKeptPictures(context, log) };
+  context.subscriptions.push(log, walkthrough, connections, services.pictures, services.kept, registerCommands(services));
   context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, () => connections.settings()));
 }

@@ -13,6 +13,7 @@ import { failureMessage } from '../ui/failures';
 import type { Connection } from './connection';
 import type { BulkOptions, BulkResult, CommandContext } from './context';
 import { guard } from './guard';
+import { BulkKeeper, type UndoAll } from './undoAll';
 
 interface ImageFile {
   readonly uri: vscode.Uri;
@@ -62,18 +63,20 @@ export async function addPicturesByNumber(
     );
     return undefined;
   }
+  const keeper = new BulkKeeper(services, connection, company);
   const chosen = retry && confirmedRetry
     ? matched
     : ((await pickPlan(plan, {
         companyName: inert(company.displayName),
         existing: options.existing ?? 'skip',
+        keepsReplaced: keeper.on,
         passedOver: passedOver ? { text: passedOver, count: collected.otherFiles.length + collected.subfolders.length } : undefined,
       })) as Upload[] | undefined);
   if (!chosen) return undefined;
 
   const startedAt = new Date();
   services.log.info(`Adding ${chosen.length} pictures by customer number to ${logTarget(company)}`);
-  const { records, cancelled } = await uploadAll(services, connection, company, chosen);
+  const { records, cancelled } = await uploadAll(services, connection, company, chosen, keeper);
   const chosenIds = new Set(chosen.map((entry) => entry.customer.id));
   const skipped = matched.filter((entry) => !chosenIds.has(entry.customer.id));
   const allRecords: UploadRecord[] = [
@@ -115,7 +118,9 @@ export async function addPicturesByNumber(
   const names = new Map(chosen.map((entry) => [entry.customer.number, entry.customer.displayName]));
   const result: BulkResult = { ...outcome, summary: summarize(company.displayName, outcome, names, collected) };
   services.log.info(result.summary);
-  void announce(services, result, reportUri);
+  // Undo All covers the customers changed, and those that may have been.
+  const changed = new Set([...result.done, ...result.failed.filter((failure) => failure.mayBeSet).map((failure) => failure.customerNumber)]);
+  void announce(services, result, reportUri, keeper.undo(chosen.filter((entry) => changed.has(entry.customer.number)).map((entry) => entry.customer)));
   return result;
 }
 
@@ -161,6 +166,7 @@ async function uploadAll(
   connection: Connection,
   company: Company,
   chosen: readonly Upload[],
+  keeper: BulkKeeper,
 ): Promise<{ records: UploadRecord[]; cancelled: boolean }> {
   const { AdaptiveLimit, PauseGate, runPool, SERVICE_MAX_CONCURRENT } = await import('../bulk');
   const configured = vscode.workspace.getConfiguration('bcPictures').get<number>('maxConcurrentUploads', 4);
@@ -188,6 +194,8 @@ async function uploadAll(
       const outcomes = await runPool<Upload, Picture | undefined>(
         chosen,
         async (entry) => {
+          // The picture it has is kept first; where it cannot be, this customer fails and nothing is sent.
+          await keeper.beforeSend(entry.customer, entry.kind === 'hasPicture', onWaiting);
           const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
           // No signal: a started upload ends as stored or refused, so the summary knows exactly what changed.
           // The 204 is the upload; what was stored is read back below, many customers a request.
@@ -288,17 +296,19 @@ async function pruneReports(folder: vscode.Uri, log: vscode.LogOutputChannel): P
   }
 }
 
-/** Shows the summary, with the report and a retry one click away. */
-async function announce(services: CommandContext, result: BulkResult, reportUri: vscode.Uri | undefined): Promise<void> {
+/** Shows the summary, with the report, a retry and the undo one click away. */
+async function announce(services: CommandContext, result: BulkResult, reportUri: vscode.Uri | undefined, undo: UndoAll | undefined): Promise<void> {
   const openReport = vscode.l10n.t('Open Report');
   const retryFailed = vscode.l10n.t('Retry Failed');
+  const undoAll = vscode.l10n.t('Undo All');
   const showLog = vscode.l10n.t('Show Log');
-  const actions = [...(reportUri ? [openReport] : []), ...(result.failed.length > 0 ? [retryFailed] : []), showLog];
+  const actions = [...(reportUri ? [openReport] : []), ...(result.failed.length > 0 ? [retryFailed] : []), ...(undo ? [undoAll] : []), showLog];
   const show = result.failed.length > 0 || result.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const action = await show(result.summary, ...actions);
   // Rendered, as a report is read; the Markdown source stays one command away.
   if (action === openReport && reportUri) await vscode.commands.executeCommand('markdown.showPreview', reportUri);
   // The summary's own retry: confirmed by the user's click, so no plan again (a command argument never gets this).
   if (action === retryFailed) await guard(services.log, undefined, () => addPicturesByNumber(services, undefined, undefined, { retryFailedOf: result }, true));
+  if (action === undoAll && undo) await guard(services.log, undefined, () => undo.run());
   if (action === showLog) services.log.show();
 }

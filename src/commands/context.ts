@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ServiceCapabilities } from '../api/capabilities';
+import type { KeptPictures } from '../local/keptPictures';
 import type { ExistingPictures } from '../ui/planPicker';
 import type { WalkthroughProgress } from '../ui/walkthroughProgress';
 import type { Connections } from './connection';
@@ -18,6 +19,8 @@ export interface CommandContext {
   readonly connections: Connections;
   /** What the walkthrough checks off: told of each success. */
   readonly walkthrough: WalkthroughProgress;
+  /** Pictures kept on this machine before they were replaced or removed. */
+  readonly kept: KeptPictures;
 }
 
 /** Lets tests, tasks and keybindings skip the pickers. */
