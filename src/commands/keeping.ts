@@ -19,7 +19,7 @@ export function keepingReplaced(): boolean {
 
 /** The store of kept pictures, in the extension's global storage; created in `activate`, nothing read before first use. */
 export function createKeptPictures(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): KeptPictures {
-  return new KeptPictures(path.join(context.globalStorageUri.fsPath, 'kept-pictures'), {
+  return new KeptPictures(() => path.join(context.globalStorageUri.fsPath, 'kept-pictures'), {
     log,
     budgetBytes: () => {
       const configured = Number(vscode.workspace.getConfiguration('bcPictures').get<number>('keptPicturesBudget', DEFAULT_BUDGET_MB));

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import * as path from 'node:path';
-import { t } from '../common/l10n';
+import * as l10n from '../common/l10n';
 import type { Log } from '../common/log';
 
 /** The few file operations the store uses; node's `fs/promises` is one (tests wrap it to make writes fail). */
@@ -64,7 +64,8 @@ export class KeptPictures {
   private readonly now: () => Date;
 
   constructor(
-    private readonly folder: string,
+    /** The folder, or how to find it: asked only when first used, so that activation touches nothing. */
+    private readonly where: string | (() => string),
     private readonly options: {
       readonly log: Pick<Log, 'info' | 'warn'>;
       /** The budget in bytes, read at each keep (a setting the user may change meanwhile). */
@@ -77,13 +78,17 @@ export class KeptPictures {
     this.now = options.now ?? (() => new Date());
   }
 
+  private get folder(): string {
+    return typeof this.where === 'string' ? this.where : this.where();
+  }
+
   /** Keeps `bytes` as the picture of `owner`, then prunes the oldest over the budget. Throws a KeptPictureError. */
   keep(owner: KeptPictureOwner, facts: KeptPictureFacts, bytes: Uint8Array): Promise<KeptPicture> {
     return this.exclusive(async () => {
       const budget = this.options.budgetBytes();
       if (bytes.byteLength > budget) {
         throw new KeptPictureError(
-          t('it is {0} MB, more than the {1} MB set aside for kept pictures (bcPictures.keptPicturesBudget)', megabytes(bytes.byteLength), megabytes(budget)),
+          l10n.t('it is {0} MB, more than the {1} MB set aside for kept pictures (bcPictures.keptPicturesBudget)', megabytes(bytes.byteLength), megabytes(budget)),
         );
       }
       const id = randomUUID();
@@ -143,10 +148,10 @@ export class KeptPictures {
     try {
       bytes = new Uint8Array(await this.files.readFile(path.join(this.folder, picture.file)));
     } catch (error) {
-      throw new KeptPictureError(t('the kept picture could not be read: {0}', storageProblem(error)));
+      throw new KeptPictureError(l10n.t('the kept picture could not be read: {0}', storageProblem(error)));
     }
     if (bytes.byteLength !== picture.byteSize || sha256(bytes) !== picture.sha256) {
-      throw new KeptPictureError(t('the kept picture is damaged: its file is not what was kept'));
+      throw new KeptPictureError(l10n.t('the kept picture is damaged: its file is not what was kept'));
     }
     return bytes;
   }
@@ -157,7 +162,7 @@ export class KeptPictures {
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    if (this.disposed) return Promise.reject(new KeptPictureError(t('the extension is shutting down')));
+    if (this.disposed) return Promise.reject(new KeptPictureError(l10n.t('the extension is shutting down')));
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
     return run;
@@ -237,7 +242,7 @@ function isKeptPicture(value: unknown): value is KeptPicture {
 function storageProblem(error: unknown): string {
   if (error instanceof KeptPictureError) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return t("the disk of VS Code's storage for the extension is full");
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return t("VS Code's storage for the extension cannot be written to");
-  return t("VS Code's storage for the extension failed: {0}", error instanceof Error ? error.message : String(error));
+  if (code === 'ENOSPC' || code === 'EDQUOT') return l10n.t("the disk of VS Code's storage for the extension is full");
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return l10n.t("VS Code's storage for the extension cannot be written to");
+  return l10n.t("VS Code's storage for the extension failed: {0}", error instanceof Error ? error.message : String(error));
 }
