@@ -59,6 +59,9 @@ const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': '
  */
 export class KeptPictures {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Pictures written, waiting for the index to name them. */
+  private readonly unlisted: { readonly entry: KeptPicture; readonly resolve: (entry: KeptPicture) => void; readonly reject: (error: unknown) => void }[] = [];
+  private listing: Promise<void> | undefined;
   private disposed = false;
   private readonly files: KeptPictureFiles;
   private readonly now: () => Date;
@@ -83,50 +86,74 @@ export class KeptPictures {
   }
 
   /** Keeps `bytes` as the picture of `owner`, then prunes the oldest over the budget. Throws a KeptPictureError. */
-  keep(owner: KeptPictureOwner, facts: KeptPictureFacts, bytes: Uint8Array): Promise<KeptPicture> {
-    return this.exclusive(async () => {
+  async keep(owner: KeptPictureOwner, facts: KeptPictureFacts, bytes: Uint8Array): Promise<KeptPicture> {
+    if (this.disposed) throw new KeptPictureError(l10n.t('the extension is shutting down'));
+    const budget = this.options.budgetBytes();
+    if (bytes.byteLength > budget) {
+      throw new KeptPictureError(
+        l10n.t('it is {0} MB, more than the {1} MB set aside for kept pictures (bcPictures.keptPicturesBudget)', megabytes(bytes.byteLength), megabytes(budget)),
+      );
+    }
+    const id = randomUUID();
+    const file = `${id}.${EXTENSIONS[facts.contentType.split(';')[0].trim().toLowerCase()] ?? 'bin'}`;
+    const entry: KeptPicture = {
+      ...owner,
+      contentType: facts.contentType,
+      width: facts.width,
+      height: facts.height,
+      id,
+      keptAt: this.now().toISOString(),
+      byteSize: bytes.byteLength,
+      sha256: sha256(bytes),
+      file,
+    };
+    // The picture's own file first, side by side with other keeps: the index names only pictures written whole.
+    try {
+      await this.files.mkdir(this.folder, { recursive: true });
+      await this.writeAtomically(file, bytes);
+    } catch (error) {
+      throw new KeptPictureError(storageProblem(error));
+    }
+    return new Promise<KeptPicture>((resolve, reject) => {
+      this.unlisted.push({ entry, resolve, reject });
+      this.listUnlisted();
+    });
+  }
+
+  /**
+   * Adds the pictures written meanwhile to the index in one write (many uploads keep at once), then prunes the oldest
+   * over the budget. A picture of this write that does not fit with the newer ones is refused, never dropped unsaid.
+   */
+  private listUnlisted(): void {
+    if (this.listing) return;
+    this.listing = this.exclusive(async () => {
+      const batch = this.unlisted.splice(0);
       const budget = this.options.budgetBytes();
-      if (bytes.byteLength > budget) {
-        throw new KeptPictureError(
-          l10n.t('it is {0} MB, more than the {1} MB set aside for kept pictures (bcPictures.keptPicturesBudget)', megabytes(bytes.byteLength), megabytes(budget)),
-        );
-      }
-      const id = randomUUID();
-      const file = `${id}.${EXTENSIONS[facts.contentType.split(';')[0].trim().toLowerCase()] ?? 'bin'}`;
-      const entry: KeptPicture = {
-        ...owner,
-        contentType: facts.contentType,
-        width: facts.width,
-        height: facts.height,
-        id,
-        keptAt: this.now().toISOString(),
-        byteSize: bytes.byteLength,
-        sha256: sha256(bytes),
-        file,
-      };
       try {
-        await this.files.mkdir(this.folder, { recursive: true });
-        await this.writeAtomically(file, bytes);
-      } catch (error) {
-        throw new KeptPictureError(storageProblem(error));
-      }
-      try {
-        const kept = [entry, ...(await this.readIndex())];
-        // Newest first: the oldest go from the end until the rest fits (the new one fits on its own).
+        const kept = [...batch.map((waiting) => waiting.entry), ...(await this.readIndex())].sort((a, b) => b.keptAt.localeCompare(a.keptAt));
+        // Newest first: the oldest go from the end until the rest fits (the newest fits on its own).
         const staying = [...kept];
         let total = staying.reduce((sum, picture) => sum + picture.byteSize, 0);
         while (total > budget && staying.length > 1) total -= staying.pop()!.byteSize;
         await this.writeIndex(staying);
-        const pruned = kept.filter((picture) => !staying.includes(picture));
-        for (const picture of pruned) {
+        for (const picture of kept.filter((picture) => !staying.includes(picture))) {
           this.options.log.info(`Kept pictures over the budget: removed the oldest, of ${picture.customerNumber} from ${picture.keptAt}.`);
           await this.remove(picture.file);
         }
-        return entry;
+        for (const { entry, resolve, reject } of batch) {
+          if (staying.includes(entry)) resolve(entry);
+          else reject(new KeptPictureError(l10n.t('the pictures kept at the same time need more than the {0} MB set aside for kept pictures (bcPictures.keptPicturesBudget)', megabytes(budget))));
+        }
       } catch (error) {
-        await this.remove(file);
-        throw new KeptPictureError(storageProblem(error));
+        for (const { entry, reject } of batch) {
+          await this.remove(entry.file);
+          reject(new KeptPictureError(storageProblem(error)));
+        }
       }
+    });
+    void this.listing.finally(() => {
+      this.listing = undefined;
+      if (this.unlisted.length > 0) this.listUnlisted();
     });
   }
 
@@ -194,7 +221,7 @@ export class KeptPictures {
 
   private writeIndex(pictures: readonly KeptPicture[]): Promise<void> {
     const index: Index = { version: 1, pictures };
-    return this.writeAtomically(INDEX_FILE, new TextEncoder().encode(JSON.stringify(index, null, 1)));
+    return this.writeAtomically(INDEX_FILE, new TextEncoder().encode(JSON.stringify(index)));
   }
 
   /** A file is the old one or the new one, never half of one: written beside it, then renamed over it. */

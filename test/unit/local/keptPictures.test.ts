@@ -154,6 +154,24 @@ describe('kept pictures', () => {
     await assert.rejects(store.read(kept), (error: Error) => error instanceof KeptPictureError && /damaged/.test(error.message));
   });
 
+  it('keep many at once over the budget: each one kept is listed and whole, each one refused says so and leaves no file', async () => {
+    const at = folder();
+    const store = new KeptPictures(at, { log: recordingLog(), budgetBytes: () => 1 * MB, now: steppingClock() });
+    const settled = await Promise.allSettled(Array.from({ length: 6 }, (_, n) => store.keep(owner(n), png, bytesOf(300 * 1024, n))));
+    const listed = (await Promise.all(Array.from({ length: 6 }, (_, n) => store.list(owner(n).scope, owner(n).companyId, owner(n).customerId)))).flat();
+    assert.ok(listed.length >= 1 && listed.reduce((sum, p) => sum + p.byteSize, 0) <= MB, `${listed.length} kept, within the budget`);
+    for (const [n, outcome] of settled.entries()) {
+      if (outcome.status === 'rejected') {
+        assert.ok(outcome.reason instanceof KeptPictureError, String(outcome.reason));
+        continue;
+      }
+      // Kept and then pruned by a newer one is allowed; kept and listed must be whole.
+      if (listed.some((p) => p.id === outcome.value.id)) assert.deepEqual(await store.read(outcome.value), bytesOf(300 * 1024, n));
+    }
+    assert.ok(listed.some((p) => p.customerNumber === '5'), 'the newest stays');
+    assert.deepEqual((await fs.readdir(at)).filter((name) => name !== INDEX_FILE).sort(), listed.map((p) => p.file).sort(), 'no file but the listed ones');
+  });
+
   it('keep many at once without losing one from the index', async () => {
     const store = new KeptPictures(folder(), { log: recordingLog(), budgetBytes: () => 10 * MB });
     const kept = await Promise.all(Array.from({ length: 12 }, (_, n) => store.keep(owner(n), png, bytesOf(100, n))));
