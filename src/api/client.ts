@@ -10,6 +10,7 @@ import type {
   CustomerCursorPart,
   CustomerPage,
   CustomerQuery,
+  DownloadOptions,
   Environment,
   Picture,
   PictureService,
@@ -427,9 +428,10 @@ export class PictureClient implements PictureService {
     return toPicture(response.json, customerId.toLowerCase(), response);
   }
 
-  async downloadPicture(companyId: string, customerId: string, options: RequestOptions = {}): Promise<Uint8Array | undefined> {
+  async downloadPicture(companyId: string, customerId: string, options: DownloadOptions = {}): Promise<Uint8Array | undefined> {
     let url = this.paths.pictureContent(companyId, customerId);
-    if (this.paths.graph) {
+    if (options.picture) url = this.paths.pictureContent(companyId, customerId, options.picture.id);
+    else if (this.paths.graph) {
       // Graph lists the picture (none: an empty list) and serves the bytes under its id.
       const picture = await this.getPicture(companyId, customerId, options);
       if (!hasPicture(picture)) {

@@ -77,6 +77,10 @@ export interface RequestOptions {
   readonly onWaiting?: (seconds: number) => void;
 }
 
+export interface DownloadOptions extends RequestOptions {
+  readonly picture?: Picture;
+}
+
 export interface UploadOptions extends RequestOptions {
   /** Bytes sent so far of this attempt; restarts from 0 when an attempt is retried. */
   onProgress?(sent: number, total: number): void;
@@ -103,7 +107,8 @@ export interface PictureService {
    * (which expands no picture) one request each. A customer the service no longer lists is missing from the map.
    */
   storedPictures(companyId: string, customers: readonly Pick<Customer, 'id' | 'number'>[], options?: RequestOptions): Promise<Map<string, Picture>>;
-  downloadPicture(companyId: string, customerId: string, options?: RequestOptions): Promise<Uint8Array | undefined>;
+  /** The picture's bytes; undefined when there is none. `picture` (what `getPicture` returned) saves Graph asking for it again. */
+  downloadPicture(companyId: string, customerId: string, options?: DownloadOptions): Promise<Uint8Array | undefined>;
   /**
    * How many bytes the picture `getPicture` returned has (the service tells only its type and size in pixels): read from
    * the Content-Length of its content, or counted while downloading where there is none. Undefined when there is none.

@@ -14,6 +14,8 @@ import { customerCardUrl } from '../api/webClient';
 import { chooseCustomer } from './chooseCustomer';
 import type { Connection } from './connection';
 import type { BulkResult, CommandContext, PictureResult, PictureTarget } from './context';
+import { keepBeforeChange, keepingReplaced } from './keeping';
+import type { KeptPicture } from '../local/keptPictures';
 
 /** `bcPictures.addPicture`: inspect the image, pick company and customer, confirm a replacement, upload. */
 export async function addPicture(
@@ -35,7 +37,7 @@ export async function addPicture(
   const recent = new RecentChoices(services.context.globalState, connection.scope);
   const chosen = await customerToReplace(services, connection, recent, target, inspected.info);
   if (!chosen) return undefined;
-  const { company, customer } = chosen;
+  const { company, customer, kept } = chosen;
 
   services.log.info(`Setting the picture of ${logTarget(company, customer)} from ${image.toString(true)}`);
   const stored = await upload(connection, company, customer, image, inspected);
@@ -43,13 +45,13 @@ export async function addPicture(
   services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
   services.walkthrough.pictureAdded();
   await recent.remember(company, customer);
-  void announce(services, connection, company, customer, stored);
+  void announce(services, connection, company, customer, stored, kept);
   return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
 }
 
 /**
- * The customer to set the picture of: picked (or named by `target`), and confirmed where it already has a picture.
- * Back in the confirmation goes back to the customer picker of the same company.
+ * The customer to set the picture of: picked (or named by `target`), and confirmed where it already has a picture,
+ * whose bytes are then kept (`kept`). Back in the confirmation goes back to the customer picker of the same company.
  */
 async function customerToReplace(
   services: CommandContext,
@@ -57,17 +59,23 @@ async function customerToReplace(
   recent: RecentChoices,
   target: PictureTarget | undefined,
   next: ImageInfo,
-): Promise<{ company: Company; customer: Customer } | undefined> {
+): Promise<{ company: Company; customer: Customer; kept?: KeptPicture } | undefined> {
   // A customer the caller named was never picked: there is no picker to go back to.
   const canGoBack = !target?.customerId && !target?.customerNumber;
   for (let asked = target; ; ) {
     const chosen = await chooseCustomer(connection, recent, asked);
     if (!chosen) return undefined;
-    const current = await readCurrentPicture(connection, chosen.company, chosen.customer, services.log);
+    // Downloaded once where it is to be kept: the same bytes give the confirmation its size.
+    const current = await readCurrentPicture(connection, chosen.company, chosen.customer, services.log, { keep: keepingReplaced() });
     if (!current) return chosen;
     const answer = await confirmReplace(chosen.customer, current, next, { canGoBack });
-    if (answer !== BACK) return answer ? chosen : undefined;
-    asked = { companyId: chosen.company.id };
+    if (answer === BACK) {
+      asked = { companyId: chosen.company.id };
+      continue;
+    }
+    if (!answer) return undefined;
+    const kept = await keepBeforeChange(services, connection, chosen.company, chosen.customer, current, 'replace');
+    return kept === 'stop' ? undefined : { ...chosen, kept };
   }
 }
 
@@ -109,8 +117,9 @@ async function upload(
   );
 }
 
-async function announce(services: CommandContext, connection: Connection, company: Company, customer: Customer, stored: Picture): Promise<void> {
+async function announce(services: CommandContext, connection: Connection, company: Company, customer: Customer, stored: Picture, kept: KeptPicture | undefined): Promise<void> {
   const showPicture = vscode.l10n.t('Show Picture');
+  const undo = vscode.l10n.t('Undo');
   const showInBc = vscode.l10n.t('Show in Business Central');
   const showLog = vscode.l10n.t('Show Log');
   const url = customerCardUrl(connection.settings, company, customer);
@@ -124,7 +133,9 @@ async function announce(services: CommandContext, connection: Connection, compan
     stored.contentType,
   );
   services.log.info(message);
-  const action = await vscode.window.showInformationMessage(message, showPicture, ...(url ? [showInBc] : []), showLog);
+  const action = await vscode.window.showInformationMessage(message, showPicture, ...(kept ? [undo] : []), ...(url ? [showInBc] : []), showLog);
+  // The picture it had, put back (and the one set now kept in turn, so the undo can be undone).
+  if (action === undo && kept) await vscode.commands.executeCommand('bcPictures.restorePicture', { companyId: company.id, customerId: customer.id, keptId: kept.id });
   // The picture as Business Central now has it, in VS Code's image preview.
   if (action === showPicture) await vscode.commands.executeCommand('bcPictures.showPicture', { companyId: company.id, customerId: customer.id });
   if (action === showInBc && url) await vscode.env.openExternal(vscode.Uri.parse(url));

@@ -14,6 +14,7 @@ import { failureMessage } from '../ui/failures';
 import type { Connection } from './connection';
 import type { BulkOptions, BulkResult, CommandContext } from './context';
 import { guard } from './guard';
+import { BulkKeeper } from './undoAll';
 
 const INSPECTING_AT_ONCE = 8;
 
@@ -55,11 +56,13 @@ export async function addPicturesByNumber(
     );
     return undefined;
   }
+  const keeper = new BulkKeeper(services, connection, company);
   const chosen = retry && confirmedRetry
     ? matched
     : ((await pickPlan(plan, {
         companyName: inert(company.displayName),
         existing: options.existing ?? 'skip',
+        keepsReplaced: keeper.on,
         passedOver: passedOver ? { text: passedOver, count: collected.otherFiles.length + collected.subfolders.length } : undefined,
       })) as Upload[] | undefined);
   if (!chosen) return undefined;
@@ -75,6 +78,7 @@ export async function addPicturesByNumber(
     passedOver: collected,
     startedAt,
     journal,
+    keeper,
   }, retryFailed(services));
 }
 

@@ -9,6 +9,8 @@ import { uploadSourceFor } from '../ui/inspectImage';
 import { failureMessage } from '../ui/failures';
 import type { Connection } from './connection';
 import type { BulkResult, CommandContext } from './context';
+import { guard } from './guard';
+import type { BulkKeeper, UndoAll } from './undoAll';
 
 // A job of many pictures, from the confirmed plan (or a resumed journal) to its report and summary.
 
@@ -33,6 +35,8 @@ export interface Job {
   readonly startedAt: Date;
   /** Where the job is written down as it goes; undefined where it could not be (the job runs, but cannot be resumed). */
   readonly journal?: JobJournal;
+  /** Keeps each picture before it is replaced, for *Undo All*. */
+  readonly keeper: BulkKeeper;
 }
 
 /** What a job's journal entry is for an upload: the file as planned (so a resume sends it only if unchanged). */
@@ -90,7 +94,7 @@ export async function runJob(services: CommandContext, connection: Connection, j
   const toSend = uploads.filter((_, index) => !settled.has(index));
   const journal = new JournalSteps(job.journal, uploads, services.log);
   services.log.info(`Adding ${toSend.length} pictures by customer number to ${logTarget(company)}${settled.size > 0 ? ` (resumed: ${settled.size} settled before)` : ''}`);
-  const { records: sent, cancelled } = await uploadAll(services, connection, company, toSend, journal);
+  const { records: sent, cancelled } = await uploadAll(services, connection, company, toSend, journal, job.keeper);
   const sentRecords = new Map(toSend.map((upload, n) => [upload, sent[n]]));
   const records = uploads.map((upload, index) => settled.get(index) ?? sentRecords.get(upload)!);
   const allRecords: UploadRecord[] = [
@@ -133,7 +137,10 @@ export async function runJob(services: CommandContext, connection: Connection, j
   const names = new Map(uploads.map((entry) => [entry.customer.number, entry.customer.displayName]));
   const result: BulkResult = { ...outcome, summary: summarize(company.displayName, outcome, names, job.passedOver) };
   services.log.info(result.summary);
-  void announce(services, result, reportUri, retry);
+  // Undo All covers the customers this run changed, and those it may have; not those set before a resume (their
+  // kept pictures are in Restore Previous Picture…), which it would otherwise take for customers that had none.
+  const changed = toSend.filter((upload) => sentRecords.get(upload)!.state === 'done' || sentRecords.get(upload)!.state === 'unconfirmed');
+  void announce(services, result, reportUri, retry, job.keeper.undo(changed.map((upload) => upload.customer)));
   return result;
 }
 
@@ -144,6 +151,7 @@ async function uploadAll(
   company: Company,
   chosen: readonly Upload[],
   journal: JournalSteps,
+  keeper: BulkKeeper,
 ): Promise<{ records: UploadRecord[]; cancelled: boolean }> {
   const { AdaptiveLimit, PauseGate, RequestBudget, runPool, SERVICE_MAX_CONCURRENT, SERVICE_REQUEST_BUDGET } = await import('../bulk');
   const configured = vscode.workspace.getConfiguration('bcPictures').get<number>('maxConcurrentUploads', 4);
@@ -173,6 +181,8 @@ async function uploadAll(
       const outcomes = await runPool<Upload, Picture | undefined>(
         chosen,
         async (entry) => {
+          // The picture it has is kept first; where it cannot be, this customer fails and nothing is sent.
+          await keeper.beforeSend(entry.customer, entry.kind === 'hasPicture', onWaiting);
           const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
           // On disk before the first byte goes: a resume after a crash checks this customer rather than trusting it.
           await journal.mark(entry, 'sending');
@@ -284,18 +294,26 @@ async function pruneReports(folder: vscode.Uri, log: vscode.LogOutputChannel): P
   }
 }
 
-/** Shows the summary, with the report and a retry one click away. */
-async function announce(services: CommandContext, result: BulkResult, reportUri: vscode.Uri | undefined, retry: (result: BulkResult) => Promise<unknown>): Promise<void> {
+/** Shows the summary, with the report, a retry and the undo one click away. */
+async function announce(
+  services: CommandContext,
+  result: BulkResult,
+  reportUri: vscode.Uri | undefined,
+  retry: (result: BulkResult) => Promise<unknown>,
+  undo: UndoAll | undefined,
+): Promise<void> {
   const openReport = vscode.l10n.t('Open Report');
   const retryFailed = vscode.l10n.t('Retry Failed');
+  const undoAll = vscode.l10n.t('Undo All');
   const showLog = vscode.l10n.t('Show Log');
-  const actions = [...(reportUri ? [openReport] : []), ...(result.failed.length > 0 ? [retryFailed] : []), showLog];
+  const actions = [...(reportUri ? [openReport] : []), ...(result.failed.length > 0 ? [retryFailed] : []), ...(undo ? [undoAll] : []), showLog];
   const show = result.failed.length > 0 || result.cancelled ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const action = await show(result.summary, ...actions);
   // Rendered, as a report is read; the Markdown source stays one command away.
   if (action === openReport && reportUri) await vscode.commands.executeCommand('markdown.showPreview', reportUri);
   // The summary's own retry: confirmed by the user's click, so no plan again (a command argument never gets this).
   if (action === retryFailed) await retry(result);
+  if (action === undoAll && undo) await guard(services.log, undefined, () => undo.run());
   if (action === showLog) services.log.show();
 }
 

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ServiceCapabilities } from '../api/capabilities';
 import type { JobJournals } from '../bulk/journal';
+import type { KeptPictures } from '../local/keptPictures';
 import type { ExistingPictures } from '../ui/planPicker';
 import type { WalkthroughProgress } from '../ui/walkthroughProgress';
 import type { Connections } from './connection';
@@ -21,6 +22,8 @@ export interface CommandContext {
   readonly walkthrough: WalkthroughProgress;
   /** The journals of many-pictures jobs, so that one cut short can be resumed. */
   readonly jobs: JobJournals;
+  /** Pictures kept on this machine before they were replaced or removed. */
+  readonly kept: KeptPictures;
 }
 
 /** Lets tests, tasks and keybindings skip the pickers. */

@@ -5,6 +5,7 @@ import { asTarget } from './chooseCustomer';
 import { forgetCredentials } from './forgetCredentials';
 import { removePicture } from './removePicture';
 import { offerInterruptedJobs } from './resumeJob';
+import { asKeptId, restorePicture } from './restorePicture';
 import { selectEnvironment } from './selectEnvironment';
 import { showPicture } from './showPicture';
 import { switchAccount } from './switchAccount';
@@ -29,6 +30,7 @@ export function registerCommands(services: CommandContext): vscode.Disposable {
     register('bcPictures.forgetCredentials', false, () => forgetCredentials(services)),
     register('bcPictures.showPicture', undefined, (target?: unknown) => showPicture(services, asTarget(target))),
     register('bcPictures.removePicture', false, (target?: unknown) => removePicture(services, asTarget(target))),
+    register('bcPictures.restorePicture', undefined, (target?: unknown) => restorePicture(services, { ...asTarget(target), keptId: asKeptId(target) })),
     register('bcPictures.selectEnvironment', undefined, () => selectEnvironment(services)),
     register('bcPictures.switchAccount', undefined, () => switchAccount(services)),
     register('bcPictures.addPicturesByNumber', undefined, (clicked?: unknown, selected?: vscode.Uri[], options?: BulkOptions) =>

@@ -11,6 +11,7 @@ import { retryFailed } from './addPicturesByNumber';
 import type { Connection } from './connection';
 import type { BulkResult, CommandContext } from './context';
 import { guard } from './guard';
+import { BulkKeeper } from './undoAll';
 
 /**
  * Offers a many-pictures job cut short (by a reload, a crash or a closed window) with Resume and Discard, once per
@@ -74,7 +75,7 @@ export async function resumeJob(services: CommandContext, found: InterruptedJob,
       connection.prompts,
     );
     services.log.info(`Resuming the job of ${job.header.entries.length} pictures for ${company.displayName}: ${settled.size} settled, ${uploads.length - settled.size} to send.`);
-    return await runJob(services, connection, { company, uploads, settled, skipped: [], leftOut: [], passedOver: { otherFiles: [], subfolders: [] }, startedAt: new Date(job.header.startedAt), journal }, retryFailed(services));
+    return await runJob(services, connection, { company, uploads, settled, skipped: [], leftOut: [], passedOver: { otherFiles: [], subfolders: [] }, startedAt: new Date(job.header.startedAt), journal, keeper: new BulkKeeper(services, connection, company) }, retryFailed(services));
   } catch (error) {
     // Still this window's to resume after its next start; nothing is lost.
     await journal.close();

@@ -7,6 +7,10 @@ import { BACK, runQuickPick } from './quickPick';
 /** What a customer has now: the service's picture, with its bytes where they could be read. */
 export interface ShownPicture extends Picture {
   readonly byteSize?: number;
+  /** Its content, downloaded to be kept before it is replaced or removed. */
+  readonly bytes?: Uint8Array;
+  /** Why its content could not be downloaded to keep it. */
+  readonly keepFailure?: string;
 }
 
 interface Choice<A> extends vscode.QuickPickItem {
@@ -53,6 +57,43 @@ export async function confirmRemove(customer: Customer, current: ShownPicture, o
     },
   ];
   return askYesNo(vscode.l10n.t('Remove the picture of {0} ({1})?', inert(customer.displayName), inert(customer.number)), vscode.l10n.t('Current: {0}', currentText), items, options.canGoBack);
+}
+
+/**
+ * The current picture could not be kept before the change: asks whether to go ahead all the same. Don't first, so
+ * Enter alone changes nothing. True to go ahead.
+ */
+export async function confirmWithoutKeeping(customer: Customer, reason: string, change: 'replace' | 'remove'): Promise<boolean> {
+  const name = inert(customer.displayName);
+  const number = inert(customer.number);
+  const items: Choice<boolean>[] =
+    change === 'replace'
+      ? [
+          { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t("Don't replace it"), detail: vscode.l10n.t('Nothing is changed.'), answer: false },
+          { iconPath: new vscode.ThemeIcon('warning'), label: vscode.l10n.t('Replace it anyway'), detail: vscode.l10n.t('The current picture cannot be restored afterwards.'), answer: true },
+        ]
+      : [
+          { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t("Don't remove it"), detail: vscode.l10n.t('Nothing is changed.'), answer: false },
+          { iconPath: new vscode.ThemeIcon('warning'), label: vscode.l10n.t('Remove it anyway'), detail: vscode.l10n.t('The current picture cannot be restored afterwards.'), answer: true },
+        ];
+  const title =
+    change === 'replace'
+      ? vscode.l10n.t('The current picture of {0} ({1}) could not be kept. Replace it anyway?', name, number)
+      : vscode.l10n.t('The current picture of {0} ({1}) could not be kept. Remove it anyway?', name, number);
+  return (await askYesNo(title, vscode.l10n.t('Could not keep it: {0}', reason), items, false)) === true;
+}
+
+/** Asks before *Undo All* changes many customers, saying what it does to each kind. True to undo. */
+export async function confirmUndoAll(companyName: string, restoring: number, removing: number): Promise<boolean> {
+  const what = [
+    ...(restoring > 0 ? [vscode.l10n.t('{0} customers get their previous picture back', restoring)] : []),
+    ...(removing > 0 ? [vscode.l10n.t('{0} customers that had no picture lose the new one', removing)] : []),
+  ].join('; ');
+  const items: Choice<boolean>[] = [
+    { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Keep the new pictures'), answer: false },
+    { iconPath: new vscode.ThemeIcon('discard'), label: vscode.l10n.t('Undo All'), detail: what, answer: true },
+  ];
+  return (await askYesNo(vscode.l10n.t('Undo the pictures just set for {0} customers of {1}?', restoring + removing, companyName), what, items, false)) === true;
 }
 
 /** A confirmation as a quick pick of `items` (Keep first): true for the one that goes ahead, false to keep, BACK for Back. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
-/** Errors whose message was written for the user (service, image, sign-in errors all are). */
-const USER_FACING = new Set(['ServiceError', 'ImageRefusal', 'SignInCancelled']);
+/** Errors whose message was written for the user (service, image, sign-in, kept-picture errors all are). */
+const USER_FACING = new Set(['ServiceError', 'ImageRefusal', 'SignInCancelled', 'KeptPictureError']);
 
 export { isCancellation } from '../api/errors';
 

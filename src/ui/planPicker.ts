@@ -28,7 +28,13 @@ type Detour<F> = { readonly kind: 'leftOut' } | { readonly kind: 'checkAll'; rea
  */
 export async function pickPlan<F>(
   entries: readonly PlanEntry<F>[],
-  options: { readonly companyName: string; readonly existing: ExistingPictures; readonly passedOver?: PassedOverText },
+  options: {
+    readonly companyName: string;
+    readonly existing: ExistingPictures;
+    readonly passedOver?: PassedOverText;
+    /** Replaced pictures are downloaded and kept first (`bcPictures.keepReplacedPictures`): the rows say what that costs. */
+    readonly keepsReplaced?: boolean;
+  },
 ): Promise<PlanEntry<F>[] | undefined> {
   const items: (PlanItem<F> | vscode.QuickPickItem)[] = [];
   const rows: PlanItem<F>[] = [];
@@ -36,7 +42,7 @@ export async function pickPlan<F>(
     if (members.length === 0) return;
     items.push({ label: `${title} (${members.length})`, kind: vscode.QuickPickItemKind.Separator });
     for (const entry of members) {
-      const row: PlanItem<F> = { ...rowOf(entry), entry };
+      const row: PlanItem<F> = { ...rowOf(entry, options.keepsReplaced ?? false), entry };
       items.push(row);
       rows.push(row);
     }
@@ -71,23 +77,25 @@ export async function pickPlan<F>(
     }
     const { all } = end.why;
     const newOnly = all.filter((row) => !isReplacement(row) || end.checked.includes(row));
-    const checked = await askCheckAll(newOnly, all);
+    const checked = await askCheckAll(newOnly, all, options.keepsReplaced ?? false);
     if (checked === undefined) return undefined;
     if (checked !== BACK) state = { ...state, checked };
   }
 }
 
-function rowOf<F>(entry: PlanEntry<F>): vscode.QuickPickItem {
+function rowOf<F>(entry: PlanEntry<F>, keepsReplaced: boolean): vscode.QuickPickItem {
   if (!('customer' in entry)) return { label: entry.name };
+  const replace =
+    entry.kind !== 'hasPicture'
+      ? undefined
+      : entry.unknown
+        ? vscode.l10n.t('May already have a picture (this API does not tell): check to replace it')
+        : vscode.l10n.t('Has a picture: check to replace it');
   return {
     label: entry.name,
     description: `→ ${inert(entry.customer.number)} · ${inert(entry.customer.displayName)}`,
-    detail:
-      entry.kind === 'hasPicture'
-        ? entry.unknown
-          ? vscode.l10n.t('May already have a picture (this API does not tell): check to replace it')
-          : vscode.l10n.t('Has a picture: check to replace it')
-        : undefined,
+    // Keeping costs a download a replaced picture: said where the choice is made.
+    detail: replace && keepsReplaced ? `${replace}. ${vscode.l10n.t('Its current picture is downloaded and kept on this computer first (one more request).')}` : replace,
   };
 }
 
@@ -99,7 +107,7 @@ interface CheckAllChoice<T> extends vscode.QuickPickItem {
  * The check-all box would check customers that have a picture: which rows to check. BACK (or Back) leaves the plan as
  * it was; undefined when dismissed.
  */
-async function askCheckAll<T extends PlanItem<unknown>>(newOnly: readonly T[], all: readonly T[]): Promise<readonly T[] | typeof BACK | undefined> {
+async function askCheckAll<T extends PlanItem<unknown>>(newOnly: readonly T[], all: readonly T[], keepsReplaced: boolean): Promise<readonly T[] | typeof BACK | undefined> {
   const replacing = all.length - newOnly.length;
   const choices: CheckAllChoice<T>[] = [
     {
@@ -111,7 +119,9 @@ async function askCheckAll<T extends PlanItem<unknown>>(newOnly: readonly T[], a
     {
       iconPath: new vscode.ThemeIcon('replace'),
       label: vscode.l10n.t('Check all: also replace the pictures of {0} customers', replacing),
-      detail: vscode.l10n.t('The pictures these {0} customers have now are replaced by the files.', replacing),
+      detail: keepsReplaced
+        ? vscode.l10n.t('The pictures these {0} customers have now are replaced by the files; each is downloaded and kept on this computer first (one more request each).', replacing)
+        : vscode.l10n.t('The pictures these {0} customers have now are replaced by the files.', replacing),
       checked: all,
     },
     { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Uncheck all'), checked: [] },

@@ -135,7 +135,7 @@ describe('Add as Customer Picture', function () {
       ],
     );
     assert.equal(replace.placeholder, `Current: ${current}. New: ${next}`);
-    // The bytes were read from the content's Content-Length: one GET, nothing downloaded into the extension.
+    // The bytes come from one GET of the content: downloaded to be kept (bcPictures.keepReplacedPictures), so the size is the kept picture's.
     assert.equal(suite.emulator.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`customers(${ADATUM})/picture/pictureContent`)).length, 1);
 
     await vscode.commands.executeCommand('workbench.action.quickInputBack');
