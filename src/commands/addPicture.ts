@@ -8,7 +8,7 @@ import { RecentChoices } from '../local/recent';
 import { confirmReplace } from '../ui/confirm';
 import { BACK } from '../ui/quickPick';
 import type { ImageInfo } from '../images';
-import { readCurrentPicture } from './currentPicture';
+import { pictureSet, readCurrentPicture } from './currentPicture';
 import { isCancellation } from '../ui/failures';
 import { customerCardUrl } from '../api/webClient';
 import { chooseCustomer } from './chooseCustomer';
@@ -42,11 +42,9 @@ export async function addPicture(
   services.log.info(`Setting the picture of ${logTarget(company, customer)} from ${image.toString(true)}`);
   const stored = await upload(connection, company, customer, image, inspected);
   if (!stored) return undefined;
-  services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
-  services.walkthrough.pictureAdded();
-  await recent.remember(company, customer);
+  const result = await pictureSet(services, recent, company, customer, stored);
   void announce(services, connection, company, customer, stored, kept);
-  return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
+  return result;
 }
 
 /**

@@ -5,7 +5,9 @@ import type { Company, Customer, Picture } from '../api/types';
 import { cancellableRead } from '../ui/progress';
 import { failureMessage } from '../ui/failures';
 import type { ShownPicture } from '../ui/confirm';
+import type { RecentChoices } from '../local/recent';
 import type { Connection } from './connection';
+import type { CommandContext, PictureResult } from './context';
 
 /** Past this the confirmation shows without the bytes: counting them can mean downloading the whole picture. */
 const BYTE_SIZE_BUDGET_MS = 5_000;
@@ -46,4 +48,15 @@ export async function readCurrentPicture(
       return picture;
     }
   });
+}
+
+/**
+ * What follows a picture set for one customer, by an upload or a restore: open previews show the new one, the
+ * walkthrough is told, the customer becomes a recent choice; gives what the command returns.
+ */
+export async function pictureSet(services: CommandContext, recent: RecentChoices, company: Company, customer: Customer, stored: Picture): Promise<PictureResult> {
+  services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
+  services.walkthrough.pictureAdded();
+  await recent.remember(company, customer);
+  return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
 }

@@ -5,7 +5,7 @@ import type { KeptPicture } from '../local/keptPictures';
 import { pickKeptPicture } from '../ui/keptPicker';
 import { connectToCustomer } from './chooseCustomer';
 import type { CommandContext, PictureResult, PictureTarget } from './context';
-import { readCurrentPicture } from './currentPicture';
+import { pictureSet, readCurrentPicture } from './currentPicture';
 import { keepBeforeChange, keepingReplaced, readKept } from './keeping';
 
 /** A restore's target: the customer, and (from an *Undo*) the kept picture to put back without asking which. */
@@ -65,10 +65,9 @@ export async function restorePicture(services: CommandContext, target?: RestoreT
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Putting back the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)) },
     () => connection.service.uploadPicture(company.id, customer.id, bytesUploadSource(bytes, previous)),
   );
-  services.pictures.forget(company.id, customer.id, vscode.FileChangeType.Changed);
-  await recent.remember(company, customer);
+  const result = await pictureSet(services, recent, company, customer, stored);
   void announce(services, company, customer, previous, stored, keptNow);
-  return { companyId: company.id, customerId: customer.id, width: stored.width, height: stored.height, contentType: stored.contentType };
+  return result;
 }
 
 async function announce(
