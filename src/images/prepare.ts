@@ -1,0 +1,146 @@
+/**
+ * Prepares a picture before it is sent, in memory (the file is never changed): upright by its EXIF orientation,
+ * scaled down to fit, its metadata removed with the colours converted to sRGB first, and WebP, AVIF and SVG
+ * converted. What needs none of this is left alone, so it is sent byte for byte. libvips compiled to WebAssembly
+ * (wasm-vips) does the work: one package for every platform VS Code runs on, loaded on the first picture only.
+ */
+import * as l10n from '../common/l10n';
+import { ImageRefusal } from './imageRefusal';
+
+type Vips = Awaited<ReturnType<typeof import('wasm-vips')>>;
+type VipsImage = InstanceType<Vips['Image']>;
+
+export interface PreparationOptions {
+  /** The longest side in pixels; 0 keeps the size. */
+  readonly maxSize: number;
+  /** EXIF (with GPS), XMP, IPTC and comments removed. */
+  readonly removeMetadata: boolean;
+  /** JPEG quality of a converted or re-encoded photo, 1-100. */
+  readonly jpegQuality: number;
+  /** Past this many pixels a file is refused before it is decoded. */
+  readonly maxPixels: number;
+}
+
+export const DEFAULT_PREPARATION: PreparationOptions = { maxSize: 1024, removeMetadata: true, jpegQuality: 85, maxPixels: 100_000_000 };
+
+/** What preparing changed, for the plan and the confirmation to say. */
+export type PreparationChange = 'rotated' | 'scaled' | 'metadataRemoved' | 'locationRemoved' | 'converted';
+
+export interface PreparedPicture {
+  readonly bytes: Uint8Array;
+  readonly contentType: 'image/jpeg' | 'image/png';
+  readonly width: number;
+  readonly height: number;
+  readonly changes: readonly PreparationChange[];
+}
+
+/** What the file is as libvips reads its header, and what it would take to prepare it. */
+interface Examined {
+  readonly loader: string;
+  readonly width: number;
+  readonly height: number;
+  readonly orientation: number;
+  readonly hasAlpha: boolean;
+  readonly metadata: boolean;
+  readonly location: boolean;
+}
+
+const LOADERS: Readonly<Record<string, string>> = {
+  jpegload_buffer: 'jpeg',
+  pngload_buffer: 'png',
+  gifload_buffer: 'gif',
+  tiffload_buffer: 'tiff',
+  webpload_buffer: 'webp',
+  heifload_buffer: 'avif',
+  svgload_buffer: 'svg',
+  // BMP has no loader of its own in libvips: it comes through the "magick" loader, which wasm-vips does not build.
+};
+/** Formats Business Central takes as they are; the others are converted. */
+const TAKEN_AS_IS = new Set(['jpeg', 'png', 'gif', 'tiff']);
+const METADATA_FIELD = /^(exif-|xmp-data|iptc-data|jpeg-comment|png-comment)/;
+const LOCATION_FIELD = /^exif-ifd3-/;
+const LARGEST = 10_000_000;
+
+/** Prepares pictures with one libvips, loaded on first use; created where it lives long (`activate`), disposed there. */
+export class PicturePreparer {
+  private vips: Promise<Vips> | undefined;
+
+  constructor(private readonly load: () => Promise<Vips> = loadVips) {}
+
+  /**
+   * The picture as it should be sent, or undefined when the file needs nothing and goes as it is. Throws an
+   * ImageRefusal for a file past the pixel limit or one libvips cannot read.
+   */
+  async prepare(bytes: Uint8Array, fileName: string, options: PreparationOptions = DEFAULT_PREPARATION): Promise<PreparedPicture | undefined> {
+    const vips = await (this.vips ??= this.load());
+    const examined = examine(vips, bytes, fileName);
+    if (examined.width * examined.height > options.maxPixels) {
+      throw new ImageRefusal(
+        'absurdDimensions',
+        l10n.t('“{0}” is {1}×{2} pixels, more than the {3} megapixels a picture can have here. Make it smaller in an image editor first.', fileName, examined.width, examined.height, Math.round(options.maxPixels / 1e6)),
+        fileName,
+      );
+    }
+    const format = LOADERS[examined.loader];
+    const longest = Math.max(examined.width, examined.height);
+    const changes: PreparationChange[] = [];
+    if (examined.orientation > 1) changes.push('rotated');
+    if (options.maxSize > 0 && longest > options.maxSize) changes.push('scaled');
+    if (options.removeMetadata && examined.location) changes.push('locationRemoved');
+    else if (options.removeMetadata && examined.metadata) changes.push('metadataRemoved');
+    if (!TAKEN_AS_IS.has(format)) changes.push('converted');
+    // Business Central shows a GIF's first frame; it has no orientation or EXIF, so it is sent as it is unless too big.
+    if (changes.length === 0 || (format === 'gif' && !changes.includes('scaled'))) return undefined;
+    const size = options.maxSize > 0 ? options.maxSize : LARGEST;
+    // thumbnail turns the picture upright, scales down only, and converts to sRGB, so dropping the profile keeps the colours.
+    const image = vips.Image.thumbnailBuffer(bytes, size, { height: size, size: 'down', output_profile: 'srgb' });
+    try {
+      const png = examined.hasAlpha || format === 'png' || format === 'svg';
+      const out = png
+        ? image.writeToBuffer('.png', options.removeMetadata ? { keep: 0 } : {})
+        : image.writeToBuffer('.jpg', { Q: Math.min(100, Math.max(1, Math.round(options.jpegQuality))), ...(options.removeMetadata ? { keep: 0 } : {}) });
+      return { bytes: out, contentType: png ? 'image/png' : 'image/jpeg', width: image.width, height: image.height, changes };
+    } finally {
+      image.delete();
+    }
+  }
+
+  /** Ends libvips' worker threads. */
+  async dispose(): Promise<void> {
+    const loading = this.vips;
+    this.vips = undefined;
+    if (loading) (await loading.catch(() => undefined))?.shutdown();
+  }
+}
+
+function examine(vips: Vips, bytes: Uint8Array, fileName: string): Examined {
+  let image: VipsImage;
+  try {
+    // The header only: nothing is decoded before the pixel limit is checked.
+    image = vips.Image.newFromBuffer(bytes, '', { access: 'sequential' });
+  } catch {
+    throw new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName);
+  }
+  try {
+    const fields = [...(image.getFields() as unknown as Iterable<string>)];
+    const loader = image.getString('vips-loader');
+    if (!(loader in LOADERS)) throw new ImageRefusal('unsupportedFormat', l10n.t('“{0}” is in a format that cannot be prepared here. Save it as JPEG or PNG and try again.', fileName), fileName);
+    return {
+      loader,
+      width: image.width,
+      height: image.height,
+      orientation: fields.includes('orientation') ? image.getInt('orientation') : 1,
+      hasAlpha: image.hasAlpha(),
+      metadata: fields.some((field) => METADATA_FIELD.test(field)),
+      location: fields.some((field) => LOCATION_FIELD.test(field)),
+    };
+  } finally {
+    image.delete();
+  }
+}
+
+async function loadVips(): Promise<Vips> {
+  const { default: Vips } = await import('wasm-vips');
+  // SVG through resvg, AVIF through libheif: the two extra libraries of the package.
+  return Vips({ dynamicLibraries: ['vips-resvg.wasm', 'vips-heif.wasm'] });
+}
