@@ -14,6 +14,7 @@ import { lookup } from './sections/lookup';
 import { many } from './sections/many';
 import { online } from './sections/online';
 import { picker } from './sections/picker';
+import { prepare } from './sections/prepare';
 import { upload } from './sections/upload';
 
 async function main(): Promise<void> {
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     if (emu && wanted('picker')) await picker(emu);
     if (emu && wanted('many')) await many(emu);
     if (wanted('online')) await online();
+    if (wanted('prepare')) await prepare(tmp);
   } catch (error) {
     console.error('\nThe benchmark stopped early:', error);
   } finally {
