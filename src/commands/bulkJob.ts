@@ -48,7 +48,7 @@ export function journalEntry(entry: Upload): JobEntry {
     customerId: entry.customer.id,
     customerNumber: entry.customer.number,
     customerName: entry.customer.displayName,
-    before: record(entry, 'notStarted', '').before ?? 'none',
+    before: beforeOf(entry),
   };
 }
 
@@ -333,6 +333,10 @@ export function fileLabel(uri: vscode.Uri): string {
 }
 
 export function record(entry: Upload, state: UploadRecord['state'], detail: string): UploadRecord {
-  const before = entry.kind === 'hasPicture' ? (entry.unknown ? 'unknown' : 'picture') : 'none';
-  return { file: fileLabel(entry.file.uri), customerNumber: entry.customer.number, customerName: entry.customer.displayName, state, detail, before };
+  return { file: fileLabel(entry.file.uri), customerNumber: entry.customer.number, customerName: entry.customer.displayName, state, detail, before: beforeOf(entry) };
+}
+
+/** What the customer had before: a picture, none, or unknown (the API does not tell). */
+function beforeOf(entry: Upload): JobEntry['before'] {
+  return entry.kind === 'hasPicture' ? (entry.unknown ? 'unknown' : 'picture') : 'none';
 }
