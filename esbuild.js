@@ -1,5 +1,7 @@
 // Bundles the extension into one file, so it loads fast and ships without node_modules.
 const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,6 +21,19 @@ const problemMatcher = {
   },
 };
 
+/** The node build of wasm-vips and the three libraries it loads (JPEG/PNG/GIF/TIFF/WebP, AVIF, SVG): what prepares pictures. */
+const LIBVIPS_FILES = ['vips-node.js', 'vips.wasm', 'vips-heif.wasm', 'vips-resvg.wasm', 'LICENSE', 'THIRD-PARTY-NOTICES.md'];
+
+function copyLibvips() {
+  const from = path.join(__dirname, 'node_modules', 'wasm-vips');
+  const to = path.join('dist', 'wasm-vips');
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of LIBVIPS_FILES) {
+    const source = fs.existsSync(path.join(from, 'lib', file)) ? path.join(from, 'lib', file) : path.join(from, file);
+    fs.copyFileSync(source, path.join(to, file));
+  }
+}
+
 async function main() {
   const context = await esbuild.context({
     entryPoints: ['src/extension.ts'],
@@ -26,7 +41,8 @@ async function main() {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    external: ['vscode'],
+    // libvips' pthread workers load its real files, so it is copied beside the bundle (below), never bundled.
+    external: ['vscode', 'wasm-vips'],
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
@@ -41,6 +57,7 @@ async function main() {
   const result = await context.rebuild();
   await context.dispose();
   if (result.errors.length > 0) process.exit(1);
+  copyLibvips();
 }
 
 main().catch((error) => {

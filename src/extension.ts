@@ -8,6 +8,7 @@ import { registerCommands } from './commands';
 import { Connections } from './commands/connection';
 import { createKeptPictures } from './commands/keeping';
 import { PictureFiles, registerPictureFileSystem } from './commands/pictureFileSystem';
+import { Preparing } from './commands/preparing';
 import { EnvironmentStatus } from './ui/environmentStatus';
 import { WalkthroughProgress } from './ui/walkthroughProgress';
 
@@ -20,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const connections = new Connections({ context, log, capabilities, walkthrough });
   // A many-pictures job is written down as it goes, in this machine's storage of the extension, to resume after a reload.
   const jobs = new JobJournals(path.join(context.globalStorageUri.fsPath, 'jobs'), (message) => log.warn(message));
-  const services = { context, log, capabilities, pictures: new PictureFiles(), connections, walkthrough, jobs, kept: createKeptPictures(context, log) };
-  context.subscriptions.push(log, walkthrough, connections, services.pictures, services.kept, registerCommands(services));
+  const services = { context, log, capabilities, pictures: new PictureFiles(), connections, walkthrough, jobs, kept: createKeptPictures(context, log), preparing: new Preparing() };
+  context.subscriptions.push(log, walkthrough, connections, services.pictures, services.kept, services.preparing, registerCommands(services));
   context.subscriptions.push(registerPictureFileSystem(services), new EnvironmentStatus(connections.onDidConnect, () => connections.settings()));
 }

@@ -31,7 +31,7 @@ export { PictureClient, DEFAULT_PAGE_SIZE, MAX_URL_LENGTH, NUMBER_BATCH } from '
 export { cancelledError, ServiceError, type ServiceErrorKind } from './errors';
 export { type Authorize, type TimeoutOptions } from './http';
 export { parseRetryAfter, type RetryOptions } from './retry';
-export { fileUploadSource, bytesUploadSource, rereadUploadSource, type UploadInfo } from './upload';
+export { fileUploadSource, bytesUploadSource, readInspectedFile, rereadUploadSource, type UploadInfo } from './upload';
 export { ServiceCapabilities } from './capabilities';
 export { buildBaseUrl, buildEnvironmentsUrl, checkId, CUSTOMER_NUMBER_MAX_LENGTH, isLoopbackHost, isOnPremises, normalizeCustomerNumber, odataString, type ServiceSettings } from './urls';
 export type * from './types';

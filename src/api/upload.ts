@@ -24,22 +24,10 @@ export function fileUploadSource(path: string, info: UploadInfo): UploadSource {
   // The first identity seen, kept across attempts: a change between two attempts counts too.
   let identity = info.fileIdentity;
 
-  /** The file opened for this attempt, only if it is still the one inspected (and seen at the first attempt). */
   async function openUnchanged(): Promise<{ handle: FileHandle; seen: FileIdentity }> {
-    const opened = await openRegularFile(path).catch((error: unknown) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      throw code === 'ENOENT' || code === 'ENOTDIR' ? fileMissingError(name, error) : error;
-    });
-    // A pipe, device or folder put in its place is refused before a byte is read.
-    if (typeof opened === 'string') {
-      throw fileChangedError(name, 'before');
-    }
-    if (opened.identity.size !== BigInt(info.byteSize) || (identity && !sameFile(identity, opened.identity))) {
-      await opened.handle.close().catch(() => undefined);
-      throw fileChangedError(name, 'before');
-    }
-    identity ??= opened.identity;
-    return { handle: opened.handle, seen: identity };
+    const opened = await openAsInspected(path, info, identity);
+    identity ??= opened.seen;
+    return opened;
   }
 
   async function* read(): AsyncGenerator<Uint8Array> {
@@ -80,6 +68,48 @@ export function fileUploadSource(path: string, info: UploadInfo): UploadSource {
     height: info.height,
     open: () => read(),
   };
+}
+
+/** The file opened, only if it is still the one inspected (and `seen` at an earlier attempt); else a 'fileChanged' or 'fileMissing' error. */
+async function openAsInspected(path: string, info: UploadInfo, seen: FileIdentity | undefined): Promise<{ handle: FileHandle; seen: FileIdentity }> {
+  const name = basename(path) || path;
+  const opened = await openRegularFile(path).catch((error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    throw code === 'ENOENT' || code === 'ENOTDIR' ? fileMissingError(name, error) : error;
+  });
+  // A pipe, device or folder put in its place is refused before a byte is read.
+  if (typeof opened === 'string') {
+    throw fileChangedError(name, 'before');
+  }
+  if (opened.identity.size !== BigInt(info.byteSize) || (seen && !sameFile(seen, opened.identity))) {
+    await opened.handle.close().catch(() => undefined);
+    throw fileChangedError(name, 'before');
+  }
+  return { handle: opened.handle, seen: seen ?? opened.identity };
+}
+
+/**
+ * The whole file in memory, for a picture to prepare: only if it is still the one inspected, before and after it is
+ * read (the same checks as `fileUploadSource`), so what is prepared is what was inspected.
+ */
+export async function readInspectedFile(path: string, info: UploadInfo): Promise<Uint8Array> {
+  const { handle, seen } = await openAsInspected(path, info, info.fileIdentity);
+  try {
+    const bytes = Buffer.allocUnsafe(info.byteSize);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) throw fileChangedError(basename(path) || path, 'before');
+      filled += bytesRead;
+    }
+    const beyond = await handle.read(Buffer.alloc(1), 0, 1, filled);
+    if (beyond.bytesRead > 0 || !unchangedWhileOpen(seen, fileIdentityOf(await handle.stat({ bigint: true })))) {
+      throw fileChangedError(basename(path) || path, 'before');
+    }
+    return bytes;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 /** An upload source over bytes already in memory (tests, images from a virtual file system). */

@@ -44,6 +44,16 @@ export interface JobHeader {
 export interface EntryProgress {
   readonly state: JobState;
   readonly detail?: string;
+  /** SHA-256 of the picture as it was sent, where preparing made it other than the file (said when sending began). */
+  readonly sentSha256?: string;
+}
+
+/** One step of an entry, as `markAll` takes it. */
+export interface JournalStep {
+  readonly index: number;
+  readonly state: JobState;
+  readonly detail?: string;
+  readonly sentSha256?: string;
 }
 
 export interface InterruptedJob {
@@ -165,12 +175,14 @@ export class JobJournal {
 
   /** Appends one step; resolves once it is written, so an upload starts only after its "sending" is on disk. */
   mark(index: number, state: JobState, detail?: string): Promise<void> {
-    return this.append([{ i: index, s: state, ...(detail === undefined ? {} : { d: detail }) }]);
+    return this.markAll([{ index, state, detail }]);
   }
 
   /** Appends many steps at once (the read-back of a batch). */
-  markAll(steps: readonly { readonly index: number; readonly state: JobState; readonly detail?: string }[]): Promise<void> {
-    return this.append(steps.map((step) => ({ i: step.index, s: step.state, ...(step.detail === undefined ? {} : { d: step.detail }) })));
+  markAll(steps: readonly JournalStep[]): Promise<void> {
+    return this.append(
+      steps.map((step) => ({ i: step.index, s: step.state, ...(step.detail === undefined ? {} : { d: step.detail }), ...(step.sentSha256 === undefined ? {} : { h: step.sentSha256 }) })),
+    );
   }
 
   /** The job ended (done, failed or cancelled, and reported): nothing is left to resume. */
@@ -215,16 +227,19 @@ export async function readJournal(file: string): Promise<InterruptedJob> {
   const progress: EntryProgress[] = header.entries.map(() => ({ state: 'planned' }));
   for (const line of lines.slice(1)) {
     const step = parseStep(line);
-    if (step && step.i < progress.length) progress[step.i] = { state: step.s, ...(step.d === undefined ? {} : { detail: step.d }) };
+    if (!step || step.i >= progress.length) continue;
+    // What was sent is said once, when sending began: the later steps of the entry keep it.
+    const sent = step.h ?? progress[step.i].sentSha256;
+    progress[step.i] = { state: step.s, ...(step.d === undefined ? {} : { detail: step.d }), ...(sent === undefined ? {} : { sentSha256: sent }) };
   }
   return { header, progress, file };
 }
 
-function parseStep(line: string): { i: number; s: JobState; d?: string } | undefined {
+function parseStep(line: string): { i: number; s: JobState; d?: string; h?: string } | undefined {
   try {
-    const step = JSON.parse(line) as { i?: unknown; s?: unknown; d?: unknown };
+    const step = JSON.parse(line) as { i?: unknown; s?: unknown; d?: unknown; h?: unknown };
     if (typeof step.i !== 'number' || !Number.isInteger(step.i) || step.i < 0 || !isState(step.s)) return undefined;
-    return { i: step.i, s: step.s, ...(typeof step.d === 'string' ? { d: step.d } : {}) };
+    return { i: step.i, s: step.s, ...(typeof step.d === 'string' ? { d: step.d } : {}), ...(typeof step.h === 'string' && /^[0-9a-f]{64}$/.test(step.h) ? { h: step.h } : {}) };
   } catch {
     return undefined;
   }

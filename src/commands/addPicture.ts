@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { reportWaiting, withCancellation } from '../ui/progress';
 import { inert, logTarget } from '../common/serviceText';
-import type { Company, Customer, Picture, UploadSource } from '../api/types';
+import type { Company, Customer, Picture } from '../api/types';
 import { chooseImages } from '../ui/chooseImage';
-import { inspectImage, uploadSourceFor, type InspectedImage } from '../ui/inspectImage';
+import { inspectImage, pictureToSend, type PictureToSend } from '../ui/inspectImage';
 import { RecentChoices } from '../local/recent';
 import { confirmReplace } from '../ui/confirm';
 import { BACK } from '../ui/quickPick';
@@ -33,14 +33,17 @@ export async function addPicture(
   const inspected = await inspectImage(image, services.log);
   if (!inspected) return undefined;
 
+  // Prepared while the company and the customer are picked: the confirmation can then say exactly what is sent.
+  const sending = pictureToSend(image, inspected.info, services.preparing, inspected.bytes);
+  sending.catch(() => undefined);
   const connection = await services.connections.get();
   const recent = new RecentChoices(services.context.globalState, connection.scope);
-  const chosen = await customerToReplace(services, connection, recent, target, inspected.info);
+  const chosen = await customerToReplace(services, connection, recent, target, inspected.info, sending);
   if (!chosen) return undefined;
   const { company, customer, kept } = chosen;
 
   services.log.info(`Setting the picture of ${logTarget(company, customer)} from ${image.toString(true)}`);
-  const stored = await upload(connection, company, customer, image, inspected);
+  const stored = await upload(services.log, connection, company, customer, inspected.info, sending);
   if (!stored) return undefined;
   const result = await pictureSet(services, recent, company, customer, stored);
   void announce(services, connection, company, customer, stored, kept);
@@ -56,7 +59,8 @@ async function customerToReplace(
   connection: Connection,
   recent: RecentChoices,
   target: PictureTarget | undefined,
-  next: ImageInfo,
+  file: ImageInfo,
+  sending: Promise<PictureToSend>,
 ): Promise<{ company: Company; customer: Customer; kept?: KeptPicture } | undefined> {
   // A customer the caller named was never picked: there is no picker to go back to.
   const canGoBack = !target?.customerId && !target?.customerNumber;
@@ -66,7 +70,7 @@ async function customerToReplace(
     // Downloaded once where it is to be kept: the same bytes give the confirmation its size.
     const current = await readCurrentPicture(connection, chosen.company, chosen.customer, services.log, { keep: keepingReplaced() });
     if (!current) return chosen;
-    const answer = await confirmReplace(chosen.customer, current, next, { canGoBack });
+    const answer = await confirmReplace(chosen.customer, current, await describeToSend(file, sending), { canGoBack });
     if (answer === BACK) {
       asked = { companyId: chosen.company.id };
       continue;
@@ -77,20 +81,32 @@ async function customerToReplace(
   }
 }
 
+/** What is sent against the file, once it is prepared (a moment for a big photo, said in the status bar). */
+async function describeToSend(file: ImageInfo, sending: Promise<PictureToSend>): Promise<string> {
+  const { describeSending } = await import('../images/preparation');
+  const { FORMAT_NAMES } = await import('../images/pictureFormats');
+  const { sent, changes } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Preparing the picture…') }, () => sending);
+  return describeSending(file, sent, changes, (FORMAT_NAMES as Readonly<Record<string, string>>)[file.format]);
+}
+
 /** The upload with a cancellable progress notification; undefined when the user cancelled it. */
 async function upload(
+  log: vscode.LogOutputChannel,
   connection: Connection,
   company: Company,
   customer: Customer,
-  image: vscode.Uri,
-  inspected: InspectedImage,
+  file: ImageInfo,
+  sending: Promise<PictureToSend>,
 ): Promise<Picture | undefined> {
-  const source: UploadSource = await uploadSourceFor(image, inspected.info, inspected.bytes);
   return withCancellation(
     vscode.l10n.t('Setting the picture of {0} ({1})', inert(customer.displayName), inert(customer.number)),
     async (progress, signal) => {
       let reported = 0;
       const { formatBytes } = await import('../images');
+      const { describeChanges } = await import('../images/preparation');
+      progress.report({ message: vscode.l10n.t('Preparing the picture…') });
+      const { source, changes } = await sending;
+      if (changes.length > 0) log.info(`Prepared ${file.fileName}: ${describeChanges(changes)}`);
       try {
         return await connection.service.uploadPicture(company.id, customer.id, source, {
           signal,

@@ -57,12 +57,16 @@ export async function addPicturesByNumber(
     return undefined;
   }
   const keeper = new BulkKeeper(services, connection, company);
+  const { describeExpected } = await import('../images/preparation');
+  const { FORMAT_NAMES } = await import('../images/pictureFormats');
+  const preparation = services.preparing.options();
   const chosen = retry && confirmedRetry
     ? matched
     : ((await pickPlan(plan, {
         companyName: inert(company.displayName),
         existing: options.existing ?? 'skip',
         keepsReplaced: keeper.on,
+        preparation: (file: Upload['file']) => file.info && describeExpected(file.info, preparation, (FORMAT_NAMES as Readonly<Record<string, string>>)[file.info.format]),
         passedOver: passedOver ? { text: passedOver, count: collected.otherFiles.length + collected.subfolders.length } : undefined,
       })) as Upload[] | undefined);
   if (!chosen) return undefined;

@@ -5,7 +5,7 @@ import type { PlanEntry, PoolOutcome, UploadRecord, PassedOver } from '../bulk';
 import type { JobEntry, JobJournal, JobState } from '../bulk/journal';
 import type { Company, Customer, Picture } from '../api/types';
 import type { ImageInfo } from '../images';
-import { uploadSourceFor } from '../ui/inspectImage';
+import { pictureToSend } from '../ui/inspectImage';
 import { failureMessage } from '../ui/failures';
 import type { Connection } from './connection';
 import type { BulkResult, CommandContext } from './context';
@@ -72,14 +72,14 @@ class JournalSteps {
     this.positions = new Map(uploads.map((upload, index) => [upload, index]));
   }
 
-  mark(entry: Upload, state: JobState, detail?: string): Promise<void> {
-    return this.markAll([{ entry, state, detail }]);
+  mark(entry: Upload, state: JobState, detail?: string, sentSha256?: string): Promise<void> {
+    return this.markAll([{ entry, state, detail, sentSha256 }]);
   }
 
-  async markAll(steps: readonly { entry: Upload; state: JobState; detail?: string }[]): Promise<void> {
+  async markAll(steps: readonly { entry: Upload; state: JobState; detail?: string; sentSha256?: string }[]): Promise<void> {
     if (!this.journal || this.broken || steps.length === 0) return;
     try {
-      await this.journal.markAll(steps.map(({ entry, state, detail }) => ({ index: this.positions.get(entry)!, state, detail })));
+      await this.journal.markAll(steps.map(({ entry, state, detail, sentSha256 }) => ({ index: this.positions.get(entry)!, state, detail, sentSha256 })));
     } catch (error) {
       this.broken = true;
       this.log.warn(`The job journal could not be written (${failureMessage(error)}); this job goes on, but cannot be resumed if it is cut short.`);
@@ -154,6 +154,7 @@ async function uploadAll(
   keeper: BulkKeeper,
 ): Promise<{ records: UploadRecord[]; cancelled: boolean }> {
   const { AdaptiveLimit, PauseGate, RequestBudget, runPool, SERVICE_MAX_CONCURRENT, SERVICE_REQUEST_BUDGET } = await import('../bulk');
+  const { describeChanges } = await import('../images/preparation');
   const configured = vscode.workspace.getConfiguration('bcPictures').get<number>('maxConcurrentUploads', 4);
   const concurrency = Math.min(SERVICE_MAX_CONCURRENT, Math.max(1, Math.floor(Number(configured) || 4)));
   const gate = new PauseGate();
@@ -183,9 +184,10 @@ async function uploadAll(
         async (entry) => {
           // The picture it has is kept first; where it cannot be, this customer fails and nothing is sent.
           await keeper.beforeSend(entry.customer, entry.kind === 'hasPicture', onWaiting);
-          const source = await uploadSourceFor(entry.file.uri, entry.file.info!);
+          const { source, changes, sha256 } = await pictureToSend(entry.file.uri, entry.file.info!, services.preparing);
+          if (changes.length > 0) services.log.info(`Prepared ${entry.name}: ${describeChanges(changes)}`);
           // On disk before the first byte goes: a resume after a crash checks this customer rather than trusting it.
-          await journal.mark(entry, 'sending');
+          await journal.mark(entry, 'sending', undefined, sha256);
           // No signal: a started upload ends as stored or refused, so the summary knows exactly what changed.
           // The 204 is the upload; what was stored is read back below, many customers a request.
           return connection.service.sendPicture(company.id, entry.customer.id, source, { onWaiting });

@@ -6,6 +6,7 @@ import type { ExistingPictures } from '../ui/planPicker';
 import type { WalkthroughProgress } from '../ui/walkthroughProgress';
 import type { Connections } from './connection';
 import type { PictureFiles } from './pictureFileSystem';
+import type { Preparing } from './preparing';
 
 // What commands get, take and give: one place, so that no command imports another for a type.
 
@@ -24,6 +25,8 @@ export interface CommandContext {
   readonly jobs: JobJournals;
   /** Pictures kept on this machine before they were replaced or removed. */
   readonly kept: KeptPictures;
+  /** Prepares pictures before they are sent: upright, scaled, without metadata, converted. */
+  readonly preparing: Preparing;
 }
 
 /** Lets tests, tasks and keybindings skip the pickers. */

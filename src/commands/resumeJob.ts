@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { contentHash } from '../common/fileIdentity';
 import { inert } from '../common/serviceText';
 import type { UploadRecord } from '../bulk';
 import { resumeStepOf, type InterruptedJob, type JobEntry } from '../bulk/journal';
@@ -103,16 +104,23 @@ async function checkJob(connection: Connection, company: Company, job: Interrupt
     if (settled.has(index)) continue;
     const picture = stored.get(upload.customer.id);
     if (steps[index] === 'done') settled.set(index, record(upload, 'done', picture && picture.width > 0 ? pictureDetail(picture) : vscode.l10n.t('set before the job was cut short')));
-    if (steps[index] === 'check' && picture && (await holdsFile(connection, company, upload, picture, signal))) {
+    if (steps[index] === 'check' && picture && (await holdsFile(connection, company, upload, picture, job.progress[index].sentSha256, signal))) {
       settled.set(index, record(upload, 'done', pictureDetail(picture)));
     }
   }
   return { uploads, settled };
 }
 
-/** Whether the customer's picture is this file's: the same size and type, then the same bytes. */
-async function holdsFile(connection: Connection, company: Company, upload: Upload, picture: Picture, signal: AbortSignal): Promise<boolean> {
+/**
+ * Whether the customer's picture is the one sent for this file: the file's own bytes (the same size and type first),
+ * or, where it was prepared, the bytes whose SHA-256 the journal has.
+ */
+async function holdsFile(connection: Connection, company: Company, upload: Upload, picture: Picture, sentSha256: string | undefined, signal: AbortSignal): Promise<boolean> {
   const info = upload.file.info!;
+  if (sentSha256) {
+    const stored = await connection.service.downloadPicture(company.id, upload.customer.id, { signal });
+    return stored !== undefined && contentHash(stored) === sentSha256;
+  }
   if (picture.width !== info.width || picture.height !== info.height || picture.contentType !== info.contentType) return false;
   const [stored, file] = await Promise.all([connection.service.downloadPicture(company.id, upload.customer.id, { signal }), vscode.workspace.fs.readFile(upload.file.uri)]);
   return stored !== undefined && Buffer.from(stored).equals(Buffer.from(file));

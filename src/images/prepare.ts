@@ -4,6 +4,8 @@
  * converted. What needs none of this is left alone, so it is sent byte for byte. libvips compiled to WebAssembly
  * (wasm-vips) does the work: one package for every platform VS Code runs on, loaded on the first picture only.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as l10n from '../common/l10n';
 import { ImageRefusal } from './imageRefusal';
 
@@ -140,7 +142,10 @@ function examine(vips: Vips, bytes: Uint8Array, fileName: string): Examined {
 }
 
 async function loadVips(): Promise<Vips> {
-  const { default: Vips } = await import('wasm-vips');
+  // The shipped extension has libvips beside its bundle (dist/wasm-vips); tests and the bench load the package.
+  const shipped = path.join(__dirname, 'wasm-vips', 'vips-node.js');
+  type Factory = typeof import('wasm-vips');
+  const Vips: Factory = existsSync(shipped) ? (require(shipped) as Factory) : (await import('wasm-vips')).default;
   // SVG through resvg, AVIF through libheif: the two extra libraries of the package.
   return Vips({ dynamicLibraries: ['vips-resvg.wasm', 'vips-heif.wasm'] });
 }

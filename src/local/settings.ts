@@ -76,3 +76,17 @@ export function companiesPlace(settings: Pick<ConnectionSettings, 'api' | 'envir
   }
   return { kind: 'environment', name: settings.api === 'graph' ? 'Production' : settings.environment };
 }
+
+/** How pictures are prepared before they are sent, as the settings say; out-of-range values fall back to what is sensible. */
+export function readPreparationSettings(get: <T>(key: string) => T | undefined): { maxSize: number; removeMetadata: boolean; jpegQuality: number } {
+  const number = (key: string, fallback: number, min: number, max: number) => {
+    const value = Number(get<number>(key));
+    return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
+  };
+  return {
+    // 0 keeps the size; below 16 pixels nothing recognisable is left, so a tiny value is taken as 16.
+    maxSize: ((size) => (size === 0 ? 0 : Math.max(16, size)))(number('maxPictureSize', 1024, 0, 16384)),
+    removeMetadata: get<boolean>('removeMetadata') !== false,
+    jpegQuality: number('jpegQuality', 85, 1, 100),
+  };
+}

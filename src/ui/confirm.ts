@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { inert } from '../common/serviceText';
 import type { Customer, Picture } from '../api/types';
-import type { ImageInfo } from '../images';
 import { BACK, runQuickPick } from './quickPick';
 
 /** What a customer has now: the service's picture, with its bytes where they could be read. */
@@ -19,13 +18,12 @@ interface Choice<A> extends vscode.QuickPickItem {
 
 /**
  * Asks before a customer's picture is replaced, showing the current and the new one in one format (type, pixels,
- * bytes). True to replace, false to keep it, BACK (only with `canGoBack`) to choose another customer.
+ * bytes; `nextText` says what preparing makes of the file). True to replace, false to keep it, BACK (only with `canGoBack`) to choose another customer.
  * A quick pick rather than a modal dialog: it can be answered from the keyboard and by tests.
  */
-export async function confirmReplace(customer: Customer, current: ShownPicture, next: ImageInfo, options: { readonly canGoBack: boolean }): Promise<boolean | typeof BACK> {
+export async function confirmReplace(customer: Customer, current: ShownPicture, nextText: string, options: { readonly canGoBack: boolean }): Promise<boolean | typeof BACK> {
   const { describePicture } = await import('../images');
   const currentText = describePicture(current);
-  const nextText = describePicture(next);
   // Keep first: Enter alone never replaces a picture.
   const items: Choice<boolean>[] = [
     { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Keep the current picture'), detail: vscode.l10n.t('Current: {0}', currentText), answer: false },

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { UploadSource } from '../api/types';
+import type { PictureFacts } from '../common/picture';
 import type { ImageInfo } from '../images';
+import type { PreparationChange, PreparationOptions, PreparedPicture } from '../images/prepare';
 import { showFailure } from './failures';
 
 /** An inspected image; for a non-`file:` image also the very bytes inspected, so those are the bytes sent. */
@@ -59,4 +61,42 @@ export async function uploadSourceFor(uri: vscode.Uri, info: ImageInfo, inspecte
   if (uri.scheme === 'file') return fileUploadSource(uri.fsPath, info);
   if (inspectedBytes) return bytesUploadSource(inspectedBytes, info);
   return rereadUploadSource(info.fileName, await vscode.workspace.fs.readFile(uri), info);
+}
+
+/** What prepares a picture (the extension's one `Preparing`), as this layer needs it. */
+export interface PicturePreparing {
+  options(): Omit<PreparationOptions, 'maxPixels'>;
+  prepare(bytes: Uint8Array, fileName: string, options: Omit<PreparationOptions, 'maxPixels'>, signal?: AbortSignal): Promise<PreparedPicture | undefined>;
+}
+
+/** A picture as it is to be sent: its source, what it is, and what preparing changed (nothing: the file as it is). */
+export interface PictureToSend {
+  readonly source: UploadSource;
+  readonly sent: PictureFacts;
+  readonly changes: readonly PreparationChange[];
+  /** SHA-256 of the bytes prepared, so that a resumed job can tell them from others; absent for a file sent as it is. */
+  readonly sha256?: string;
+}
+
+/**
+ * The picture to send for an inspected image: the file as it is (streamed from disk) when the header says it needs
+ * nothing, else read whole (only while it is the file inspected) and prepared in memory. Throws an `ImageRefusal` or
+ * the upload's 'fileChanged' error; the file itself is never changed.
+ */
+export async function pictureToSend(uri: vscode.Uri, info: ImageInfo, preparing: PicturePreparing, inspectedBytes?: Uint8Array, signal?: AbortSignal): Promise<PictureToSend> {
+  const { expectedChanges } = await import('../images/preparation');
+  const options = preparing.options();
+  if (expectedChanges(info, options).length === 0) return { source: await uploadSourceFor(uri, info, inspectedBytes), sent: info, changes: [] };
+  const { bytesUploadSource, readInspectedFile, rereadUploadSource } = await import('../api');
+  const bytes =
+    uri.scheme === 'file'
+      ? await readInspectedFile(uri.fsPath, info)
+      : (inspectedBytes ?? (await vscode.workspace.fs.readFile(uri)));
+  // Bytes read again through VS Code's file system go only if they hash to what was inspected.
+  const original = uri.scheme === 'file' || inspectedBytes ? bytesUploadSource(bytes, info) : rereadUploadSource(info.fileName, bytes, info);
+  const prepared = await preparing.prepare(bytes, info.fileName, options, signal);
+  if (!prepared) return { source: original, sent: info, changes: [] };
+  const { contentHash } = await import('../images');
+  const sent = { byteSize: prepared.bytes.byteLength, contentType: prepared.contentType, width: prepared.width, height: prepared.height };
+  return { source: bytesUploadSource(prepared.bytes, sent), sent, changes: prepared.changes, sha256: contentHash(prepared.bytes) };
 }

@@ -34,6 +34,8 @@ export async function pickPlan<F>(
     readonly passedOver?: PassedOverText;
     /** Replaced pictures are downloaded and kept first (`bcPictures.keepReplacedPictures`): the rows say what that costs. */
     readonly keepsReplaced?: boolean;
+    /** What preparing will make of a file ("Sent as 1024×768: rotated, location removed"); undefined where it goes as it is. */
+    readonly preparation?: (file: F) => string | undefined;
   },
 ): Promise<PlanEntry<F>[] | undefined> {
   const items: (PlanItem<F> | vscode.QuickPickItem)[] = [];
@@ -42,7 +44,7 @@ export async function pickPlan<F>(
     if (members.length === 0) return;
     items.push({ label: `${title} (${members.length})`, kind: vscode.QuickPickItemKind.Separator });
     for (const entry of members) {
-      const row: PlanItem<F> = { ...rowOf(entry, options.keepsReplaced ?? false), entry };
+      const row: PlanItem<F> = { ...rowOf(entry, options.keepsReplaced ?? false, options.preparation), entry };
       items.push(row);
       rows.push(row);
     }
@@ -83,8 +85,9 @@ export async function pickPlan<F>(
   }
 }
 
-function rowOf<F>(entry: PlanEntry<F>, keepsReplaced: boolean): vscode.QuickPickItem {
+function rowOf<F>(entry: PlanEntry<F>, keepsReplaced: boolean, preparation?: (file: F) => string | undefined): vscode.QuickPickItem {
   if (!('customer' in entry)) return { label: entry.name };
+  const prepared = preparation?.(entry.file);
   const replace =
     entry.kind !== 'hasPicture'
       ? undefined
@@ -95,7 +98,9 @@ function rowOf<F>(entry: PlanEntry<F>, keepsReplaced: boolean): vscode.QuickPick
     label: entry.name,
     description: `→ ${inert(entry.customer.number)} · ${inert(entry.customer.displayName)}`,
     // Keeping costs a download a replaced picture: said where the choice is made.
-    detail: replace && keepsReplaced ? `${replace}. ${vscode.l10n.t('Its current picture is downloaded and kept on this computer first (one more request).')}` : replace,
+    detail: [replace && keepsReplaced ? `${replace}. ${vscode.l10n.t('Its current picture is downloaded and kept on this computer first (one more request).')}` : replace, prepared]
+      .filter((part) => part)
+      .join(' · ') || undefined,
   };
 }
 

@@ -22,7 +22,7 @@ const GROUPS: ReadonlyArray<readonly [string, RegExp]> = [
 const GLOBAL = '__bcBenchEvaluated';
 
 /** The options of esbuild.js --production. */
-const PRODUCTION = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode'], minify: true, logLevel: 'silent' } satisfies import('esbuild').BuildOptions;
+const PRODUCTION = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', external: ['vscode', 'wasm-vips'], minify: true, logLevel: 'silent' } satisfies import('esbuild').BuildOptions;
 
 export interface InstrumentedBundle {
   readonly file: string;

@@ -48,6 +48,21 @@ describe('bulk/journal: the job journal', () => {
     await journal.close();
   });
 
+  it('keeps the hash of a prepared picture from its "sending" step through the later ones, and drops one that is not a hash', async () => {
+    const sha = 'ab'.repeat(32);
+    const journal = await journals(2000).begin(job(3));
+    await journal.markAll([
+      { index: 0, state: 'sending', sentSha256: sha },
+      { index: 1, state: 'sending', sentSha256: 'not a hash' },
+      { index: 2, state: 'sending' },
+    ]);
+    await journal.mark(0, 'unconfirmed', 'no answer');
+    await journal.close();
+    alive.delete(2000);
+    const [found] = await journals().interrupted();
+    assert.deepEqual(found.progress, [{ state: 'unconfirmed', detail: 'no answer', sentSha256: sha }, { state: 'sending' }, { state: 'sending' }]);
+  });
+
   it('keeps each entry at its last step, with what that step said, in the order written by many at once', async () => {
     const journal = await journals(2000).begin(job(4));
     await Promise.all([0, 1, 2, 3].map((i) => journal.mark(i, 'sending')));
