@@ -475,6 +475,47 @@ describe('Add as Customer Picture', function () {
     assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(TREY).width, 0);
   });
 
+  it('prepares a sideways phone photo with its location: the confirmation says what is sent, the customer gets it upright, fitted and without EXIF, the file is unchanged', async function () {
+    needsUiDriver(this);
+    this.timeout(120_000);
+    // The fixture is made here with libvips: 2400×1800 as stored, EXIF orientation 6 (shown 1800×2400), GPS and a camera make.
+    const { default: Vips } = await import('wasm-vips');
+    const vips = await Vips();
+    const file = path.join(os.tmpdir(), 'bc-pictures-phone-photo.jpg');
+    try {
+      const image = vips.Image.black(2400, 1800, { bands: 3 }).add([0, 0, 255]).cast('uchar');
+      image.setInt('orientation', 6);
+      image.setString('exif-ifd3-GPSLatitude', '52/1 31/1 12/1');
+      image.setString('exif-ifd3-GPSLatitudeRef', 'N');
+      image.setString('exif-ifd0-Make', 'Phone');
+      fs.writeFileSync(file, image.writeToBuffer('.jpg', { Q: 90 }));
+      const original = sha256(file);
+      const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, vscode.Uri.file(file));
+      await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
+      await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation')), 'Adatum Corporation');
+      const replace = await waitForPicker('replace');
+      const sentRow = replace.rows.find((row) => row.label === 'Replace the picture')!;
+      assert.match(sentRow.detail ?? '', new RegExp(`^New: JPEG, 2400×1800, ${formatBytes(fs.statSync(file).size).replace('.', '\\.')} → JPEG, 768×1024, [0-9.]+ KB \\(rotated, scaled down, location removed\\)$`));
+      await chooseLabel(replace, 'Replace the picture');
+      const result = await running;
+      assert.deepEqual([result?.width, result?.height, result?.contentType], [768, 1024, 'image/jpeg']);
+      const stored = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM);
+      const sent = vips.Image.newFromBuffer(stored.bytes!);
+      try {
+        assert.deepEqual([sent.width, sent.height], [768, 1024], 'upright and fitted inside 1024');
+        const fields = [...(sent.getFields() as unknown as Iterable<string>)];
+        assert.deepEqual(fields.filter((field) => /^(exif-|xmp-data|iptc-data|orientation)/.test(field)), [], 'no EXIF, GPS or orientation left');
+      } finally {
+        sent.delete();
+      }
+      assert.ok(stored.bytes!.length < fs.statSync(file).size, 'smaller than the photo');
+      assert.equal(sha256(file), original, "the user's file is unchanged");
+    } finally {
+      vips.shutdown();
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('never writes a token to its log', () => {
     const log = extensionLog();
     assert.ok(log.includes('PATCH'), 'the log has the requests');

@@ -98,6 +98,26 @@ describe('Add Pictures by Customer Number', function () {
     for (let n = 1; n <= folders; n++) fs.rmSync(path.join(workspaceDir(), `bulk-${process.pid}-${n}`), { recursive: true, force: true });
   });
 
+  it('says in the plan what each picture will be sent as, scales the big one, and sends the small one byte for byte', async () => {
+    const folder = path.join(workspaceDir(), `bulk-${process.pid}-${++folders}`);
+    fs.mkdirSync(folder, { recursive: true });
+    const big = makePng(2000, 1000, 7);
+    const small = makePng(40, 30, 8);
+    fs.writeFileSync(path.join(folder, `${number(1)}.png`), big);
+    fs.writeFileSync(path.join(folder, `${number(2)}.png`), small);
+    const running = run(vscode.Uri.file(folder));
+    const plan = await acceptPlan();
+    const detailOf = (name: string) => plan.rows.find((row) => row.label === name)?.detail;
+    assert.equal(detailOf(`${number(1)}.png`), 'Sent as 1024×512: scaled down');
+    assert.equal(detailOf(`${number(2)}.png`), '', 'nothing to prepare: nothing said');
+    const result = (await running)!;
+    assert.deepEqual(sorted(result.done), [number(1), number(2)]);
+    const first = customers().picture(idOf(1));
+    assert.deepEqual([first.width, first.height, first.contentType], [1024, 512, 'image/png']);
+    assert.equal(sha256(customers().picture(idOf(2)).bytes!), sha256(small), 'the small picture exactly as the file');
+    assert.equal(sha256(fs.readFileSync(path.join(folder, `${number(1)}.png`))), sha256(big), "the user's file is unchanged");
+  });
+
   it('shows the plan, uploads exactly the matched pictures, and sums up in a notification and a report', async () => {
     const { folder, bytes, files } = makeFolder();
     const running = run(folder);
