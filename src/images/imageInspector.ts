@@ -81,6 +81,9 @@ interface Source {
 interface Dimensions {
   width: number;
   height: number;
+  /** Header facts that preparing needs: the EXIF orientation, and metadata it would remove. */
+  orientation?: number;
+  metadata?: 'location' | 'other';
 }
 
 function* examine(size: number, name: string): Examination<ImageInfo> {
@@ -113,7 +116,8 @@ function* examine(size: number, name: string): Examination<ImageInfo> {
   }
   const extension = path.extname(name).slice(1).toLowerCase();
   const mismatch = extension && !FORMAT_EXTENSIONS[format].includes(extension) ? { extensionMismatch: { extension, actual: format } } : {};
-  return { fileName: name, format, contentType: MIME_TYPES[format], width: dimensions.width, height: dimensions.height, byteSize: size, ...mismatch };
+  const facts = { ...(dimensions.orientation ? { orientation: dimensions.orientation } : {}), ...(dimensions.metadata ? { metadata: dimensions.metadata } : {}) };
+  return { fileName: name, format, contentType: MIME_TYPES[format], width: dimensions.width, height: dimensions.height, byteSize: size, ...mismatch, ...facts };
 }
 
 /** Each checker validates the structure, measures with image-size, checks the dimensions, then checks the file is whole. */
@@ -194,6 +198,7 @@ function* checkJpeg(source: Source): Examination<Dimensions> {
   let offset = 2;
   let frame: Uint8Array | undefined;
   let scanStart: number | undefined;
+  const facts: Pick<Dimensions, 'orientation' | 'metadata'> = {};
   for (let segments = 0; scanStart === undefined; segments++) {
     if (segments > MAX_JPEG_SEGMENTS) {
       throw refuse.corrupt(name, 'jpeg');
@@ -245,6 +250,10 @@ function* checkJpeg(source: Source): Examination<Dimensions> {
         throw refuse.corrupt(name, 'jpeg');
       }
       scanStart = offset + 2 + length;
+    } else if (code === 0xe1 || code === 0xed || code === 0xfe) {
+      // APP1 (Exif, XMP), APP13 (IPTC) and comments are what preparing removes; Exif also says how to turn the picture.
+      const segment = yield* bytesAt(source, offset + 4, length - 2);
+      if (segment) readJpegMetadata(code, segment, facts);
     }
     offset += 2 + length;
     if (offset > size) {
@@ -258,7 +267,7 @@ function* checkJpeg(source: Source): Examination<Dimensions> {
   const sample = new Uint8Array(6 + frame.length);
   sample.set([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x02]);
   sample.set(frame, 6);
-  const dimensions = measure(sample, 'jpg', source);
+  const dimensions: Dimensions = { ...measure(sample, 'jpg', source), ...facts };
   checkDimensions(source, dimensions);
 
   // The end-of-image marker must follow the scan data; FF D9 cannot occur inside entropy-coded data.
@@ -271,6 +280,56 @@ function* checkJpeg(source: Source): Examination<Dimensions> {
     throw refuse.truncated(name, 'jpeg');
   }
   return dimensions;
+}
+
+const EXIF_ORIENTATION = 0x0112;
+const EXIF_GPS_IFD = 0x8825;
+
+/** Adds what a JPEG metadata segment holds to `facts`: any such segment is metadata; Exif's GPS or XMP's GPS is a location. */
+function readJpegMetadata(code: number, segment: Uint8Array, facts: Pick<Dimensions, 'orientation' | 'metadata'>): void {
+  const text = asBuffer(segment);
+  let location = false;
+  if (code === 0xe1 && ascii(segment, 0, 6) === 'Exif\0\0') {
+    const tiff = segment.subarray(6);
+    const fields = tiffIfd0(tiff);
+    const orientation = fields.get(EXIF_ORIENTATION);
+    if (orientation !== undefined && orientation >= 1 && orientation <= 8) facts.orientation = orientation;
+    const gps = fields.get(EXIF_GPS_IFD);
+    // Writers leave a GPS directory with only its version in it: a location is a latitude (2) or longitude (4).
+    location = gps !== undefined && gps > 0 && [2, 4].some((tag) => tiffTags(tiff, gps).includes(tag));
+  } else if (code === 0xe1 && text.includes('http://ns.adobe.com/xap/1.0/')) {
+    location = text.includes('GPSLatitude') || text.includes('GPSLongitude');
+  }
+  facts.metadata = location || facts.metadata === 'location' ? 'location' : 'other';
+}
+
+/** The entries (tag, type, value offset) of the TIFF directory at `ifd`, as Exif holds them; none where it is damaged. */
+function tiffEntries(tiff: Uint8Array, ifd: number): { tag: number; type: number; at: number }[] {
+  if (tiff.length < 8 || !((tiff[0] === 0x49 && tiff[1] === 0x49) || (tiff[0] === 0x4d && tiff[1] === 0x4d)) || ifd + 2 > tiff.length) return [];
+  const little = tiff[0] === 0x49;
+  const view = dataView(tiff);
+  const entries = [];
+  const count = view.getUint16(ifd, little);
+  for (let i = 0; i < count && ifd + 2 + 12 * (i + 1) <= tiff.length; i++) {
+    const at = ifd + 2 + 12 * i;
+    entries.push({ tag: view.getUint16(at, little), type: view.getUint16(at + 2, little), at: at + 8 });
+  }
+  return entries;
+}
+
+const tiffTags = (tiff: Uint8Array, ifd: number) => tiffEntries(tiff, ifd).map((entry) => entry.tag);
+
+/** The SHORT and LONG values of a TIFF structure's first directory, by tag. */
+function tiffIfd0(tiff: Uint8Array): Map<number, number> {
+  const values = new Map<number, number>();
+  if (tiff.length < 8) return values;
+  const little = tiff[0] === 0x49;
+  const view = dataView(tiff);
+  for (const { tag, type, at } of tiffEntries(tiff, view.getUint32(4, little))) {
+    if (type === 3) values.set(tag, view.getUint16(at, little));
+    if (type === 4) values.set(tag, view.getUint32(at, little));
+  }
+  return values;
 }
 
 function isStartOfFrame(code: number): boolean {

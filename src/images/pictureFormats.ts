@@ -14,6 +14,10 @@ export interface ImageInfo extends PictureFacts {
   readonly format: PictureFormat;
   /** Set when the file name's extension names another format than the content. */
   readonly extensionMismatch?: { extension: string; actual: PictureFormat };
+  /** The EXIF orientation (1-8), where the header has one. */
+  readonly orientation?: number;
+  /** Metadata that preparing removes (EXIF, XMP, IPTC, comments): with GPS coordinates, or without. */
+  readonly metadata?: 'location' | 'other';
 }
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];

@@ -14,6 +14,8 @@ interface GoodCase {
   height: number;
   byteSize: number;
   summary: string;
+  /** What the header says that preparing needs. */
+  facts?: Pick<ImageInfo, 'orientation' | 'metadata'>;
 }
 
 const GOOD: GoodCase[] = [
@@ -21,7 +23,7 @@ const GOOD: GoodCase[] = [
   { file: 'alpha-10x7.png', format: 'png', contentType: 'image/png', width: 10, height: 7, byteSize: 111, summary: 'PNG, 10×7, 111 bytes' },
   { file: 'baseline-20x15.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 20, height: 15, byteSize: 315, summary: 'JPEG, 20×15, 315 bytes' },
   { file: 'progressive-24x18.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 24, height: 18, byteSize: 690, summary: 'JPEG, 24×18, 690 bytes' },
-  { file: 'exif-app13-32x24.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 32, height: 24, byteSize: 9401, summary: 'JPEG, 32×24, 9.2 KB' },
+  { file: 'exif-app13-32x24.jpg', format: 'jpeg', contentType: 'image/jpeg', width: 32, height: 24, byteSize: 9401, summary: 'JPEG, 32×24, 9.2 KB', facts: { orientation: 6, metadata: 'other' } },
   { file: 'simple-9x5.gif', format: 'gif', contentType: 'image/gif', width: 9, height: 5, byteSize: 72, summary: 'GIF, 9×5, 72 bytes' },
   { file: 'bmp3-24bit-7x5.bmp', format: 'bmp', contentType: 'image/bmp', width: 7, height: 5, byteSize: 174, summary: 'BMP, 7×5, 174 bytes' },
   { file: 'bmp4-alpha-6x4.bmp', format: 'bmp', contentType: 'image/bmp', width: 6, height: 4, byteSize: 234, summary: 'BMP, 6×4, 234 bytes' },
@@ -32,7 +34,7 @@ const GOOD: GoodCase[] = [
 
 describe('images: accepted pictures', () => {
   for (const c of GOOD) {
-    const expected: ImageInfo = { fileName: c.file, format: c.format, contentType: c.contentType, width: c.width, height: c.height, byteSize: c.byteSize };
+    const expected: ImageInfo = { fileName: c.file, format: c.format, contentType: c.contentType, width: c.width, height: c.height, byteSize: c.byteSize, ...c.facts };
 
     it(`reads ${c.file} from disk`, async () => {
       const file = path.join(FIXTURES, 'good', c.file);
