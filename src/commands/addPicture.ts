@@ -104,8 +104,9 @@ async function upload(
       let reported = 0;
       const { formatBytes } = await import('../images');
       const { describeChanges } = await import('../images/preparation');
-      progress.report({ message: vscode.l10n.t('Preparing the picture…') });
-      const { source, changes } = await sending;
+      // Said only while a picture is still being prepared: one streamed as it is was ready long before.
+      const preparing = setTimeout(() => progress.report({ message: vscode.l10n.t('Preparing the picture…') }), 200);
+      const { source, changes } = await sending.finally(() => clearTimeout(preparing));
       if (changes.length > 0) log.info(`Prepared ${file.fileName}: ${describeChanges(changes)}`);
       try {
         return await connection.service.uploadPicture(company.id, customer.id, source, {
