@@ -84,9 +84,8 @@ async function customerToReplace(
 /** What is sent against the file, once it is prepared (a moment for a big photo, said in the status bar). */
 async function describeToSend(file: ImageInfo, sending: Promise<PictureToSend>): Promise<string> {
   const { describeSending } = await import('../images/preparation');
-  const { FORMAT_NAMES } = await import('../images/pictureFormats');
   const { sent, changes } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Preparing the picture…') }, () => sending);
-  return describeSending(file, sent, changes, (FORMAT_NAMES as Readonly<Record<string, string>>)[file.format]);
+  return describeSending(file, sent, changes);
 }
 
 /** The upload with a cancellable progress notification; undefined when the user cancelled it. */

@@ -37,7 +37,7 @@ export async function addPicturesByNumber(
   if (passedOver) services.log.info(passedOver);
   if (collected.images.length === 0) {
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('There are no PNG, JPEG, GIF, BMP or TIFF files there. Choose a folder of pictures named after customer numbers, such as 10000.jpg.') +
+      vscode.l10n.t('There are no pictures there (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF or SVG files). Choose a folder of pictures named after customer numbers, such as 10000.jpg.') +
         (passedOver ? ' ' + passedOver : ''),
     );
     return undefined;
@@ -58,7 +58,6 @@ export async function addPicturesByNumber(
   }
   const keeper = new BulkKeeper(services, connection, company);
   const { describeExpected } = await import('../images/preparation');
-  const { FORMAT_NAMES } = await import('../images/pictureFormats');
   const preparation = services.preparing.options();
   const chosen = retry && confirmedRetry
     ? matched
@@ -66,7 +65,7 @@ export async function addPicturesByNumber(
         companyName: inert(company.displayName),
         existing: options.existing ?? 'skip',
         keepsReplaced: keeper.on,
-        preparation: (file: Upload['file']) => file.info && describeExpected(file.info, preparation, (FORMAT_NAMES as Readonly<Record<string, string>>)[file.info.format]),
+        preparation: (file: Upload['file']) => file.info && describeExpected(file.info, preparation),
         passedOver: passedOver ? { text: passedOver, count: collected.otherFiles.length + collected.subfolders.length } : undefined,
       })) as Upload[] | undefined);
   if (!chosen) return undefined;

@@ -1,14 +1,14 @@
-// Tells from the first bytes of a file what it holds: an accepted picture format, a picture format Business Central refuses, or no picture at all.
+// Tells from the first bytes of a file what it holds: a picture format taken or converted, a picture format that cannot be used, or no picture at all.
 import { typeHandlers } from 'image-size/types/index';
 import { type ContentKind } from './imageRefusal';
-import { type PictureFormat } from './pictureFormats';
+import { type SourceFormat } from './pictureFormats';
 
 export type Sniffed =
-  /** Starts like an accepted picture; the format checker decides whether it is whole. */
-  | { kind: 'picture'; format: PictureFormat }
+  /** Starts like a picture that is taken or converted; the format checker decides whether it is whole. */
+  | { kind: 'picture'; format: SourceFormat }
   /** The whole file is shorter than the format's signature, which it starts like. */
-  | { kind: 'cutSignature'; format: PictureFormat }
-  /** A picture in a format Business Central does not take; `formatName` is shown to the user. */
+  | { kind: 'cutSignature'; format: SourceFormat }
+  /** A picture in a format neither Business Central nor preparing takes; `formatName` is shown to the user. */
   | { kind: 'refusedPicture'; formatName: string }
   | { kind: 'notAPicture'; content?: ContentKind };
 
@@ -103,7 +103,21 @@ function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefine
   if (size < 4 && size >= 3 && (startsWith(tiffLittle, head) || startsWith(tiffBig, head))) {
     return { kind: 'cutSignature', format: 'tiff' };
   }
+  if (startsWith(head, ascii('RIFF')) && startsWith(head.subarray(8), ascii('WEBP'))) {
+    return size < 16 ? { kind: 'cutSignature', format: 'webp' } : { kind: 'picture', format: 'webp' };
+  }
+  if (isAvif(head)) {
+    return { kind: 'picture', format: 'avif' };
+  }
   return undefined;
+}
+
+/** An ISO media file whose brands say AVIF (a still or an animated one): the major brand or one of the compatible ones. */
+function isAvif(head: Uint8Array): boolean {
+  if (!startsWith(head.subarray(4), ascii('ftyp')) || head.length < 16) return false;
+  const boxEnd = Math.min(head.length, new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(0, false));
+  const brands = [8, ...Array.from({ length: Math.max(0, Math.floor((boxEnd - 16) / 4)) }, (_, i) => 16 + 4 * i)];
+  return brands.some((at) => startsWith(head.subarray(at), ascii('avif')) || startsWith(head.subarray(at), ascii('avis')));
 }
 
 /** The type image-size detects in `head` (TGA left out: its test matches any blank file), refined by its measurement when that works. */
@@ -133,7 +147,7 @@ function sniffText(text: string): Sniffed {
   }
   // By hand: image-size's SVG test reads 1000 UTF-8 bytes and wants an attribute, so UTF-16, bare `<svg>` and long prologs would slip by.
   if (/<svg[\s>/]/.test(start)) {
-    return { kind: 'refusedPicture', formatName: 'SVG' };
+    return { kind: 'picture', format: 'svg' };
   }
   if (start.startsWith('<?xml')) {
     return { kind: 'notAPicture', content: 'xml' };

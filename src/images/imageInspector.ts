@@ -5,8 +5,9 @@ import { crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
 import { openRegularFile } from '../common/fileIdentity';
 import { sniffContent } from './contentSniffer';
+import { drawingHazard, drawingText, svgRootTag } from './drawing';
 import { ImageRefusal, refuse } from './imageRefusal';
-import { FORMAT_EXTENSIONS, type ImageInfo, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, MIME_TYPES, type PictureFormat } from './pictureFormats';
+import { FORMAT_EXTENSIONS, type ImageInfo, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, MIME_TYPES, type SourceFormat } from './pictureFormats';
 
 /** Bytes read from the start of a file; headers of all accepted formats normally fit in it. */
 export const HEAD_BYTES = 512 * 1024;
@@ -98,7 +99,7 @@ function* examine(size: number, name: string): Examination<ImageInfo> {
   const sniffed = sniffContent(head, size);
   switch (sniffed.kind) {
     case 'refusedPicture':
-      throw refuse.unsupportedFormat(name, sniffed.formatName);
+      throw sniffed.formatName === 'HEIC' || sniffed.formatName === 'HEIF' ? refuse.heic(name) : refuse.unsupportedFormat(name, sniffed.formatName);
     case 'notAPicture':
       throw refuse.notAnImage(name, sniffed.content);
     case 'cutSignature':
@@ -121,12 +122,15 @@ function* examine(size: number, name: string): Examination<ImageInfo> {
 }
 
 /** Each checker validates the structure, measures with image-size, checks the dimensions, then checks the file is whole. */
-const FORMAT_CHECKS: Record<PictureFormat, (source: Source) => Examination<Dimensions>> = {
+const FORMAT_CHECKS: Record<SourceFormat, (source: Source) => Examination<Dimensions>> = {
   png: checkPng,
   jpeg: checkJpeg,
   gif: checkGif,
   bmp: checkBmp,
   tiff: checkTiff,
+  webp: checkWebp,
+  avif: checkAvif,
+  svg: checkSvg,
 };
 
 // ---------------------------------------------------------------- PNG
@@ -287,19 +291,27 @@ const EXIF_GPS_IFD = 0x8825;
 
 /** Adds what a JPEG metadata segment holds to `facts`: any such segment is metadata; Exif's GPS or XMP's GPS is a location. */
 function readJpegMetadata(code: number, segment: Uint8Array, facts: Pick<Dimensions, 'orientation' | 'metadata'>): void {
-  const text = asBuffer(segment);
-  let location = false;
-  if (code === 0xe1 && ascii(segment, 0, 6) === 'Exif\0\0') {
-    const tiff = segment.subarray(6);
-    const fields = tiffIfd0(tiff);
-    const orientation = fields.get(EXIF_ORIENTATION);
-    if (orientation !== undefined && orientation >= 1 && orientation <= 8) facts.orientation = orientation;
-    const gps = fields.get(EXIF_GPS_IFD);
-    // Writers leave a GPS directory with only its version in it: a location is a latitude (2) or longitude (4).
-    location = gps !== undefined && gps > 0 && [2, 4].some((tag) => tiffTags(tiff, gps).includes(tag));
-  } else if (code === 0xe1 && text.includes('http://ns.adobe.com/xap/1.0/')) {
-    location = text.includes('GPSLatitude') || text.includes('GPSLongitude');
-  }
+  if (code === 0xe1 && ascii(segment, 0, 6) === 'Exif\0\0') readExif(segment.subarray(6), facts);
+  else if (code === 0xe1 && asBuffer(segment).includes('http://ns.adobe.com/xap/1.0/')) readXmp(segment, facts);
+  else addMetadata(facts, false);
+}
+
+/** Adds what an Exif block (a TIFF structure) says: the orientation, and whether it holds a location. */
+function readExif(tiff: Uint8Array, facts: Pick<Dimensions, 'orientation' | 'metadata'>): void {
+  const fields = tiffIfd0(tiff);
+  const orientation = fields.get(EXIF_ORIENTATION);
+  if (orientation !== undefined && orientation >= 1 && orientation <= 8) facts.orientation = orientation;
+  const gps = fields.get(EXIF_GPS_IFD);
+  // Writers leave a GPS directory with only its version in it: a location is a latitude (2) or longitude (4).
+  addMetadata(facts, gps !== undefined && gps > 0 && [2, 4].some((tag) => tiffTags(tiff, gps).includes(tag)));
+}
+
+function readXmp(packet: Uint8Array, facts: Pick<Dimensions, 'orientation' | 'metadata'>): void {
+  const text = asBuffer(packet);
+  addMetadata(facts, text.includes('GPSLatitude') || text.includes('GPSLongitude'));
+}
+
+function addMetadata(facts: Pick<Dimensions, 'metadata'>, location: boolean): void {
   facts.metadata = location || facts.metadata === 'location' ? 'location' : 'other';
 }
 
@@ -530,6 +542,106 @@ function* tiffValues(source: Source, entry: TiffEntry | undefined, littleEndian:
   return values;
 }
 
+// ---------------------------------------------------------------- WebP
+
+function* checkWebp(source: Source): Examination<Dimensions> {
+  const { size, name } = source;
+  // RIFF header (12) + the first chunk's header (8) + the bitstream's frame header (at least 10).
+  const head = yield* bytesAt(source, 0, 30);
+  if (!head) {
+    throw refuse.truncated(name, 'webp');
+  }
+  if (!['VP8 ', 'VP8L', 'VP8X'].includes(ascii(head, 12, 16))) {
+    throw refuse.corrupt(name, 'webp');
+  }
+  // The RIFF size counts what follows its first 8 bytes: more means the file was cut, much less that something is appended.
+  const end = 8 + dataView(head).getUint32(4, true);
+  if (end > size) {
+    throw refuse.truncated(name, 'webp');
+  }
+  if (size - end > PNG_TRAILING_TOLERANCE) {
+    throw refuse.trailingData(name, 'webp', size - end);
+  }
+  const dimensions: Dimensions = measure(source.head.subarray(0, Math.min(source.head.length, 64)), 'webp', source);
+  checkDimensions(source, dimensions);
+  // The chunks after the picture's own: EXIF and XMP are what preparing removes (libvips writes an EXIF chunk by default).
+  for (let offset = 12; offset + 8 <= Math.min(end, source.head.length); ) {
+    const type = ascii(source.head, offset, offset + 4);
+    const length = dataView(source.head).getUint32(offset + 4, true);
+    const data = yield* bytesAt(source, offset + 8, length);
+    if (data && type === 'EXIF') readExif(ascii(data, 0, 6) === 'Exif\0\0' ? data.subarray(6) : data, dimensions);
+    if (data && type === 'XMP ') readXmp(data, dimensions);
+    offset += 8 + length + (length % 2);
+  }
+  return dimensions;
+}
+
+// ---------------------------------------------------------------- AVIF
+
+/** Top-level boxes walked before giving up (an AVIF has a handful: ftyp, meta, mdat). */
+const MAX_AVIF_BOXES = 4096;
+
+function* checkAvif(source: Source): Examination<Dimensions> {
+  const { head, size, name } = source;
+  // image-size reads the size from the meta box's ispe property, which encoders write before the pixel data.
+  const dimensions = measure(head, 'avif', source);
+  checkDimensions(source, dimensions);
+  // Each top-level box must end inside the file, and the boxes must fill it: a box running past the end means the file was cut.
+  let offset = 0;
+  for (let boxes = 0; offset < size; boxes++) {
+    const header = yield* bytesAt(source, offset, 8);
+    if (!header || boxes > MAX_AVIF_BOXES) {
+      throw header ? refuse.corrupt(name, 'avif') : refuse.truncated(name, 'avif');
+    }
+    let length = readUInt32BE(header, 0);
+    if (length === 1) {
+      const large = yield* bytesAt(source, offset + 8, 8);
+      if (!large) throw refuse.truncated(name, 'avif');
+      length = Number(dataView(large).getBigUint64(0, false));
+    } else if (length === 0) {
+      length = size - offset; // the last box runs to the end of the file
+    }
+    if (length < 8 || !/^[\x20-\x7e]{4}$/.test(ascii(header, 4, 8))) {
+      throw refuse.corrupt(name, 'avif');
+    }
+    if (offset + length > size) {
+      throw refuse.truncated(name, 'avif');
+    }
+    offset += length;
+  }
+  return dimensions;
+}
+
+// ---------------------------------------------------------------- SVG
+
+function* checkSvg(source: Source): Examination<Dimensions> {
+  const { size, name } = source;
+  const head = yield* bytesAt(source, 0, Math.min(size, HEAD_BYTES));
+  const text = head ? drawingText(head) : '';
+  // Preparing checks the whole drawing again before rendering it; here the header is enough to refuse early, in the plan.
+  const hazard = drawingHazard(text);
+  if (hazard) {
+    throw hazard.kind === 'entities' ? refuse.svgEntities(name) : refuse.svgReference(name, hazard.reference);
+  }
+  const root = svgRootTag(text);
+  if (!root) {
+    throw refuse.corrupt(name, 'svg');
+  }
+  // image-size reads width, height (with their units) and viewBox from the root element's tag.
+  let dimensions: Dimensions;
+  try {
+    const measured = imageSize(Buffer.from(root, 'utf8'));
+    dimensions = { width: Math.round(measured.width), height: Math.round(measured.height) };
+  } catch {
+    throw refuse.svgWithoutSize(name);
+  }
+  if (!(dimensions.width > 0 && dimensions.height > 0)) {
+    throw refuse.svgWithoutSize(name);
+  }
+  checkDimensions(source, dimensions);
+  return dimensions;
+}
+
 // ---------------------------------------------------------------- shared
 
 /** `length` bytes at `offset`, from the head when it holds them, else read by the driver; undefined when the file ends first. */
@@ -559,8 +671,8 @@ function measure(sample: Uint8Array, expectedType: string, source: Source): Dime
   return { width: result.width, height: result.height };
 }
 
-function sniffedFormat(imageSizeType: string): PictureFormat {
-  return imageSizeType === 'jpg' ? 'jpeg' : (imageSizeType as PictureFormat);
+function sniffedFormat(imageSizeType: string): SourceFormat {
+  return imageSizeType === 'jpg' ? 'jpeg' : (imageSizeType as SourceFormat);
 }
 
 function checkDimensions(source: Source, { width, height }: Dimensions): void {

@@ -1,6 +1,6 @@
 // Why a file cannot be uploaded as a customer picture, told in words the user understands (every message goes through l10n.t()).
 import * as l10n from '../common/l10n';
-import { FORMAT_NAMES, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, type PictureFormat, formatBytes } from './pictureFormats';
+import { FORMAT_NAMES, MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MAX_PICTURE_SIDE, type SourceFormat, formatBytes } from './pictureFormats';
 
 export type RefusalCode =
   | 'notFound'
@@ -15,7 +15,9 @@ export type RefusalCode =
   | 'trailingData'
   | 'corrupt'
   | 'zeroDimensions'
-  | 'absurdDimensions';
+  | 'absurdDimensions'
+  /** An SVG drawing that reads other files or web addresses, or declares XML entities: not rendered, for safety. */
+  | 'unsafeDrawing';
 
 /** The only error the inspection layer throws; `message` is ready to show to the user. */
 export class ImageRefusal extends Error {
@@ -40,10 +42,10 @@ export const refuse = {
     new ImageRefusal('notFound', l10n.t('The file “{0}” was not found. It may have been moved, renamed or deleted: choose the picture again.', name), name, cause),
 
   folder: (name: string) =>
-    new ImageRefusal('notAFile', l10n.t('“{0}” is a folder, not a picture file. Choose a PNG, JPEG, GIF, BMP or TIFF file.', name), name),
+    new ImageRefusal('notAFile', l10n.t('“{0}” is a folder, not a picture file. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF or SVG).', name), name),
 
   specialFile: (name: string) =>
-    new ImageRefusal('notAFile', l10n.t('“{0}” is not a regular file (it is a device, pipe or socket). Choose a PNG, JPEG, GIF, BMP or TIFF file.', name), name),
+    new ImageRefusal('notAFile', l10n.t('“{0}” is not a regular file (it is a device, pipe or socket). Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF or SVG).', name), name),
 
   noPermission: (name: string, cause?: unknown) =>
     new ImageRefusal('unreadable', l10n.t('You do not have permission to read “{0}”. Check the file’s permissions, or copy it to a folder you can read, and try again.', name), name, cause),
@@ -70,33 +72,69 @@ export const refuse = {
 
   notAnImage: (name: string, kind?: ContentKind) => {
     if (kind === undefined) {
-      return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: its content is not PNG, JPEG, GIF, BMP or TIFF image data. Choose a picture file and try again.', name), name);
+      return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: its content is not PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF or SVG image data. Choose a picture file and try again.', name), name);
     }
-    return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: it contains {1}. Choose a PNG, JPEG, GIF, BMP or TIFF file and try again.', name, contentKindName(kind)), name);
+    return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: it contains {1}. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF or SVG) and try again.', name, contentKindName(kind)), name);
   },
 
   unsupportedFormat: (name: string, formatName: string) =>
     new ImageRefusal(
       'unsupportedFormat',
-      l10n.t('“{0}” is a picture in {1} format. Business Central takes PNG, JPEG, GIF, BMP or TIFF pictures: convert it to one of those and try again.', name, formatName),
+      l10n.t('“{0}” is a picture in {1} format, which Business Central does not take and which cannot be converted here. Open it in an image editor, save it as PNG or JPEG, and try again.', name, formatName),
       name,
     ),
 
-  truncated: (name: string, format: PictureFormat) =>
+  // libvips here has no HEVC decoder (wasm-vips builds libheif for AVIF only), so the advice is how to get a JPEG.
+  heic: (name: string) =>
+    new ImageRefusal(
+      'unsupportedFormat',
+      l10n.t(
+        '“{0}” is a HEIC photo, which cannot be converted here. Export it as JPEG (on a Mac: open it in Preview and choose File › Export), or let the iPhone take JPEG photos (Settings › Camera › Formats › Most Compatible), and try again.',
+        name,
+      ),
+      name,
+    ),
+
+  svgWithoutSize: (name: string) =>
+    new ImageRefusal(
+      'zeroDimensions',
+      l10n.t('“{0}” is an SVG drawing without a size: its svg element has neither width and height nor a viewBox. Open it in a drawing program and give it a size, or save it as PNG, and try again.', name),
+      name,
+    ),
+
+  svgReference: (name: string, reference: string) =>
+    new ImageRefusal(
+      'unsafeDrawing',
+      l10n.t(
+        '“{0}” draws on another file or web address ({1}), which is never read here, so the picture would be incomplete. Open it in a drawing program and embed what it draws on, or save it as PNG, and try again.',
+        name,
+        reference.length > 60 ? `${reference.slice(0, 59)}…` : reference,
+      ),
+      name,
+    ),
+
+  svgEntities: (name: string) =>
+    new ImageRefusal(
+      'unsafeDrawing',
+      l10n.t('“{0}” is an SVG drawing that declares XML entities, which are never expanded here, for safety. Open it in a drawing program and save it again, or save it as PNG, and try again.', name),
+      name,
+    ),
+
+  truncated: (name: string, format: SourceFormat) =>
     new ImageRefusal(
       'truncated',
       l10n.t('“{0}” looks like a {1} picture, but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.', name, FORMAT_NAMES[format]),
       name,
     ),
 
-  trailingData: (name: string, format: PictureFormat, extra: number) =>
+  trailingData: (name: string, format: SourceFormat, extra: number) =>
     new ImageRefusal(
       'trailingData',
       l10n.t('“{0}” has {1} of other data after the end of its {2} picture (another file may be hidden in it). Open it in an image editor, save it again, and try again.', name, formatBytes(extra), FORMAT_NAMES[format]),
       name,
     ),
 
-  corrupt: (name: string, format: PictureFormat, cause?: unknown) =>
+  corrupt: (name: string, format: SourceFormat, cause?: unknown) =>
     new ImageRefusal(
       'corrupt',
       l10n.t('“{0}” looks like a {1} picture, but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.', name, FORMAT_NAMES[format]),

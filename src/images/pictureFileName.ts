@@ -1,5 +1,5 @@
 // The names a downloaded customer picture is shown under: plain text, no imports that cost anything at activation.
-import { MIME_TYPES, type PictureFormat } from './pictureFormats';
+import { ACCEPTED_FORMATS, MIME_TYPES, type PictureFormat } from './pictureFormats';
 
 const EXTENSIONS: Readonly<Record<PictureFormat, string>> = { png: 'png', jpeg: 'jpg', gif: 'gif', bmp: 'bmp', tiff: 'tif' };
 /** Characters Windows, macOS or a URI path would take as something else; control characters too. */
@@ -11,7 +11,7 @@ const MAX_STEM = 100;
 /** The file extension (no dot) for a picture's content type, '' when Business Central sent one it does not take. */
 export function pictureExtension(contentType: string): string {
   const type = contentType.split(';')[0].trim().toLowerCase();
-  const format = (Object.keys(MIME_TYPES) as PictureFormat[]).find((f) => MIME_TYPES[f] === type || (f === 'jpeg' && type === 'image/jpg'));
+  const format = ACCEPTED_FORMATS.find((f) => MIME_TYPES[f] === type || (f === 'jpeg' && type === 'image/jpg'));
   return format ? EXTENSIONS[format] : '';
 }
 

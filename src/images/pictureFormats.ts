@@ -6,14 +6,19 @@ import { inert } from '../common/serviceText';
 /** A picture format Business Central takes for a customer picture. */
 export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
 
-/** What an inspected picture is, read from its content (never from its file name). */
-/** What inspection found: the picture's facts, and what only the images layer needs (format, name, mismatch). */
+/** A picture format Business Central does not take, which preparing converts to JPEG or PNG before it is sent. */
+export type ConvertedFormat = 'webp' | 'avif' | 'svg';
+
+/** Any format a picture file may be in: taken as it is, or converted. */
+export type SourceFormat = PictureFormat | ConvertedFormat;
+
+/** What inspection found, read from the file's content (never from its name): the picture's facts, its format, name and mismatch. */
 export interface ImageInfo extends PictureFacts {
   /** The file name (no folder) used in messages. */
   readonly fileName: string;
-  readonly format: PictureFormat;
+  readonly format: SourceFormat;
   /** Set when the file name's extension names another format than the content. */
-  readonly extensionMismatch?: { extension: string; actual: PictureFormat };
+  readonly extensionMismatch?: { extension: string; actual: SourceFormat };
   /** The EXIF orientation (1-8), where the header has one. */
   readonly orientation?: number;
   /** Metadata that preparing removes (EXIF, XMP, IPTC, comments): with GPS coordinates, or without. */
@@ -22,24 +27,33 @@ export interface ImageInfo extends PictureFacts {
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];
 
-export const MIME_TYPES: Readonly<Record<PictureFormat, string>> = {
+/** The formats converted before they are sent (libvips reads them: WebP natively, AVIF through libheif, SVG through resvg). */
+export const CONVERTED_FORMATS: readonly ConvertedFormat[] = ['webp', 'avif', 'svg'];
+
+export const MIME_TYPES: Readonly<Record<SourceFormat, string>> = {
   png: 'image/png',
   jpeg: 'image/jpeg',
   gif: 'image/gif',
   bmp: 'image/bmp',
   tiff: 'image/tiff',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  svg: 'image/svg+xml',
 };
 
 /** File extensions (lower case, no dot) offered for picture upload: the one list for dialogs and folder scans, and the manifest's `when` clauses (a unit test compares). */
-export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff'];
+export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'svg'];
 
 /** Extensions that rightly name each format (a few rarer synonyms included, so they are not reported as mismatches). */
-export const FORMAT_EXTENSIONS: Readonly<Record<PictureFormat, readonly string[]>> = {
+export const FORMAT_EXTENSIONS: Readonly<Record<SourceFormat, readonly string[]>> = {
   png: ['png'],
   jpeg: ['jpg', 'jpeg', 'jpe', 'jfif'],
   gif: ['gif'],
   bmp: ['bmp', 'dib'],
   tiff: ['tif', 'tiff'],
+  webp: ['webp'],
+  avif: ['avif'],
+  svg: ['svg'],
 };
 
 /** Business Central refuses media over 350 MB. */
@@ -52,13 +66,21 @@ export const MAX_PICTURE_SIDE = 30_000;
 export const MAX_PICTURE_PIXELS = 200_000_000;
 
 /** Display names of formats, as users know them. */
-export const FORMAT_NAMES: Readonly<Record<PictureFormat, string>> = {
+export const FORMAT_NAMES: Readonly<Record<SourceFormat, string>> = {
   png: 'PNG',
   jpeg: 'JPEG',
   gif: 'GIF',
   bmp: 'BMP',
   tiff: 'TIFF',
+  webp: 'WebP',
+  avif: 'AVIF',
+  svg: 'SVG',
 };
+
+/** The name users know a format by ("WebP"); undefined for a format this extension does not read. */
+export function formatName(format: string): string | undefined {
+  return Object.hasOwn(FORMAT_NAMES, format) ? FORMAT_NAMES[format as SourceFormat] : undefined;
+}
 
 /** Human-readable size in binary units, e.g. "512 bytes", "12.3 KB", "350 MB". */
 export function formatBytes(bytes: number): string {
@@ -97,7 +119,7 @@ export function describeImage(info: ImageInfo): string {
  */
 export function describePicture(picture: { readonly contentType: string; readonly width: number; readonly height: number; readonly byteSize?: number }): string {
   const mime = picture.contentType.split(';')[0].trim().toLowerCase();
-  const format = ACCEPTED_FORMATS.find((candidate) => MIME_TYPES[candidate] === mime);
+  const format = (Object.keys(MIME_TYPES) as SourceFormat[]).find((candidate) => MIME_TYPES[candidate] === mime);
   const type = format ? FORMAT_NAMES[format] : mime ? inert(picture.contentType.trim()) : l10n.t('unknown type');
   const bytes = picture.byteSize === undefined ? l10n.t('size unknown') : formatBytes(picture.byteSize);
   return l10n.t('{0}, {1}×{2}, {3}', type, picture.width, picture.height, bytes);

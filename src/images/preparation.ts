@@ -5,7 +5,7 @@
 import * as l10n from '../common/l10n';
 import type { PictureFacts } from '../common/picture';
 import type { PreparationChange, PreparationOptions } from './prepare';
-import { describePicture } from './pictureFormats';
+import { describePicture, formatName } from './pictureFormats';
 
 /** What inspection tells of a picture that preparing needs (the header facts are absent where a format has none). */
 export interface PreparableFacts extends PictureFacts {
@@ -69,15 +69,15 @@ export function describeChanges(changes: readonly PreparationChange[], from?: st
  * What is sent against the file, for the confirmation: "JPEG, 4032×3024, 4.1 MB → JPEG, 1024×768, 142 KB (rotated,
  * location removed)"; the file alone when it goes as it is.
  */
-export function describeSending(file: PreparableFacts, sent: PictureFacts, changes: readonly PreparationChange[], formatName?: string): string {
+export function describeSending(file: PreparableFacts, sent: PictureFacts, changes: readonly PreparationChange[]): string {
   if (changes.length === 0) return describePicture(file);
-  return l10n.t('{0} → {1} ({2})', describePicture(file), describePicture(sent), describeChanges(changes, formatName));
+  return l10n.t('{0} → {1} ({2})', describePicture(file), describePicture(sent), describeChanges(changes, formatName(file.format)));
 }
 
 /** What the plan can say before anything is prepared: "→ 1024×768: rotated, location removed"; undefined when nothing. */
-export function describeExpected(info: PreparableFacts, options: Pick<PreparationOptions, 'maxSize' | 'removeMetadata'>, formatName?: string): string | undefined {
+export function describeExpected(info: PreparableFacts, options: Pick<PreparationOptions, 'maxSize' | 'removeMetadata'>): string | undefined {
   const changes = expectedChanges(info, options);
   if (changes.length === 0) return undefined;
   const size = expectedSize(info, options);
-  return l10n.t('Sent as {0}×{1}: {2}', size.width, size.height, describeChanges(changes, formatName));
+  return l10n.t('Sent as {0}×{1}: {2}', size.width, size.height, describeChanges(changes, formatName(info.format)));
 }

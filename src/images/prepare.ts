@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '../common/l10n';
-import { ImageRefusal } from './imageRefusal';
+import { sniffContent } from './contentSniffer';
+import { drawingHazard, drawingText } from './drawing';
+import { ImageRefusal, refuse } from './imageRefusal';
 
 type Vips = Awaited<ReturnType<typeof import('wasm-vips')>>;
 type VipsImage = InstanceType<Vips['Image']>;
@@ -74,6 +76,7 @@ export class PicturePreparer {
    * ImageRefusal for a file past the pixel limit or one libvips cannot read.
    */
   async prepare(bytes: Uint8Array, fileName: string, options: PreparationOptions = DEFAULT_PREPARATION): Promise<PreparedPicture | undefined> {
+    refuseHazardousDrawing(bytes, fileName);
     const vips = await (this.vips ??= this.load());
     const examined = examine(vips, bytes, fileName);
     if (examined.width * examined.height > options.maxPixels) {
@@ -113,6 +116,14 @@ export class PicturePreparer {
     this.vips = undefined;
     if (loading) (await loading.catch(() => undefined))?.shutdown();
   }
+}
+
+/** Inspection read a drawing's start; the whole of it is read here, before the renderer sees it. */
+function refuseHazardousDrawing(bytes: Uint8Array, fileName: string): void {
+  const sniffed = sniffContent(bytes.subarray(0, 8192), bytes.byteLength);
+  if (sniffed.kind !== 'picture' || sniffed.format !== 'svg') return;
+  const hazard = drawingHazard(drawingText(bytes));
+  if (hazard) throw hazard.kind === 'entities' ? refuse.svgEntities(fileName) : refuse.svgReference(fileName, hazard.reference);
 }
 
 function examine(vips: Vips, bytes: Uint8Array, fileName: string): Examined {

@@ -475,6 +475,19 @@ describe('Add as Customer Picture', function () {
     assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(TREY).width, 0);
   });
 
+  /** Adds `file` to Adatum through the pickers, checking that the replace confirmation says `sent` (a pattern) is sent. */
+  async function replaceAdatumsPicture(file: string, sent: string): Promise<PictureResult | undefined> {
+    const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, vscode.Uri.file(file));
+    await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
+    await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation')), 'Adatum Corporation');
+    const replace = await waitForPicker('replace');
+    const sentRow = replace.rows.find((row) => row.label === 'Replace the picture')!;
+    assert.match(sentRow.detail ?? '', new RegExp(`^New: ${sent}$`));
+    await chooseLabel(replace, 'Replace the picture');
+    return running;
+  }
+  const bytesOf = (file: string) => formatBytes(fs.statSync(file).size).replace('.', '\\.');
+
   it('prepares a sideways phone photo with its location: the confirmation says what is sent, the customer gets it upright, fitted and without EXIF, the file is unchanged', async function () {
     needsUiDriver(this);
     this.timeout(120_000);
@@ -490,14 +503,7 @@ describe('Add as Customer Picture', function () {
       image.setString('exif-ifd0-Make', 'Phone');
       fs.writeFileSync(file, image.writeToBuffer('.jpg', { Q: 90 }));
       const original = sha256(file);
-      const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, vscode.Uri.file(file));
-      await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
-      await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation')), 'Adatum Corporation');
-      const replace = await waitForPicker('replace');
-      const sentRow = replace.rows.find((row) => row.label === 'Replace the picture')!;
-      assert.match(sentRow.detail ?? '', new RegExp(`^New: JPEG, 2400×1800, ${formatBytes(fs.statSync(file).size).replace('.', '\\.')} → JPEG, 768×1024, [0-9.]+ KB \\(rotated, scaled down, location removed\\)$`));
-      await chooseLabel(replace, 'Replace the picture');
-      const result = await running;
+      const result = await replaceAdatumsPicture(file, `JPEG, 2400×1800, ${bytesOf(file)} → JPEG, 768×1024, [0-9.]+ KB \\(rotated, scaled down, location removed\\)`);
       assert.deepEqual([result?.width, result?.height, result?.contentType], [768, 1024, 'image/jpeg']);
       const stored = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM);
       const sent = vips.Image.newFromBuffer(stored.bytes!);
@@ -509,6 +515,40 @@ describe('Add as Customer Picture', function () {
         sent.delete();
       }
       assert.ok(stored.bytes!.length < fs.statSync(file).size, 'smaller than the photo');
+      assert.equal(sha256(file), original, "the user's file is unchanged");
+    } finally {
+      vips.shutdown();
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('converts a WebP logo from a website: the confirmation says so, the customer gets a PNG that keeps its transparency', async function () {
+    needsUiDriver(this);
+    this.timeout(120_000);
+    // A 600×200 lossless WebP, transparent but for a blue band, made here with libvips.
+    const { default: Vips } = await import('wasm-vips');
+    const vips = await Vips();
+    vips.Cache.max(0);
+    const file = path.join(os.tmpdir(), 'bc-pictures-logo.webp');
+    try {
+      const pixels = Buffer.alloc(600 * 200 * 4);
+      for (let i = 80 * 600 * 4; i < 120 * 600 * 4; i += 4) pixels.set([0, 0, 255, 255], i);
+      const logo = vips.Image.newFromMemory(pixels, 600, 200, 4, vips.BandFormat.uchar);
+      fs.writeFileSync(file, logo.writeToBuffer('.webp', { lossless: true, keep: 0 }));
+      const original = sha256(file);
+      const result = await replaceAdatumsPicture(file, `WebP, 600×200, ${bytesOf(file)} → PNG, 600×200, [0-9.]+ (KB|bytes) \\(converted from WebP\\)`);
+      assert.deepEqual([result?.width, result?.height, result?.contentType], [600, 200, 'image/png']);
+      const stored = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM);
+      assert.equal(stored.contentType, 'image/png');
+      const sent = vips.Image.newFromBuffer(stored.bytes!);
+      try {
+        assert.deepEqual([sent.width, sent.height, sent.getString('vips-loader')], [600, 200, 'pngload_buffer']);
+        assert.equal(sent.hasAlpha(), true, 'the transparency is kept');
+        assert.equal(sent.getpoint(300, 10)[3], 0, 'transparent above the band');
+        assert.deepEqual(sent.getpoint(300, 100), [0, 0, 255, 255], 'the band is opaque blue');
+      } finally {
+        sent.delete();
+      }
       assert.equal(sha256(file), original, "the user's file is unchanged");
     } finally {
       vips.shutdown();

@@ -49,8 +49,17 @@ describe('images: formatting and constants', () => {
 
   it('exposes the accepted formats and limits', () => {
     assert.deepEqual([...ACCEPTED_FORMATS], ['png', 'jpeg', 'gif', 'bmp', 'tiff']);
-    assert.deepEqual([...IMAGE_FILE_EXTENSIONS], ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff']);
-    assert.deepEqual(MIME_TYPES, { png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp', tiff: 'image/tiff' });
+    assert.deepEqual([...IMAGE_FILE_EXTENSIONS], ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'svg']);
+    assert.deepEqual(MIME_TYPES, {
+      png: 'image/png',
+      jpeg: 'image/jpeg',
+      gif: 'image/gif',
+      bmp: 'image/bmp',
+      tiff: 'image/tiff',
+      webp: 'image/webp',
+      avif: 'image/avif',
+      svg: 'image/svg+xml',
+    });
     assert.equal(MAX_PICTURE_BYTES, 350 * 1024 * 1024);
     assert.equal(MAX_PICTURE_SIDE, 30_000);
     assert.equal(MAX_PICTURE_PIXELS, 200_000_000);

@@ -3,12 +3,12 @@ import * as assert from 'node:assert/strict';
 import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileIdentityOf } from '../../../src/common/fileIdentity';
-import { type ImageInfo, type PictureFormat, describeExtensionMismatch, describeImage, inspectImageBytes, inspectImageFile } from '../../../src/images';
+import { type ImageInfo, describeExtensionMismatch, describeImage, inspectImageBytes, inspectImageFile } from '../../../src/images';
 import { FIXTURES } from './helpers';
 
 interface GoodCase {
   file: string;
-  format: PictureFormat;
+  format: ImageInfo['format'];
   contentType: string;
   width: number;
   height: number;
@@ -30,6 +30,11 @@ const GOOD: GoodCase[] = [
   { file: 'little-endian-24x18.tif', format: 'tiff', contentType: 'image/tiff', width: 24, height: 18, byteSize: 1560, summary: 'TIFF, 24×18, 1.5 KB' },
   { file: 'big-endian-24x18.tif', format: 'tiff', contentType: 'image/tiff', width: 24, height: 18, byteSize: 1560, summary: 'TIFF, 24×18, 1.5 KB' },
   { file: 'lzw-strips-30x20.tif', format: 'tiff', contentType: 'image/tiff', width: 30, height: 20, byteSize: 538, summary: 'TIFF, 30×20, 538 bytes' },
+  // Converted before they are sent: inspection measures them as it does the others.
+  { file: 'lossy-8x8.webp', format: 'webp', contentType: 'image/webp', width: 8, height: 8, byteSize: 68, summary: 'WebP, 8×8, 68 bytes' },
+  { file: 'still-8x8.avif', format: 'avif', contentType: 'image/avif', width: 8, height: 8, byteSize: 298, summary: 'AVIF, 8×8, 298 bytes' },
+  { file: 'bare-10x10.svg', format: 'svg', contentType: 'image/svg+xml', width: 10, height: 10, byteSize: 65, summary: 'SVG, 10×10, 65 bytes' },
+  { file: 'prolog-4x4.svg', format: 'svg', contentType: 'image/svg+xml', width: 4, height: 4, byteSize: 163, summary: 'SVG, 4×4, 163 bytes' },
 ];
 
 describe('images: accepted pictures', () => {

@@ -42,7 +42,7 @@ describe('images/preparation: what is sent, told from the header', () => {
     assert.equal(describeSending(file, sent, ['rotated', 'scaled', 'locationRemoved']), 'JPEG, 4032×3024, 4.1 MB → JPEG, 768×1024, 142 KB (rotated, scaled down, location removed)');
     assert.equal(describeSending(photo(), photo(), []), 'JPEG, 800×600, 48.8 KB');
     assert.equal(describeExpected(file, DEFAULTS), 'Sent as 768×1024: rotated, scaled down, location removed');
-    assert.equal(describeExpected(photo({ format: 'webp', contentType: 'image/webp' }), DEFAULTS, 'WebP'), 'Sent as 800×600: converted from WebP');
+    assert.equal(describeExpected(photo({ format: 'webp', contentType: 'image/webp' }), DEFAULTS), 'Sent as 800×600: converted from WebP');
   });
 
   it('reads the settings, with values out of range brought back in', () => {

@@ -132,6 +132,26 @@ describe('images/prepare: the picture as it is sent', function () {
     assert.ok(read(svg!.bytes).hasAlpha(), 'the empty half stays transparent');
   });
 
+  it('never renders a drawing that draws on another file, however far into the drawing the reference is', async () => {
+    const padding = `<!-- ${'x'.repeat(600 * 1024)} -->`;
+    const picture = 'data:image/png;base64,' + Buffer.from(marked().writeToBuffer('.png')).toString('base64');
+    const drawing = (inner: string) => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">${padding}${inner}</svg>`);
+    for (const [inner, shown] of [
+      ['<image xlink:href="/home/me/secret.png" width="40" height="20"/>', '/home/me/secret.png'],
+      ['<use href="other.svg#logo"/>', 'other.svg#logo'],
+      ['<rect style="fill: url(https://example.com/p.svg#g)" width="4" height="4"/>', 'https://example.com/p.svg#g'],
+    ]) {
+      await assert.rejects(
+        preparer.prepare(drawing(inner), 'logo.svg'),
+        (error: unknown) => error instanceof ImageRefusal && error.code === 'unsafeDrawing' && error.message.includes(`(${shown})`),
+        inner,
+      );
+    }
+    // What the drawing carries in itself is drawn: a picture written into it, and a link (which loads nothing).
+    const embedded = await preparer.prepare(drawing(`<a href="https://example.com"><image href="${picture}" width="40" height="20"/></a>`), 'logo.svg');
+    assert.equal(redCorner(embedded!), 'top-left');
+  });
+
   it('sends a GIF as it is (Business Central shows its first frame) unless it must be scaled', async () => {
     assert.equal(await preparer.prepare(marked().writeToBuffer('.gif'), 'anim.gif'), undefined);
   });

@@ -37,7 +37,7 @@ const HOSTILE: Array<[file: string, codes: RefusalCode[], message?: (name: strin
   ['tiff-ifd-beyond-end.tif', ['truncated'], (n) => m.truncated(n, 'TIFF')],
   ['tiff-ifd-points-to-header.tif', ['corrupt'], (n) => m.corrupt(n, 'TIFF')],
   ['tiff-strip-beyond-end.tif', ['truncated'], (n) => m.truncated(n, 'TIFF')],
-  ['svg-with-bom.png', ['unsupportedFormat'], (n) => m.unsupported(n, 'SVG')],
+  ['svg-with-bom.png', ['zeroDimensions'], m.svgWithoutSize],
   ['svgz-gzipped.png', ['notAnImage'], m.notAnImage],
   ['zero-bytes-4k.png', ['notAnImage'], m.notAnImage],
   ['exe-renamed.bmp', ['notAnImage'], m.notAnImage],
