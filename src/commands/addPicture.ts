@@ -5,7 +5,7 @@ import type { Company, Customer, Picture } from '../api/types';
 import { chooseImages } from '../ui/chooseImage';
 import { inspectImage, pictureToSend, type PictureToSend } from '../ui/inspectImage';
 import { RecentChoices } from '../local/recent';
-import { confirmReplace } from '../ui/confirm';
+import { confirmReplaceWithPreview, type Replacement } from './replaceConfirmation';
 import { BACK } from '../ui/quickPick';
 import type { ImageInfo } from '../images';
 import { pictureSet, readCurrentPicture } from './currentPicture';
@@ -34,16 +34,16 @@ export async function addPicture(
   if (!inspected) return undefined;
 
   // Prepared while the company and the customer are picked: the confirmation can then say exactly what is sent.
-  const sending = pictureToSend(image, inspected.info, services.preparing, inspected.bytes);
+  const sending = pictureToSend(image, inspected.info, services.preparing, { inspectedBytes: inspected.bytes });
   sending.catch(() => undefined);
   const connection = await services.connections.get();
   const recent = new RecentChoices(services.context.globalState, connection.scope);
-  const chosen = await customerToReplace(services, connection, recent, target, inspected.info, sending);
+  const chosen = await customerToReplace(services, connection, recent, target, { image, inspected, sending });
   if (!chosen) return undefined;
   const { company, customer, kept } = chosen;
 
   services.log.info(`Setting the picture of ${logTarget(company, customer)} from ${image.toString(true)}`);
-  const stored = await upload(services.log, connection, company, customer, inspected.info, sending);
+  const stored = await upload(services.log, connection, company, customer, inspected.info, chosen.sending);
   if (!stored) return undefined;
   const result = await pictureSet(services, recent, company, customer, stored);
   void announce(services, connection, company, customer, stored, kept);
@@ -51,41 +51,34 @@ export async function addPicture(
 }
 
 /**
- * The customer to set the picture of: picked (or named by `target`), and confirmed where it already has a picture,
- * whose bytes are then kept (`kept`). Back in the confirmation goes back to the customer picker of the same company.
+ * The customer to set the picture of and what to send: picked (or named by `target`), and confirmed where it already
+ * has a picture, beside a preview of both (the user may send a square of the picture instead); the current one is then
+ * kept (`kept`). Back in the confirmation goes back to the customer picker of the same company.
  */
 async function customerToReplace(
   services: CommandContext,
   connection: Connection,
   recent: RecentChoices,
   target: PictureTarget | undefined,
-  file: ImageInfo,
-  sending: Promise<PictureToSend>,
-): Promise<{ company: Company; customer: Customer; kept?: KeptPicture } | undefined> {
+  replacement: Replacement,
+): Promise<{ company: Company; customer: Customer; kept?: KeptPicture; sending: Promise<PictureToSend> } | undefined> {
   // A customer the caller named was never picked: there is no picker to go back to.
   const canGoBack = !target?.customerId && !target?.customerNumber;
   for (let asked = target; ; ) {
     const chosen = await chooseCustomer(connection, recent, asked);
     if (!chosen) return undefined;
-    // Downloaded once where it is to be kept: the same bytes give the confirmation its size.
-    const current = await readCurrentPicture(connection, chosen.company, chosen.customer, services.log, { keep: keepingReplaced() });
-    if (!current) return chosen;
-    const answer = await confirmReplace(chosen.customer, current, await describeToSend(file, sending), { canGoBack });
+    // Downloaded once, for the preview and, where pictures are kept, to keep: the same bytes give the confirmation its size.
+    const current = await readCurrentPicture(connection, chosen.company, chosen.customer, services.log, { download: true });
+    if (!current) return { ...chosen, sending: replacement.sending };
+    const answer = await confirmReplaceWithPreview(services.preparing, services.log, chosen.customer, current, replacement, { canGoBack });
     if (answer === BACK) {
       asked = { companyId: chosen.company.id };
       continue;
     }
     if (!answer) return undefined;
-    const kept = await keepBeforeChange(services, connection, chosen.company, chosen.customer, current, 'replace');
-    return kept === 'stop' ? undefined : { ...chosen, kept };
+    const kept = keepingReplaced() ? await keepBeforeChange(services, connection, chosen.company, chosen.customer, current, 'replace') : undefined;
+    return kept === 'stop' ? undefined : { ...chosen, kept, sending: answer.sending };
   }
-}
-
-/** What is sent against the file, once it is prepared (a moment for a big photo, said in the status bar). */
-async function describeToSend(file: ImageInfo, sending: Promise<PictureToSend>): Promise<string> {
-  const { describeSending } = await import('../images/preparation');
-  const { sent, changes } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Preparing the picture…') }, () => sending);
-  return describeSending(file, sent, changes);
 }
 
 /** The upload with a cancellable progress notification; undefined when the user cancelled it. */

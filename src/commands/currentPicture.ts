@@ -15,20 +15,20 @@ const BYTE_SIZE_BUDGET_MS = 5_000;
 /**
  * The customer's picture as the replace and remove confirmations show it, or undefined when there is none: type and
  * pixels from the service, bytes from its content (Content-Length; counted where there is none, within a budget).
- * With `keep`, the content is downloaded instead, once, for the confirmation's size and to be kept before it changes;
- * where that fails, `keepFailure` says why.
+ * With `download`, the content is downloaded instead, once, for the confirmation's size, the preview and to be kept
+ * before it changes; where that fails, `keepFailure` says why.
  */
 export async function readCurrentPicture(
   connection: Connection,
   company: Company,
   customer: Customer,
   log: vscode.LogOutputChannel,
-  options: { readonly keep?: boolean } = {},
+  options: { readonly download?: boolean } = {},
 ): Promise<ShownPicture | undefined> {
   return cancellableRead(vscode.l10n.t('Reading the picture of {0} ({1})…', inert(customer.displayName), inert(customer.number)), async (signal) => {
     const picture: Picture = await connection.service.getPicture(company.id, customer.id, { signal });
     if (!hasPicture(picture)) return undefined;
-    if (options.keep) {
+    if (options.download) {
       try {
         const bytes = await connection.service.downloadPicture(company.id, customer.id, { signal, picture });
         // The service listed a picture but served none: nothing to keep, and nothing that would be lost.

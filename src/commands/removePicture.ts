@@ -15,7 +15,7 @@ export async function removePicture(services: CommandContext, target?: PictureTa
     const chosen = await connectToCustomer(services, asked);
     if (!chosen) return false;
     const { connection, recent, company, customer } = chosen;
-    const current = await readCurrentPicture(connection, company, customer, services.log, { keep: keepingReplaced() });
+    const current = await readCurrentPicture(connection, company, customer, services.log, { download: keepingReplaced() });
     if (!current) {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} ({1}) has no picture in Business Central: there is nothing to remove.', inert(customer.displayName), inert(customer.number)));
       return false;

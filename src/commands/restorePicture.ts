@@ -55,7 +55,7 @@ export async function restorePicture(services: CommandContext, target?: RestoreT
     if (!previous) return undefined;
   }
   const bytes = await readKept(services, previous);
-  const current = await readCurrentPicture(connection, company, customer, services.log, { keep: keeping });
+  const current = await readCurrentPicture(connection, company, customer, services.log, { download: keeping });
   const keptNow = current ? await keepBeforeChange(services, connection, company, customer, current, 'replace') : undefined;
   if (keptNow === 'stop') return undefined;
 

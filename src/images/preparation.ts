@@ -22,24 +22,27 @@ const TAKEN_AS_IS = new Set(['png', 'jpeg', 'gif', 'bmp', 'tiff']);
 const NOT_PREPARABLE = new Set(['bmp']);
 
 /** The changes preparing is expected to make, in the order they are told; empty when the file is sent as it is. */
-export function expectedChanges(info: PreparableFacts, options: Pick<PreparationOptions, 'maxSize' | 'removeMetadata'>): PreparationChange[] {
+export function expectedChanges(info: PreparableFacts, options: Pick<PreparationOptions, 'maxSize' | 'removeMetadata' | 'crop'>): PreparationChange[] {
   if (NOT_PREPARABLE.has(info.format)) return [];
   const changes: PreparationChange[] = [];
+  const cropped = options.crop !== undefined && info.width !== info.height;
   if ((info.orientation ?? 1) > 1) changes.push('rotated');
-  if (options.maxSize > 0 && Math.max(info.width, info.height) > options.maxSize) changes.push('scaled');
+  if (cropped) changes.push('cropped');
+  if (options.maxSize > 0 && (cropped ? Math.min(info.width, info.height) : Math.max(info.width, info.height)) > options.maxSize) changes.push('scaled');
   if (options.removeMetadata && info.metadata === 'location') changes.push('locationRemoved');
   else if (options.removeMetadata && info.metadata === 'other') changes.push('metadataRemoved');
   if (!TAKEN_AS_IS.has(info.format)) changes.push('converted');
-  // Business Central shows a GIF's first frame and a GIF has no EXIF: only one too big is re-encoded.
-  if (info.format === 'gif' && !changes.includes('scaled')) return [];
+  // Business Central shows a GIF's first frame and a GIF has no EXIF: only one too big (or cut square) is re-encoded.
+  if (info.format === 'gif' && !changes.includes('scaled') && !cropped) return [];
   return changes;
 }
 
-/** The size in pixels the picture will have: turned upright (orientations 5-8 swap the sides), then fitted inside `maxSize`. */
-export function expectedSize(info: PreparableFacts, options: Pick<PreparationOptions, 'maxSize'>): { width: number; height: number } {
+/** The size in pixels the picture will have: turned upright (orientations 5-8 swap the sides), cut square if asked, then fitted inside `maxSize`. */
+export function expectedSize(info: PreparableFacts, options: Pick<PreparationOptions, 'maxSize' | 'crop'>): { width: number; height: number } {
   const sideways = (info.orientation ?? 1) >= 5 && (info.orientation ?? 1) <= 8;
-  const width = sideways ? info.height : info.width;
-  const height = sideways ? info.width : info.height;
+  let width = sideways ? info.height : info.width;
+  let height = sideways ? info.width : info.height;
+  if (options.crop) width = height = Math.min(width, height);
   const longest = Math.max(width, height);
   if (options.maxSize <= 0 || longest <= options.maxSize) return { width, height };
   const scale = options.maxSize / longest;
@@ -52,6 +55,8 @@ export function describeChanges(changes: readonly PreparationChange[], from?: st
     switch (change) {
       case 'rotated':
         return l10n.t('rotated');
+      case 'cropped':
+        return l10n.t('cropped to a square');
       case 'scaled':
         return l10n.t('scaled down');
       case 'locationRemoved':

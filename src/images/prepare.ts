@@ -23,12 +23,16 @@ export interface PreparationOptions {
   readonly jpegQuality: number;
   /** Past this many pixels a file is refused before it is decoded. */
   readonly maxPixels: number;
+  /** Cut to a square around the centre, or around the part with the most detail ('attention'); absent: the whole picture. */
+  readonly crop?: SquareCrop;
 }
+
+export type SquareCrop = 'centre' | 'attention';
 
 export const DEFAULT_PREPARATION: PreparationOptions = { maxSize: 1024, removeMetadata: true, jpegQuality: 85, maxPixels: 100_000_000 };
 
 /** What preparing changed, for the plan and the confirmation to say. */
-export type PreparationChange = 'rotated' | 'scaled' | 'metadataRemoved' | 'locationRemoved' | 'converted';
+export type PreparationChange = 'rotated' | 'cropped' | 'scaled' | 'metadataRemoved' | 'locationRemoved' | 'converted';
 
 export interface PreparedPicture {
   readonly bytes: Uint8Array;
@@ -88,17 +92,21 @@ export class PicturePreparer {
     }
     const format = LOADERS[examined.loader];
     const longest = Math.max(examined.width, examined.height);
+    const shortest = Math.min(examined.width, examined.height);
+    const crop = options.crop && examined.width !== examined.height ? options.crop : undefined;
     const changes: PreparationChange[] = [];
     if (examined.orientation > 1) changes.push('rotated');
-    if (options.maxSize > 0 && longest > options.maxSize) changes.push('scaled');
+    if (crop) changes.push('cropped');
+    if (options.maxSize > 0 && (crop ? shortest : longest) > options.maxSize) changes.push('scaled');
     if (options.removeMetadata && examined.location) changes.push('locationRemoved');
     else if (options.removeMetadata && examined.metadata) changes.push('metadataRemoved');
     if (!TAKEN_AS_IS.has(format)) changes.push('converted');
     // Business Central shows a GIF's first frame; it has no orientation or EXIF, so it is sent as it is unless too big.
-    if (changes.length === 0 || (format === 'gif' && !changes.includes('scaled'))) return undefined;
-    const size = options.maxSize > 0 ? options.maxSize : LARGEST;
+    if (changes.length === 0 || (format === 'gif' && !changes.includes('scaled') && !crop)) return undefined;
+    // A square is as large as the shorter side allows; the whole picture fits inside the size.
+    const size = crop ? Math.min(shortest, options.maxSize > 0 ? options.maxSize : LARGEST) : options.maxSize > 0 ? options.maxSize : LARGEST;
     // thumbnail turns the picture upright, scales down only, and converts to sRGB, so dropping the profile keeps the colours.
-    const image = vips.Image.thumbnailBuffer(bytes, size, { height: size, size: 'down', output_profile: 'srgb' });
+    const image = vips.Image.thumbnailBuffer(bytes, size, { height: size, size: 'down', output_profile: 'srgb', ...(crop ? { crop } : {}) });
     try {
       const png = examined.hasAlpha || format === 'png' || format === 'svg';
       const out = png

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { inert } from '../common/serviceText';
 import type { Customer, Picture } from '../api/types';
+import type { SquareCrop } from '../images/prepare';
 import { BACK, runQuickPick } from './quickPick';
 
 /** What a customer has now: the service's picture, with its bytes where they could be read. */
@@ -16,25 +17,61 @@ interface Choice<A> extends vscode.QuickPickItem {
   readonly answer: A;
 }
 
+/** A square the user may send instead of the whole picture, with what it is ("a square of 1024×1024 from the centre"). */
+export interface CropOffer {
+  readonly crop: SquareCrop;
+  readonly text: string;
+}
+
+export interface ReplaceOptions {
+  readonly canGoBack: boolean;
+  /** Squares offered beside the whole picture; none for a square picture or one that cannot be prepared. */
+  readonly crops?: readonly CropOffer[];
+  /** Told which picture the focused answer sends (undefined: the whole one), for the preview beside the confirmation. */
+  readonly onFocus?: (crop: SquareCrop | undefined) => void;
+}
+
+/** To replace (the whole picture, or the square `crop`), false to keep the current one, BACK to choose another customer. */
+export type ReplaceAnswer = { readonly crop?: SquareCrop } | false | typeof BACK;
+
+interface ReplaceChoice extends vscode.QuickPickItem {
+  readonly answer: { readonly crop?: SquareCrop } | false;
+}
+
 /**
  * Asks before a customer's picture is replaced, showing the current and the new one in one format (type, pixels,
- * bytes; `nextText` says what preparing makes of the file). True to replace, false to keep it, BACK (only with `canGoBack`) to choose another customer.
+ * bytes; `nextText` says what preparing makes of the file), and the squares the user may send instead. BACK only with `canGoBack`.
  * A quick pick rather than a modal dialog: it can be answered from the keyboard and by tests.
  */
-export async function confirmReplace(customer: Customer, current: ShownPicture, nextText: string, options: { readonly canGoBack: boolean }): Promise<boolean | typeof BACK> {
+export async function confirmReplace(customer: Customer, current: ShownPicture, nextText: string, options: ReplaceOptions): Promise<ReplaceAnswer> {
   const { describePicture } = await import('../images');
   const currentText = describePicture(current);
   // Keep first: Enter alone never replaces a picture.
-  const items: Choice<boolean>[] = [
+  const items: ReplaceChoice[] = [
     { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Keep the current picture'), detail: vscode.l10n.t('Current: {0}', currentText), answer: false },
-    { iconPath: new vscode.ThemeIcon('replace'), label: vscode.l10n.t('Replace the picture'), detail: vscode.l10n.t('New: {0}', nextText), answer: true },
+    { iconPath: new vscode.ThemeIcon('replace'), label: vscode.l10n.t('Replace the picture'), detail: vscode.l10n.t('New: {0}', nextText), answer: {} },
+    ...(options.crops ?? []).map((offer) => ({
+      iconPath: new vscode.ThemeIcon('screen-normal'),
+      label: offer.crop === 'centre' ? vscode.l10n.t('Replace with a square from the centre') : vscode.l10n.t('Replace with a square around the most detailed part'),
+      detail: vscode.l10n.t('New: {0}', offer.text),
+      answer: { crop: offer.crop },
+    })),
   ];
-  return askYesNo(
-    vscode.l10n.t('{0} ({1}) already has a picture. Replace it?', inert(customer.displayName), inert(customer.number)),
-    vscode.l10n.t('Current: {0}. New: {1}', currentText, nextText),
-    items,
-    options.canGoBack,
+  const answer = await runQuickPick<ReplaceChoice, ReplaceChoice['answer']>(
+    {
+      title: vscode.l10n.t('{0} ({1}) already has a picture. Replace it?', inert(customer.displayName), inert(customer.number)),
+      placeholder: vscode.l10n.t('Current: {0}. New: {1}', currentText, nextText),
+      canGoBack: options.canGoBack,
+    },
+    (quickPick, disposables) => {
+      quickPick.items = items;
+      quickPick.matchOnDescription = false;
+      const onFocus = options.onFocus;
+      if (onFocus) disposables.push(quickPick.onDidChangeActive(([item]) => item && onFocus(item.answer ? item.answer.crop : undefined)));
+    },
+    (item) => item.answer,
   );
+  return answer ?? false;
 }
 
 /**

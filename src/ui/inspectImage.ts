@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { UploadSource } from '../api/types';
 import type { PictureFacts } from '../common/picture';
 import type { ImageInfo } from '../images';
-import type { PreparationChange, PreparationOptions, PreparedPicture } from '../images/prepare';
+import type { PreparationChange, PreparationOptions, PreparedPicture, SquareCrop } from '../images/prepare';
 import { showFailure } from './failures';
 
 /** An inspected image; for a non-`file:` image also the very bytes inspected, so those are the bytes sent. */
@@ -76,6 +76,16 @@ export interface PictureToSend {
   readonly changes: readonly PreparationChange[];
   /** SHA-256 of the bytes prepared, so that a resumed job can tell them from others; absent for a file sent as it is. */
   readonly sha256?: string;
+  /** The bytes prepared (what the preview shows); absent for a file sent as it is. */
+  readonly bytes?: Uint8Array;
+}
+
+export interface PictureToSendOptions {
+  /** The bytes inspected, for a non-`file:` image: those are sent. */
+  readonly inspectedBytes?: Uint8Array;
+  readonly signal?: AbortSignal;
+  /** A square cut from the picture, as the user chose beside the confirmation. */
+  readonly crop?: SquareCrop;
 }
 
 /**
@@ -83,9 +93,9 @@ export interface PictureToSend {
  * nothing, else read whole (only while it is the file inspected) and prepared in memory. Throws an `ImageRefusal` or
  * the upload's 'fileChanged' error; the file itself is never changed.
  */
-export async function pictureToSend(uri: vscode.Uri, info: ImageInfo, preparing: PicturePreparing, inspectedBytes?: Uint8Array, signal?: AbortSignal): Promise<PictureToSend> {
+export async function pictureToSend(uri: vscode.Uri, info: ImageInfo, preparing: PicturePreparing, { inspectedBytes, signal, crop }: PictureToSendOptions = {}): Promise<PictureToSend> {
   const { expectedChanges } = await import('../images/preparation');
-  const options = preparing.options();
+  const options = { ...preparing.options(), ...(crop ? { crop } : {}) };
   if (expectedChanges(info, options).length === 0) return { source: await uploadSourceFor(uri, info, inspectedBytes), sent: info, changes: [] };
   const { bytesUploadSource, readInspectedFile, rereadUploadSource } = await import('../api');
   const bytes =
@@ -98,5 +108,5 @@ export async function pictureToSend(uri: vscode.Uri, info: ImageInfo, preparing:
   if (!prepared) return { source: original, sent: info, changes: [] };
   const { contentHash } = await import('../images');
   const sent = { byteSize: prepared.bytes.byteLength, contentType: prepared.contentType, width: prepared.width, height: prepared.height };
-  return { source: bytesUploadSource(prepared.bytes, sent), sent, changes: prepared.changes, sha256: contentHash(prepared.bytes) };
+  return { source: bytesUploadSource(prepared.bytes, sent), sent, changes: prepared.changes, sha256: contentHash(prepared.bytes), bytes: prepared.bytes };
 }

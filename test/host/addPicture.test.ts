@@ -13,7 +13,7 @@ import { DEMO, makePng } from '../emulator';
 import { formatBytes } from '../../src/images';
 import { choose, chooseLabel, dismiss, focusedRow, searchCustomers, waitForPicker } from './support/pickers';
 import { emulatorSuite, extensionLog, setUserSettings, workspaceDir } from './support/suite';
-import { click, needsUiDriver, pressKey, readTexts, typeText, waitUntil } from './support/ui';
+import { click, needsUiDriver, pressKey, readTexts, readWebviews, typeText, waitUntil } from './support/ui';
 
 const COMMAND = 'bcPictures.addPicture';
 const TREY = DEMO.customer(20000); // no picture in the demo data
@@ -132,6 +132,8 @@ describe('Add as Customer Picture', function () {
       [
         ['Keep the current picture', `Current: ${current}`, true],
         ['Replace the picture', `New: ${next}`, false],
+        ['Replace with a square from the centre', 'New: a square of 48×48 from the centre', false],
+        ['Replace with a square around the most detailed part', 'New: a square of 48×48 around the most detailed part', false],
       ],
     );
     assert.equal(replace.placeholder, `Current: ${current}. New: ${next}`);
@@ -146,6 +148,42 @@ describe('Add as Customer Picture', function () {
     assert.equal(result?.customerId, TREY, 'the customer picked after Back gets the picture');
     assert.deepEqual(patches().map((p) => p.path.includes(`customers(${TREY})`)), [true], 'Adatum was not changed');
     assert.equal(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM).version, stored.version);
+  });
+
+  it('shows the current and the new picture beside the confirmation, in a circle and whole; the preview follows the answer focused and closes with it', async function () {
+    needsUiDriver(this);
+    const previews = () =>
+      vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('bcPictures.picturePreview'));
+    const headings = async () => (await readWebviews('h2, figure img, section > p')).map((e) => (e.className ? `${e.className} ${e.naturalWidth}` : e.text));
+    // From the image open in its editor, as from its title bar.
+    await vscode.commands.executeCommand('vscode.open', photo());
+    const editor = vscode.window.tabGroups.activeTabGroup.viewColumn;
+    try {
+      const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
+      await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
+      await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation')), 'Adatum Corporation');
+      await waitForPicker('replace');
+      await waitUntil(async () => previews().length === 1 && (await headings()).length === 8, 'the preview shows both pictures');
+      const [tab] = previews();
+      assert.equal(tab.label, 'Picture of Adatum Corporation (10000)');
+      assert.notEqual(tab.group.viewColumn, editor, 'beside the image, not over it');
+      // Both pictures decoded (their natural width), each in a circle and whole, with what they are.
+      const current = `PNG, 64×48, ${formatBytes(suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM).bytes!.length)}`;
+      assert.deepEqual(await headings(), ['Current picture', 'circle 64', 'square 64', current, 'New picture', 'circle 64', 'square 64', `PNG, 64×48, ${formatBytes(fs.statSync(photo().fsPath).size)}`]);
+      assert.equal(focusedRow(await waitForPicker('replace'))?.label, 'Keep the current picture', 'the confirmation keeps the keyboard');
+
+      // On the square from the centre, the preview shows that square, prepared.
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await waitUntil(async () => (await headings()).includes('circle 48'), 'the preview shows the square');
+      assert.match((await headings())[7], /^PNG, 64×48, .+ → PNG, 48×48, .+ \(cropped to a square\)$/);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const result = await running;
+      assert.deepEqual([result?.width, result?.height, result?.contentType], [48, 48, 'image/png'], 'the square chosen is what is sent');
+      assert.deepEqual(previews(), [], 'the preview closed with the confirmation');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('keeps the current picture when the user says so (Enter alone, the first choice): nothing is sent', async function () {

@@ -235,7 +235,7 @@ describe('Nothing lost on replace: kept pictures, Undo, Undo All and Restore Pre
         assert.ok(await adding);
         // The success with its buttons, none of them Undo.
         assert.doesNotMatch(await waitForNotification('Show Picture'), /\bUndo\b/);
-        // The confirmation's size only: its Content-Length, the body left unread.
+        // One GET of the current picture, for the preview beside the confirmation; it is kept nowhere.
         assert.equal(contentGets().length, 1);
       } finally {
         await setUserSettings({ keepReplacedPictures: undefined });

@@ -14,7 +14,14 @@ export interface UiDriver {
   close(): Promise<void>;
 }
 
-type Action = { type: string } | { press: string } | { click: string } | { text: string } | { quickInput: true };
+type Action = { type: string } | { press: string } | { click: string } | { text: string } | { webview: string } | { quickInput: true };
+
+/** An element of a webview as read: its visible text, its class, and for a picture the width it was decoded at (0: not drawn). */
+export interface WebviewElement {
+  readonly text: string;
+  readonly className: string;
+  readonly naturalWidth: number;
+}
 
 export async function startUiDriver(): Promise<UiDriver> {
   const driver: UiDriver = { url: '', page: undefined, close: async () => undefined };
@@ -34,6 +41,22 @@ export async function startUiDriver(): Promise<UiDriver> {
           // What a person reads there: the visible text of every element the selector finds.
           const texts = await page.locator(action.text).allInnerTexts();
           response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(texts));
+          return;
+        } else if ('webview' in action) {
+          // Webviews are frames inside frames: every frame but the workbench's own is looked into.
+          const found: WebviewElement[] = [];
+          for (const frame of page.frames().filter((candidate) => candidate !== page.mainFrame())) {
+            const selector = action.webview;
+            const elements = await frame
+              .$$eval(selector, (all) =>
+                all.map((e) => {
+                  const shown = e as unknown as { innerText?: string; className: string; naturalWidth?: number };
+                  return { text: shown.innerText ?? '', className: shown.className, naturalWidth: shown.naturalWidth ?? 0 };
+                }))
+              .catch(() => []);
+            found.push(...elements);
+          }
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
           return;
         } else if ('quickInput' in action) {
           // The quick input shown (null when none), in one look rather than a request per element.

@@ -3,6 +3,7 @@
  * typing goes to whatever has focus, e.g. the quick pick the extension just showed.
  */
 import type { QuickInputSnapshot } from '../../launch/quickInput';
+import type { WebviewElement } from '../../launch/uiDriver';
 
 const DRIVER = process.env.BC_PICTURES_UI_DRIVER;
 let toldWhy = false;
@@ -29,6 +30,8 @@ export const pressKey = async (key: string) => void (await act({ press: key }));
 export const click = async (selector: string) => void (await act({ click: selector }));
 /** The visible text of every element `selector` finds in the workbench. */
 export const readTexts = async (selector: string) => (await (await act({ text: selector })).json()) as string[];
+/** The elements `selector` finds in every webview the workbench shows. */
+export const readWebviews = async (selector: string) => (await (await act({ webview: selector })).json()) as WebviewElement[];
 /** The quick pick or input box the workbench shows, every row of its list included; null when none is shown. */
 export const readQuickInput = async () => (await (await act({ quickInput: true })).json()) as QuickInputSnapshot | null;
 

@@ -36,6 +36,19 @@ describe('images/preparation: what is sent, told from the header', () => {
     assert.deepEqual(expectedSize(photo({ width: 5000, height: 1 }), DEFAULTS), { width: 1024, height: 1 });
   });
 
+  it('cuts a square only from a picture that is not one, then fits the square inside the size', () => {
+    const crop = { ...DEFAULTS, crop: 'centre' as const };
+    assert.deepEqual(expectedChanges(photo(), crop), ['cropped']);
+    assert.deepEqual(expectedSize(photo(), crop), { width: 600, height: 600 });
+    assert.deepEqual(expectedChanges(photo({ width: 4032, height: 3024, orientation: 6 }), crop), ['rotated', 'cropped', 'scaled']);
+    assert.deepEqual(expectedSize(photo({ width: 4032, height: 3024, orientation: 6 }), crop), { width: 1024, height: 1024 });
+    assert.deepEqual(expectedChanges(photo({ width: 1500, height: 1000 }), { ...crop, maxSize: 0 }), ['cropped'], 'maxPictureSize 0: as large as the shorter side');
+    assert.deepEqual(expectedChanges(photo({ width: 600, height: 600 }), crop), [], 'a square picture has nothing to cut');
+    assert.deepEqual(expectedChanges(photo({ format: 'gif', contentType: 'image/gif' }), crop), ['cropped'], 'a GIF is cut too');
+    assert.deepEqual(expectedChanges(photo({ format: 'bmp', contentType: 'image/bmp' }), crop), [], 'libvips here reads no BMP');
+    assert.equal(describeSending(photo(), { contentType: 'image/jpeg', width: 600, height: 600, byteSize: 30_000 }, ['cropped']), 'JPEG, 800×600, 48.8 KB → JPEG, 600×600, 29.3 KB (cropped to a square)');
+  });
+
   it('says what is sent against the file, and the file alone when it goes as it is', () => {
     const file = photo({ width: 4032, height: 3024, byteSize: 4_300_000, orientation: 6, metadata: 'location' });
     const sent = { contentType: 'image/jpeg', width: 768, height: 1024, byteSize: 145_000 };

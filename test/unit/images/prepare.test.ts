@@ -152,6 +152,36 @@ describe('images/prepare: the picture as it is sent', function () {
     assert.equal(redCorner(embedded!), 'top-left');
   });
 
+  it('cuts a square from the centre or around the most detailed part when asked, as large as the shorter side allows', async () => {
+    // 300×100, grey but for a colourful checkerboard in its right-most 80 pixels.
+    const [width, height] = [300, 100];
+    const pixels = Buffer.alloc(width * height * 3, 128);
+    for (let y = 0; y < height; y++) {
+      for (let x = 220; x < width; x++) pixels.set((Math.floor(x / 5) + Math.floor(y / 5)) % 2 ? [255, 0, 0] : [255, 255, 0], (y * width + x) * 3);
+    }
+    const banner = vips.Image.newFromMemory(pixels, width, height, 3, vips.BandFormat.uchar).writeToBuffer('.png', { keep: 0 });
+    const grey = (pixel: number[]) => pixel.slice(0, 3).every((value) => Math.abs(value - 128) < 8);
+
+    const centre = await preparer.prepare(banner, 'banner.png', { ...DEFAULT_PREPARATION, crop: 'centre' });
+    assert.deepEqual([centre?.width, centre?.height, centre?.contentType, centre?.changes], [100, 100, 'image/png', ['cropped']]);
+    const middle = read(centre!.bytes);
+    assert.ok([5, 50, 95].every((x) => grey(middle.getpoint(x, 50))), 'the middle of the banner, all grey');
+
+    const attention = await preparer.prepare(banner, 'banner.png', { ...DEFAULT_PREPARATION, crop: 'attention' });
+    assert.deepEqual([attention?.width, attention?.height], [100, 100]);
+    assert.ok(!grey(read(attention!.bytes).getpoint(95, 50)), 'the checkerboard is in the square');
+
+    // Turned upright first, then cut, then fitted: a sideways 400×200 photo becomes a square of 64.
+    const sideways = marked(400, 200).copy();
+    sideways.setInt('orientation', 6);
+    const photo = await preparer.prepare(sideways.writeToBuffer('.jpg', { Q: 90 }), 'photo.jpg', { ...DEFAULT_PREPARATION, maxSize: 64, crop: 'centre' });
+    assert.deepEqual([photo?.width, photo?.height, photo?.changes], [64, 64, ['rotated', 'cropped', 'scaled', 'metadataRemoved']]);
+    // A GIF cut square is re-encoded as a scaled one is (its first frame, lossless); a square picture has nothing to cut.
+    const gif = await preparer.prepare(marked().writeToBuffer('.gif'), 'anim.gif', { ...DEFAULT_PREPARATION, crop: 'centre' });
+    assert.deepEqual([gif?.contentType, gif?.width, gif?.height], ['image/png', 20, 20]);
+    assert.equal(await preparer.prepare(marked(20, 20).writeToBuffer('.png', { keep: 0 }), 'square.png', { ...DEFAULT_PREPARATION, crop: 'centre' }), undefined);
+  });
+
   it('sends a GIF as it is (Business Central shows its first frame) unless it must be scaled', async () => {
     assert.equal(await preparer.prepare(marked().writeToBuffer('.gif'), 'anim.gif'), undefined);
   });
