@@ -36,7 +36,8 @@ function copyLibvips() {
 
 async function main() {
   const context = await esbuild.context({
-    entryPoints: ['src/extension.ts'],
+    // The extension, and the thread that prepares pictures (started with the first one, never at activation).
+    entryPoints: { extension: 'src/extension.ts', preparationWorker: 'src/images/preparationWorker.ts' },
     bundle: true,
     format: 'cjs',
     platform: 'node',
@@ -46,7 +47,7 @@ async function main() {
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
-    outfile: 'dist/extension.js',
+    outdir: 'dist',
     logLevel: 'silent',
     plugins: [problemMatcher],
   });

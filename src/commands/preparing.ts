@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { readPreparationSettings } from '../local/settings';
-import type { PicturePreparer, PreparationOptions, PreparedPicture } from '../images/prepare';
+import type { PreparationOptions, PreparedPicture } from '../images/prepare';
+import type { PreparationThread } from '../images/preparationThread';
 
 /**
- * Prepares pictures before they are sent, with one libvips for the extension's life: created in `activate`, loaded
- * with the first picture that needs it (never at activation), and ended with the extension.
+ * Prepares pictures before they are sent, on a thread of its own for the extension's life: created in `activate`,
+ * started with the first picture that needs it (never at activation), and ended with the extension.
  */
 export class Preparing implements vscode.Disposable {
-  private preparer: Promise<PicturePreparer> | undefined;
+  private thread: PreparationThread | undefined;
 
   /** The settings now (`bcPictures.maxPictureSize`, `removeMetadata`, `jpegQuality`), read at each picture. */
   options(): Omit<PreparationOptions, 'maxPixels'> {
@@ -17,14 +18,14 @@ export class Preparing implements vscode.Disposable {
 
   /** The picture as it is to be sent, or undefined when it goes as it is; throws an `ImageRefusal` the user can act on. */
   async prepare(bytes: Uint8Array, fileName: string, options: Omit<PreparationOptions, 'maxPixels'>, signal?: AbortSignal): Promise<PreparedPicture | undefined> {
-    const { PicturePreparer, DEFAULT_PREPARATION } = await import('../images/prepare');
-    this.preparer ??= Promise.resolve(new PicturePreparer());
-    signal?.throwIfAborted();
-    return (await this.preparer).prepare(bytes, fileName, { ...DEFAULT_PREPARATION, ...options });
+    const [{ PreparationThread }, { DEFAULT_PREPARATION }] = await Promise.all([import('../images/preparationThread'), import('../images/prepare')]);
+    // The thread's messages (a refusal) in the language VS Code shows.
+    this.thread ??= new PreparationThread({ bundle: vscode.l10n.bundle });
+    return this.thread.prepare(bytes, fileName, { ...DEFAULT_PREPARATION, ...options }, signal);
   }
 
   dispose(): void {
-    void this.preparer?.then((preparer) => preparer.dispose());
-    this.preparer = undefined;
+    this.thread?.dispose();
+    this.thread = undefined;
   }
 }

@@ -11,6 +11,14 @@ export function setTranslator(translate: Translate): void {
   translator = translate;
 }
 
+/**
+ * A translator from a bundle of translations (`vscode.l10n.bundle`), for a thread that has no `vscode`: a message
+ * missing from it, or no bundle at all, is the English one.
+ */
+export function bundleTranslator(bundle: Readonly<Record<string, string>> | undefined): Translate {
+  return ((message: string, ...args: unknown[]) => format(bundle?.[message] ?? message, ...args)) as Translate;
+}
+
 /** Back to the English fallback (for tests). */
 export function resetTranslator(): void {
   translator = format as Translate;

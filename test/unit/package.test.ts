@@ -9,7 +9,7 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const VSCE = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Everything the package may hold; the manifest's own files are added by vsce. */
-const SHIPPED = /^(dist\/extension\.js|dist\/wasm-vips\/(vips-node\.js|vips(-heif|-resvg)?\.wasm|LICENSE|THIRD-PARTY-NOTICES\.md)|media\/.+|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?)$/;
+const SHIPPED = /^(dist\/(extension|preparationWorker)\.js|dist\/wasm-vips\/(vips-node\.js|vips(-heif|-resvg)?\.wasm|LICENSE|THIRD-PARTY-NOTICES\.md)|media\/.+|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?)$/;
 
 describe('the .vsix package', function () {
   this.timeout(120_000);
@@ -91,21 +91,21 @@ describe('the .vsix package', function () {
     assert.ok(vsixBytes < 6 * 1024 * 1024, `the .vsix is ${vsixBytes} bytes`);
   });
 
-  it('prepares a picture with the libvips it ships, without node_modules', function () {
+  it('prepares a picture on the thread it ships, with the libvips it ships, without node_modules', function () {
     this.timeout(60_000);
     // The shipped files alone, in a folder with no node_modules anywhere above it that holds wasm-vips.
     const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'bcp-shipped-'));
     fs.cpSync(path.join(stage, 'dist'), path.join(alone, 'dist'), { recursive: true });
-    const script = `const Vips = require(${JSON.stringify(path.join(alone, 'dist', 'wasm-vips', 'vips-node.js'))});
-      Vips({ dynamicLibraries: ['vips-resvg.wasm', 'vips-heif.wasm'] }).then((vips) => {
-        const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="red"/></svg>');
-        const image = vips.Image.thumbnailBuffer(svg, 16);
-        process.stdout.write(image.width + 'x' + image.height);
-        vips.shutdown();
+    const script = `const { Worker } = require('node:worker_threads');
+      const worker = new Worker(${JSON.stringify(path.join(alone, 'dist', 'preparationWorker.js'))});
+      const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2048" height="1024"><rect width="2048" height="1024" fill="red"/></svg>');
+      worker.on('message', (reply) => {
+        process.stdout.write(JSON.stringify([reply.id, reply.prepared.contentType, reply.prepared.width, reply.prepared.height, reply.prepared.changes]));
         process.exit(0);
-      });`;
+      });
+      worker.postMessage({ id: 7, bytes: svg, fileName: 'logo.svg', options: { maxSize: 1024, removeMetadata: true, jpegQuality: 85, maxPixels: 1e8 } });`;
     try {
-      assert.equal(execFileSync(process.execPath, ['-e', script], { cwd: alone, encoding: 'utf8' }), '16x8');
+      assert.equal(execFileSync(process.execPath, ['-e', script], { cwd: alone, encoding: 'utf8' }), JSON.stringify([7, 'image/png', 1024, 512, ['scaled', 'converted']]));
     } finally {
       fs.rmSync(alone, { recursive: true, force: true });
     }
