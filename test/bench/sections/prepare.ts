@@ -15,6 +15,7 @@ interface ChildResult {
   readonly ms: number;
   readonly cpuMs: number;
   readonly peakGrowthMiB: number;
+  readonly heldMs: number;
   readonly bytes: number;
   readonly width?: number;
   readonly height?: number;
@@ -42,7 +43,7 @@ async function makePhoto(file: string): Promise<number> {
   }
 }
 
-async function child(photo: string, mode: 'prepare' | 'load'): Promise<ChildResult> {
+async function child(photo: string, mode: 'thread' | 'prepare' | 'load'): Promise<ChildResult> {
   const { stdout } = await run(process.execPath, [CHILD, photo, mode], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as ChildResult;
 }
@@ -51,11 +52,14 @@ export async function prepare(tmp: string): Promise<void> {
   section('Picture preparation (12 MP phone photo, EXIF orientation 6 and GPS → upright, fit 1024, metadata removed, JPEG 85)');
   const photo = path.join(tmp, 'phone-12mp.jpg');
   const original = await makePhoto(photo);
+  // As the extension prepares it (on its worker thread), on the calling thread, and libvips loaded alone.
   const prepared: ChildResult[] = [];
+  const onCaller: ChildResult[] = [];
   const loaded: ChildResult[] = [];
-  // Alternated, so that the machine's load falls on both alike.
+  // Alternated, so that the machine's load falls on all alike.
   for (let i = 0; i < RUNS; i++) {
-    prepared.push(await child(photo, 'prepare'));
+    prepared.push(await child(photo, 'thread'));
+    onCaller.push(await child(photo, 'prepare'));
     loaded.push(await child(photo, 'load'));
   }
   const last = prepared[prepared.length - 1];
@@ -78,13 +82,26 @@ export async function prepare(tmp: string): Promise<void> {
   const ms = median(prepared.map((r) => r.ms));
   add({
     section: 'prepare',
-    figure: 'Preparation: time, libvips load included (fresh process)',
+    figure: 'Preparation: time on its worker thread, libvips load included (fresh process)',
     value: `${ms.toFixed(0)} ms`,
     unit: '',
     baseline: `${median(loaded.map((r) => r.ms)).toFixed(0)} ms`,
     baselineLabel: 'loading libvips alone',
     target: '≤ 1.5 s',
     pass: ms <= 1500,
+    runs: RUNS,
+  });
+  add({ section: 'prepare', figure: 'Preparation: time on the calling thread instead (fresh process)', value: `${median(onCaller.map((r) => r.ms)).toFixed(0)} ms`, unit: '', baseline: `${median(loaded.map((r) => r.ms)).toFixed(0)} ms`, baselineLabel: 'loading libvips alone', runs: RUNS });
+  const held = median(prepared.map((r) => r.heldMs));
+  add({
+    section: 'prepare',
+    figure: "Preparation: longest the extension host's thread was held",
+    value: `${held.toFixed(0)} ms`,
+    unit: '',
+    baseline: `${median(onCaller.map((r) => r.heldMs)).toFixed(0)} ms`,
+    baselineLabel: 'prepared on that thread',
+    target: '≤ 50 ms',
+    pass: held <= 50,
     runs: RUNS,
   });
   add({ section: 'prepare', figure: 'Preparation: CPU time (all threads)', value: `${median(prepared.map((r) => r.cpuMs)).toFixed(0)} ms`, unit: '', baseline: `${median(loaded.map((r) => r.cpuMs)).toFixed(0)} ms`, baselineLabel: 'loading libvips alone', runs: RUNS });
