@@ -49,7 +49,8 @@ export function previewPage(options: PreviewPageOptions): string {
   h2 { font-size: 1em; font-weight: 600; margin: 0 0 6px; }
   .shapes { display: flex; gap: 24px; align-items: flex-end; }
   figure { margin: 0; text-align: center; font-size: 0.9em; color: var(--vscode-descriptionForeground); }
-  img, .blank { width: 160px; height: 160px; display: block; margin-bottom: 4px; }
+  /* As stored: Business Central does not turn a picture by its EXIF orientation, so neither does the preview. */
+  img, .blank { width: 160px; height: 160px; display: block; margin-bottom: 4px; image-orientation: none; }
   img.circle { border-radius: 50%; object-fit: cover; object-position: center; }
   img.square { object-fit: contain; background: repeating-conic-gradient(#8884 0 25%, transparent 0 50%) 0 0 / 16px 16px; }
   .blank { display: flex; align-items: center; justify-content: center; border: 1px dashed var(--vscode-descriptionForeground); box-sizing: border-box; padding: 8px; }

@@ -16,6 +16,7 @@ describe('ui/previewPage: the preview of the current and the new picture', () =>
     assert.equal(html.split(`<img class="circle" src="${source}"`).length - 1, 2);
     assert.equal(html.split(`<img class="square" src="${source}"`).length - 1, 2);
     assert.match(html, /img\.circle \{ border-radius: 50%; object-fit: cover;/, 'cut to a circle from its middle, as the web client does');
+    assert.match(html, /img, \.blank \{[^}]*image-orientation: none;/, 'not turned by its EXIF orientation, as Business Central does not');
     assert.match(html, /Current picture[\s\S]*PNG, 1×1, 33 bytes[\s\S]*New picture[\s\S]*JPEG, 1024×768, 142 KB/);
   });
 
