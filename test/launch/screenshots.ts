@@ -121,7 +121,37 @@ async function around(locators: Locator[], margin = 12): Promise<{ x: number; y:
   return { x, y, width: right - x, height: bottom - y };
 }
 
-async function takeScreenshots(page: Page, emulator: Emulator, credentials: { userName: string; key: string }): Promise<void> {
+/**
+ * A phone photo of a shop, 1600×1200 upright, stored sideways with EXIF orientation 6 and a GPS position as a phone
+ * stores it: drawn here as SVG and encoded with libvips.
+ */
+async function shopPhoto(): Promise<{ bytes: Uint8Array; stored: { width: number; height: number } }> {
+  const { default: Vips } = await import('wasm-vips');
+  const vips = await Vips({ dynamicLibraries: ['vips-resvg.wasm'] });
+  const stripes = Array.from({ length: 10 }, (_, i) => `<rect x="${470 + i * 66}" y="430" width="33" height="90" fill="#d33"/>`).join('');
+  const scene = `<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1200">
+    <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#5aa0e6"/><stop offset="1" stop-color="#cfe6fa"/></linearGradient></defs>
+    <rect width="1600" height="1200" fill="url(#sky)"/><circle cx="1380" cy="180" r="90" fill="#ffd54a"/>
+    <rect y="1000" width="1600" height="200" fill="#8d8d8d"/>
+    <rect x="440" y="360" width="720" height="640" fill="#f2e6cf"/><rect x="440" y="430" width="720" height="90" fill="#fff"/>${stripes}
+    <rect x="500" y="600" width="220" height="200" fill="#7fb3d5" stroke="#5d4037" stroke-width="12"/>
+    <rect x="880" y="600" width="220" height="200" fill="#7fb3d5" stroke="#5d4037" stroke-width="12"/>
+    <rect x="740" y="640" width="120" height="360" fill="#6d4c41"/><rect x="520" y="380" width="560" height="40" rx="8" fill="#2e7d32"/>
+  </svg>`;
+  const upright = vips.Image.newFromBuffer(Buffer.from(scene), '').flatten();
+  try {
+    const stored = upright.rot270().copy();
+    stored.setInt('orientation', 6);
+    stored.setString('exif-ifd3-GPSLatitude', '33/1 44/1 56/1');
+    stored.setString('exif-ifd3-GPSLatitudeRef', 'N');
+    stored.setString('exif-ifd0-Make', 'Phone');
+    return { bytes: stored.writeToBuffer('.jpg', { Q: 92 }), stored: { width: stored.width, height: stored.height } };
+  } finally {
+    vips.shutdown();
+  }
+}
+
+async function takeScreenshots(page: Page, emulator: Emulator, credentials: { userName: string; key: string }, workspace: string): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ state: 'attached', timeout: 60_000 });
   await explorerRow(page, FOLDER).waitFor({ state: 'visible', timeout: 60_000 });
   await explorerRow(page, FOLDER).click();
@@ -170,6 +200,39 @@ async function takeScreenshots(page: Page, emulator: Emulator, credentials: { us
   await clearNotifications(page);
   // Back to the demo data, so that the plan below shows Trey Research as ready.
   emulator.data.company(DEMO.cronusId)!.customers.deletePicture(DEMO.customer(20000));
+
+  // 3b. Before and after: Adatum has the shop's photo as an upload of the file stored it (sideways: Business Central
+  // does not turn it, and its location is in it); the same photo is added here, and the preview shows both.
+  const photo = await shopPhoto();
+  fs.mkdirSync(path.join(workspace, 'photos'));
+  fs.writeFileSync(path.join(workspace, 'photos', 'shop.jpg'), photo.bytes);
+  const adatum = emulator.data.company(DEMO.cronusId)!.customers;
+  const demoPicture = adatum.picture(DEMO.customer(10000));
+  adatum.setPicture(DEMO.customer(10000), Buffer.from(photo.bytes), { ...photo.stored, contentType: 'image/jpeg' });
+  await explorerRow(page, 'photos').waitFor({ state: 'visible', timeout: 20_000 });
+  await explorerRow(page, 'photos').click();
+  await explorerRow(page, 'shop.jpg').waitFor({ state: 'visible', timeout: 10_000 });
+  await (await openContextMenuWith(page, 'shop.jpg', ACTION_TITLE)).click();
+  await waitForTitle(page, 'Select the Company');
+  await quickInputRow(page, 'CRONUS USA, Inc.').first().click();
+  await waitForTitle(page, 'Select the Customer of CRONUS USA, Inc.');
+  await quickInputRow(page, 'Adatum Corporation').first().click();
+  await waitForTitle(page, 'Adatum Corporation (10000) already has a picture. Replace it?');
+  // The preview is a webview: frames in frames; wait until both pictures are drawn in it.
+  await page.locator('iframe.webview').first().waitFor({ state: 'attached', timeout: 20_000 });
+  for (let tries = 0; tries < 100; tries++) {
+    const drawn = await Promise.all(page.frames().map((frame) => frame.$$eval('img', (all) => all.filter((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0).length).catch(() => 0)));
+    if (drawn.reduce((a, b) => a + b, 0) >= 4) break;
+    await page.waitForTimeout(200);
+  }
+  await shoot(page, 'preview.png');
+  await page.keyboard.press('Escape');
+  await page.locator('.quick-input-widget:visible').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  adatum.setPicture(DEMO.customer(10000), demoPicture.bytes!, { width: demoPicture.width, height: demoPicture.height, contentType: demoPicture.contentType });
+  await runCommand(page, 'View: Close All Editors');
+  // The later pictures show the samples alone.
+  fs.rmSync(path.join(workspace, 'photos'), { recursive: true, force: true });
+  await explorerRow(page, 'photos').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
 
   // 4. Many pictures: the folder's context menu, the plan, the summary.
   const bulk = await openContextMenuWith(page, FOLDER, BULK_TITLE);
@@ -252,7 +315,7 @@ async function main(cleanup: Cleanup): Promise<void> {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.mkdirSync(WALKTHROUGH_DIR, { recursive: true });
   try {
-    await takeScreenshots(page, emulator, credentials);
+    await takeScreenshots(page, emulator, credentials, workspace);
   } catch (error) {
     const file = path.join(REPO_ROOT, '.vscode-test', 'screens', 'screenshots-failure.png');
     fs.mkdirSync(path.dirname(file), { recursive: true });
