@@ -181,6 +181,7 @@ function* checkPng(source: Source): Examination<Dimensions> {
       checkPngEnd(source, offset + 12 + length);
       return dimensions;
     }
+    if (offset + 12 + length <= head.length) readPngMetadata(type, head.subarray(offset + 8, offset + 8 + length), dimensions);
     offset += 12 + length;
   }
   // The IEND chunk not met yet: it must be in the last bytes (a little trailing data after it is tolerated).
@@ -192,6 +193,13 @@ function* checkPng(source: Source): Examination<Dimensions> {
   }
   checkPngEnd(source, tailStart + iend + PNG_IEND_CHUNK.length);
   return dimensions;
+}
+
+/** Adds what a PNG chunk holds that preparing removes: EXIF (eXIf, which also says how to turn it), XMP, text. */
+function readPngMetadata(type: string, data: Uint8Array, facts: Pick<Dimensions, 'orientation' | 'metadata'>): void {
+  if (type === 'eXIf') readExif(data, facts);
+  else if (type === 'iTXt' && ascii(data, 0, 18) === 'XML:com.adobe.xmp\0') readXmp(data, facts);
+  else if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') addMetadata(facts, false);
 }
 
 // ---------------------------------------------------------------- JPEG
@@ -452,6 +460,28 @@ const TIFF_TAGS = { width: 256, height: 257, stripOffsets: 273, stripByteCounts:
 /** Strip or tile tables longer than this are not read to check that the data is in the file. */
 const MAX_TIFF_TABLE_ENTRIES = 1 << 18;
 
+/** Tags of a TIFF's first directory that preparing removes: XMP, IPTC, Photoshop's and the Exif directory. */
+const TIFF_METADATA_TAGS = [700, 33723, 34377, 34665];
+const TIFF_ORIENTATION = 274;
+const TIFF_GPS_IFD = 34853;
+
+/** Adds what a TIFF's first directory says: the orientation, metadata, and a location where its GPS directory has one. */
+function* readTiffMetadata(source: Source, entries: ReadonlyMap<number, TiffEntry>, littleEndian: boolean, facts: Pick<Dimensions, 'orientation' | 'metadata'>): Examination<void> {
+  const orientation = entries.get(TIFF_ORIENTATION);
+  const turn = orientation?.type === 3 ? dataView(orientation.valueBytes).getUint16(0, littleEndian) : undefined;
+  if (turn !== undefined && turn > 1 && turn <= 8) facts.orientation = turn;
+  if (TIFF_METADATA_TAGS.some((tag) => entries.has(tag))) addMetadata(facts, false);
+  const gps = entries.get(TIFF_GPS_IFD);
+  if (!gps) return;
+  const at = dataView(gps.valueBytes).getUint32(0, littleEndian);
+  const count = yield* bytesAt(source, at, 2);
+  const directory = count ? yield* bytesAt(source, at + 2, 12 * Math.min(dataView(count).getUint16(0, littleEndian), 256)) : undefined;
+  const tags = [];
+  for (let i = 0; directory && i + 12 <= directory.length; i += 12) tags.push(dataView(directory).getUint16(i, littleEndian));
+  // As in Exif: a location is a latitude (2) or a longitude (4), not a GPS directory with only its version.
+  addMetadata(facts, tags.includes(2) || tags.includes(4));
+}
+
 interface TiffEntry {
   type: number;
   count: number;
@@ -500,6 +530,7 @@ function* checkTiff(source: Source): Examination<Dimensions> {
       valueBytes: ifd.subarray(at + 8, at + 12),
     });
   }
+  yield* readTiffMetadata(source, entries, littleEndian, dimensions);
   // The pixel data (strips or tiles) must lie inside the file.
   const pairs: Array<[number, number]> = [
     [TIFF_TAGS.stripOffsets, TIFF_TAGS.stripByteCounts],

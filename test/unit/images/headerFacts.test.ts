@@ -1,6 +1,8 @@
-/** What a JPEG's header says that preparing needs, read without decoding it: the fixtures are made here with libvips. */
+/** What a picture's header says that preparing needs, read without decoding it: the fixtures are made here with libvips and by hand. */
 import * as assert from 'node:assert/strict';
 import { inspectImageBytes } from '../../../src/images';
+import { expectedChanges } from '../../../src/images/preparation';
+import { DEFAULT_PREPARATION, PicturePreparer } from '../../../src/images/prepare';
 
 type Vips = Awaited<ReturnType<typeof import('wasm-vips')>>;
 
@@ -51,4 +53,98 @@ describe('images/imageInspector: the header facts preparing needs', function () 
     const segment = Buffer.concat([Buffer.from([0xff, 0xe1]), length, xmp]);
     assert.equal(inspectImageBytes(Buffer.concat([commented.subarray(0, 2), segment, commented.subarray(2)]), 'x.jpg').metadata, 'location');
   });
+
+  const tagged = (image: InstanceType<Vips['Image']>) => {
+    image.setInt('orientation', 6);
+    image.setString('exif-ifd3-GPSLatitude', '52/1 31/1 12/1');
+    image.setString('exif-ifd3-GPSLatitudeRef', 'N');
+  };
+  const png = (edit: (image: InstanceType<Vips['Image']>) => void, options: Record<string, unknown> = {}) => {
+    const image = vips.Image.black(30, 20, { bands: 3 }).add(128).cast('uchar').copy();
+    edit(image);
+    return image.writeToBuffer('.png', options);
+  };
+
+  it("reads a PNG's eXIf chunk (orientation, GPS) and its text chunks, and finds none in a clean PNG", () => {
+    const phone = inspectImageBytes(png(tagged), 'shop.png');
+    assert.deepEqual([phone.orientation, phone.metadata], [6, 'location']);
+    assert.equal(inspectImageBytes(png((image) => image.setString('png-comment-0-Title', 'Our shop'), { keep: 16 }), 'titled.png').metadata, 'other');
+    const clean = inspectImageBytes(png(() => undefined, { keep: 0 }), 'clean.png');
+    assert.deepEqual([clean.orientation, clean.metadata], [undefined, undefined]);
+  });
+
+  it("reads a TIFF's orientation, its metadata tags and whether its GPS directory holds a location", () => {
+    const image = vips.Image.black(30, 20, { bands: 3 }).add(128).cast('uchar').copy();
+    image.setInt('orientation', 6);
+    const turned = inspectImageBytes(image.writeToBuffer('.tif'), 'scan.tif');
+    assert.deepEqual([turned.orientation, turned.metadata], [6, undefined]);
+    assert.equal(inspectImageBytes(tiff([[34853, 4, 1, 0]], [2, 4]), 'gps.tif').metadata, 'location');
+    assert.equal(inspectImageBytes(tiff([[34853, 4, 1, 0]], [0]), 'version.tif').metadata, 'other', 'a GPS directory with only its version');
+    assert.equal(inspectImageBytes(tiff([[700, 1, 4, 0x3c783e00]]), 'xmp.tif').metadata, 'other');
+    assert.equal(inspectImageBytes(tiff([]), 'plain.tif').metadata, undefined);
+  });
+
+  it('predicts from the header what libvips then does: a small phone PNG and TIFF are prepared, not sent as they are', async () => {
+    const preparer = new PicturePreparer();
+    try {
+      for (const [bytes, name] of [
+        [png(tagged), 'shop.png'],
+        [tiff([[274, 3, 1, 6]]), 'scan.tif'],
+      ] as const) {
+        const predicted = expectedChanges(inspectImageBytes(bytes, name), DEFAULT_PREPARATION);
+        const prepared = await preparer.prepare(bytes, name);
+        assert.deepEqual(prepared?.changes, predicted, name);
+        assert.ok(predicted.length > 0, name);
+      }
+    } finally {
+      await preparer.dispose();
+    }
+  });
 });
+
+/**
+ * A 2×2 grey little-endian TIFF, uncompressed, with `extra` entries (tag, type, count, value) in its first directory;
+ * a GPS directory entry (34853) points at a directory of `gpsTags` written after it.
+ */
+function tiff(extra: readonly [number, number, number, number][], gpsTags: readonly number[] = []): Buffer {
+  const base: [number, number, number, number][] = [
+    [256, 3, 1, 2],
+    [257, 3, 1, 2],
+    [258, 3, 1, 8],
+    [259, 3, 1, 1],
+    [262, 3, 1, 1],
+    [273, 4, 1, 0],
+    [277, 3, 1, 1],
+    [278, 3, 1, 2],
+    [279, 4, 1, 4],
+  ];
+  const entries = [...base, ...extra].sort((a, b) => a[0] - b[0]);
+  const ifdSize = 2 + 12 * entries.length + 4;
+  const gpsAt = 8 + ifdSize;
+  const gpsSize = gpsTags.length ? 2 + 12 * gpsTags.length + 4 : 0;
+  const pixelsAt = gpsAt + gpsSize;
+  const bytes = Buffer.alloc(pixelsAt + 4, 0);
+  bytes.write('II', 0, 'latin1');
+  bytes.writeUInt16LE(42, 2);
+  bytes.writeUInt32LE(8, 4);
+  bytes.writeUInt16LE(entries.length, 8);
+  entries.forEach(([tag, type, count, value], i) => {
+    const at = 10 + 12 * i;
+    const written = tag === 273 ? pixelsAt : tag === 34853 ? gpsAt : value;
+    bytes.writeUInt16LE(tag, at);
+    bytes.writeUInt16LE(type, at + 2);
+    bytes.writeUInt32LE(count, at + 4);
+    if (type === 3) bytes.writeUInt16LE(written, at + 8);
+    else bytes.writeUInt32LE(written >>> 0, at + 8);
+  });
+  if (gpsTags.length) {
+    bytes.writeUInt16LE(gpsTags.length, gpsAt);
+    gpsTags.forEach((tag, i) => {
+      bytes.writeUInt16LE(tag, gpsAt + 2 + 12 * i);
+      bytes.writeUInt16LE(1, gpsAt + 4 + 12 * i);
+      bytes.writeUInt32LE(1, gpsAt + 6 + 12 * i);
+    });
+  }
+  bytes.fill(128, pixelsAt);
+  return bytes;
+}
