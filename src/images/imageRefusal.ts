@@ -123,7 +123,7 @@ export const refuse = {
   truncated: (name: string, format: SourceFormat) =>
     new ImageRefusal(
       'truncated',
-      l10n.t('“{0}” looks like a {1} picture, but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.', name, FORMAT_NAMES[format]),
+      l10n.t('“{0}” looks like a picture ({1}), but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.', name, FORMAT_NAMES[format]),
       name,
     ),
 
@@ -137,7 +137,7 @@ export const refuse = {
   corrupt: (name: string, format: SourceFormat, cause?: unknown) =>
     new ImageRefusal(
       'corrupt',
-      l10n.t('“{0}” looks like a {1} picture, but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.', name, FORMAT_NAMES[format]),
+      l10n.t('“{0}” looks like a picture ({1}), but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.', name, FORMAT_NAMES[format]),
       name,
       cause,
     ),

@@ -28,9 +28,9 @@ export const expected = {
   svgEntities: (name: string) =>
     `“${name}” is an SVG drawing that declares XML entities, which are never expanded here, for safety. Open it in a drawing program and save it again, or save it as PNG, and try again.`,
   truncated: (name: string, format: string) =>
-    `“${name}” looks like a ${format} picture, but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.`,
+    `“${name}” looks like a picture (${format}), but the file is incomplete: it seems to have been cut off, for example by an interrupted download or copy. Get a complete copy of the picture and try again.`,
   corrupt: (name: string, format: string) =>
-    `“${name}” looks like a ${format} picture, but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.`,
+    `“${name}” looks like a picture (${format}), but its content is damaged and cannot be read. Open it in an image editor, save it again, and try again.`,
   zero: (name: string, size: string) => `The picture in “${name}” is ${size} pixels, so there is nothing to show. Choose another picture.`,
   absurd: (name: string, size: string) =>
     `The picture in “${name}” is ${size} pixels, more than the 30000 pixels per side or 200 megapixels a customer picture can have. Resize it and try again.`,
