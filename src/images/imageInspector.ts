@@ -638,9 +638,120 @@ function* checkAvif(source: Source): Examination<Dimensions> {
     if (offset + length > size) {
       throw refuse.truncated(name, 'avif');
     }
+    if (ascii(header, 4, 8) === 'meta' && offset + length <= head.length) yield* readAvifMetadata(source, head.subarray(offset + 8, offset + length), dimensions);
     offset += length;
   }
   return dimensions;
+}
+
+/** Past this an Exif or XMP item is counted as metadata without being read for a location. */
+const MAX_AVIF_METADATA_BYTES = 1024 * 1024;
+
+/**
+ * Adds what an AVIF's Exif and XMP items say (ISO/IEC 23008-12: the meta box lists them in iinf, iloc says where
+ * their bytes are). Not the orientation: an AVIF is turned by its irot and imir properties, which the decoder applies.
+ */
+function* readAvifMetadata(source: Source, meta: Uint8Array, facts: Pick<Dimensions, 'metadata'>): Examination<void> {
+  // A meta box this reader cannot follow damages nothing: the picture is converted, and its metadata removed, all the same.
+  try {
+    const children = isoBoxes(meta, 4, meta.length);
+    const infos = children.find((box) => box.type === 'iinf');
+    const locations = children.find((box) => box.type === 'iloc');
+    if (!infos) return;
+    const kinds = avifItemKinds(meta.subarray(infos.start, infos.end));
+    if (kinds.size === 0) return;
+    const places = locations ? avifItemPlaces(meta.subarray(locations.start, locations.end)) : new Map<number, { offset: number; length: number }>();
+    for (const [id, kind] of kinds) {
+      const place = places.get(id);
+      const data = place && place.length <= MAX_AVIF_METADATA_BYTES ? yield* bytesAt(source, place.offset, place.length) : undefined;
+      if (!data) addMetadata(facts, false);
+      else if (kind === 'xmp') readXmp(data, facts);
+      else {
+        // An Exif item starts with the offset of its TIFF header; some writers put "Exif\0\0" before that header.
+        let tiff = data.subarray(Math.min(data.length, 4 + (data.length >= 4 ? readUInt32BE(data, 0) : 0)));
+        if (ascii(tiff, 0, 6) === 'Exif\0\0') tiff = tiff.subarray(6);
+        const found: Pick<Dimensions, 'orientation' | 'metadata'> = {};
+        readExif(tiff, found);
+        addMetadata(facts, found.metadata === 'location');
+      }
+    }
+  } catch {
+    addMetadata(facts, false);
+  }
+}
+
+/** The boxes between `start` and `end` of `bytes`: their type and where their content is; none past a damaged one. */
+function isoBoxes(bytes: Uint8Array, start: number, end: number): { type: string; start: number; end: number }[] {
+  const boxes = [];
+  for (let at = start; at + 8 <= end && boxes.length < MAX_AVIF_BOXES; ) {
+    let length = readUInt32BE(bytes, at);
+    let header = 8;
+    if (length === 1 && at + 16 <= end) {
+      length = Number(dataView(bytes).getBigUint64(at + 8, false));
+      header = 16;
+    } else if (length === 0) length = end - at;
+    if (length < header || at + length > end) break;
+    boxes.push({ type: ascii(bytes, at + 4, at + 8), start: at + header, end: at + length });
+    at += length;
+  }
+  return boxes;
+}
+
+/** The Exif items and XMP items (mime, application/rdf+xml) an iinf box lists, by item id. */
+function avifItemKinds(iinf: Uint8Array): Map<number, 'exif' | 'xmp'> {
+  const kinds = new Map<number, 'exif' | 'xmp'>();
+  if (iinf.length < 6) return kinds;
+  for (const box of isoBoxes(iinf, iinf[0] === 0 ? 6 : 8, iinf.length)) {
+    if (box.type !== 'infe') continue;
+    const entry = iinf.subarray(box.start, box.end);
+    const version = entry[0];
+    if (version < 2 || entry.length < 12) continue;
+    const id = version === 2 ? dataView(entry).getUint16(4, false) : readUInt32BE(entry, 4);
+    let at = version === 2 ? 8 : 10;
+    const type = ascii(entry, at, at + 4);
+    at += 4;
+    const name = entry.indexOf(0, at);
+    const contentType = type === 'mime' && name >= 0 ? ascii(entry, name + 1, Math.max(name + 1, entry.indexOf(0, name + 1))) : '';
+    if (type === 'Exif') kinds.set(id, 'exif');
+    else if (contentType === 'application/rdf+xml') kinds.set(id, 'xmp');
+  }
+  return kinds;
+}
+
+/** Where each item's bytes are in the file, from an iloc box: its first extent, for items stored in the file itself. */
+function avifItemPlaces(iloc: Uint8Array): Map<number, { offset: number; length: number }> {
+  const places = new Map<number, { offset: number; length: number }>();
+  if (iloc.length < 8) return places;
+  const view = dataView(iloc);
+  const version = iloc[0];
+  const [offsetSize, lengthSize, baseSize] = [iloc[4] >> 4, iloc[4] & 15, iloc[5] >> 4];
+  const indexSize = version === 1 || version === 2 ? iloc[5] & 15 : 0;
+  let at = 6;
+  const read = (bytes: number): number => {
+    const value = bytes === 2 ? view.getUint16(at, false) : bytes === 4 ? view.getUint32(at, false) : bytes === 8 ? Number(view.getBigUint64(at, false)) : 0;
+    at += bytes;
+    return value;
+  };
+  try {
+    const count = read(version < 2 ? 2 : 4);
+    for (let i = 0; i < count && at < iloc.length; i++) {
+      const id = read(version < 2 ? 2 : 4);
+      const method = version === 1 || version === 2 ? read(2) & 15 : 0;
+      read(2); // data reference index
+      const base = read(baseSize);
+      const extents = read(2);
+      for (let e = 0; e < extents; e++) {
+        read(indexSize);
+        const offset = read(offsetSize);
+        const length = read(lengthSize);
+        // Method 0 is bytes in the file; the others (in the meta box, or from other items) are left unread.
+        if (e === 0 && method === 0) places.set(id, { offset: base + offset, length });
+      }
+    }
+  } catch {
+    // A directory cut short: the items read so far are where they say.
+  }
+  return places;
 }
 
 // ---------------------------------------------------------------- SVG

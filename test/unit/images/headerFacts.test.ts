@@ -84,12 +84,26 @@ describe('images/imageInspector: the header facts preparing needs', function () 
     assert.equal(inspectImageBytes(tiff([]), 'plain.tif').metadata, undefined);
   });
 
+  const avif = (edit: (image: InstanceType<Vips['Image']>) => void, options: Record<string, unknown> = {}) => {
+    const image = vips.Image.black(32, 32, { bands: 3 }).add(128).cast('uchar').copy();
+    edit(image);
+    return image.writeToBuffer('.avif', { Q: 50, ...options });
+  };
+
+  it("reads an AVIF's Exif item for a location (through iinf and iloc), and finds none in a clean AVIF", () => {
+    assert.equal(inspectImageBytes(avif(tagged), 'shop.avif').metadata, 'location');
+    assert.equal(inspectImageBytes(avif(tagged), 'shop.avif').orientation, undefined, 'an AVIF is turned by its own properties, not by EXIF');
+    assert.equal(inspectImageBytes(avif((image) => image.setString('exif-ifd0-Make', 'Phone')), 'camera.avif').metadata, 'other');
+    assert.equal(inspectImageBytes(avif(() => undefined, { keep: 0 }), 'clean.avif').metadata, undefined);
+  });
+
   it('predicts from the header what libvips then does: a small phone PNG and TIFF are prepared, not sent as they are', async () => {
     const preparer = new PicturePreparer();
     try {
       for (const [bytes, name] of [
         [png(tagged), 'shop.png'],
         [tiff([[274, 3, 1, 6]]), 'scan.tif'],
+        [avif(tagged), 'shop.avif'],
       ] as const) {
         const predicted = expectedChanges(inspectImageBytes(bytes, name), DEFAULT_PREPARATION);
         const prepared = await preparer.prepare(bytes, name);
