@@ -599,7 +599,8 @@ function* checkWebp(source: Source): Examination<Dimensions> {
   for (let offset = 12; offset + 8 <= Math.min(end, source.head.length); ) {
     const type = ascii(source.head, offset, offset + 4);
     const length = dataView(source.head).getUint32(offset + 4, true);
-    const data = yield* bytesAt(source, offset + 8, length);
+    // Only those two are read: the bitstream's own chunk can be most of the file.
+    const data = type === 'EXIF' || type === 'XMP ' ? yield* bytesAt(source, offset + 8, length) : undefined;
     if (data && type === 'EXIF') readExif(ascii(data, 0, 6) === 'Exif\0\0' ? data.subarray(6) : data, dimensions);
     if (data && type === 'XMP ') readXmp(data, dimensions);
     offset += 8 + length + (length % 2);

@@ -73,6 +73,21 @@ describe('images: big files', () => {
     assert.ok(after.rss + after.arrayBuffers - before.rss - before.arrayBuffers < 100 * MB, 'memory grew by more than 100 MB');
   });
 
+  it('inspects a 300 MB WebP without reading its bitstream', async () => {
+    const size = 300 * MB;
+    const file = path.join(dir(), 'banner.webp');
+    // The corpus's lossy WebP, its RIFF size and its VP8 chunk stretched over the file (the rest reads as zeros).
+    const start = Buffer.from((await fs.readFile(path.join(FIXTURES, 'good', 'lossy-8x8.webp'))).subarray(0, 40));
+    start.writeUInt32LE(size - 8, 4);
+    start.writeUInt32LE(size - 20, 16);
+    await sparseFile(file, size, [[0, start]]);
+    const before = process.memoryUsage();
+    const info = await inspectImageFile(file);
+    const after = process.memoryUsage();
+    assert.deepEqual([info.format, info.width, info.height, info.byteSize], ['webp', 8, 8, size]);
+    assert.ok(after.rss + after.arrayBuffers - before.rss - before.arrayBuffers < 100 * MB, 'memory grew by more than 100 MB');
+  });
+
   it('refuses a 300 MB PNG whose end is missing (no IEND)', async () => {
     const size = 300 * MB;
     const file = path.join(dir(), 'cut.png');
