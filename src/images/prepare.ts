@@ -90,6 +90,8 @@ export class PicturePreparer {
         fileName,
       );
     }
+    // A header read renders nothing yet: what libvips takes for a drawing is checked whole before it is drawn.
+    if (examined.loader === 'svgload_buffer') refuseHazardousDrawing(bytes, fileName, true);
     const format = LOADERS[examined.loader];
     const longest = Math.max(examined.width, examined.height);
     const shortest = Math.min(examined.width, examined.height);
@@ -101,7 +103,7 @@ export class PicturePreparer {
     if (options.removeMetadata && examined.location) changes.push('locationRemoved');
     else if (options.removeMetadata && examined.metadata) changes.push('metadataRemoved');
     if (!TAKEN_AS_IS.has(format)) changes.push('converted');
-    // Business Central shows a GIF's first frame; it has no orientation or EXIF, so it is sent as it is unless too big.
+    // Business Central shows a GIF's first frame; it has no orientation or EXIF, so it is sent as it is unless too big or cut square.
     if (changes.length === 0 || (format === 'gif' && !changes.includes('scaled') && !crop)) return undefined;
     // A square is as large as the shorter side allows; the whole picture fits inside the size.
     const size = crop ? Math.min(shortest, options.maxSize > 0 ? options.maxSize : LARGEST) : options.maxSize > 0 ? options.maxSize : LARGEST;
@@ -126,10 +128,16 @@ export class PicturePreparer {
   }
 }
 
-/** Inspection read a drawing's start; the whole of it is read here, before the renderer sees it. */
-function refuseHazardousDrawing(bytes: Uint8Array, fileName: string): void {
-  const sniffed = sniffContent(bytes.subarray(0, 8192), bytes.byteLength);
-  if (sniffed.kind !== 'picture' || sniffed.format !== 'svg') return;
+/** The sniffer finds a drawing in its first 8192 characters: in UTF-8 or UTF-16, well inside this many bytes. */
+const SNIFF_WINDOW = 64 * 1024;
+
+/**
+ * Inspection read a drawing's start; the whole of it is read here, before the renderer sees it. `known` for bytes
+ * libvips itself takes for a drawing, whatever the sniffer made of them.
+ */
+function refuseHazardousDrawing(bytes: Uint8Array, fileName: string, known = false): void {
+  const sniffed = sniffContent(bytes.subarray(0, SNIFF_WINDOW), bytes.byteLength);
+  if (!known && (sniffed.kind !== 'picture' || sniffed.format !== 'svg')) return;
   const hazard = drawingHazard(drawingText(bytes));
   if (hazard) throw hazard.kind === 'entities' ? refuse.svgEntities(fileName) : refuse.svgReference(fileName, hazard.reference);
 }
