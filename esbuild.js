@@ -24,6 +24,16 @@ const problemMatcher = {
 /** The node build of wasm-vips and the three libraries it loads (JPEG/PNG/GIF/TIFF/WebP, AVIF, SVG): what prepares pictures. */
 const LIBVIPS_FILES = ['vips-node.js', 'vips.wasm', 'vips-heif.wasm', 'vips-resvg.wasm', 'LICENSE', 'THIRD-PARTY-NOTICES.md'];
 
+/** libheif-js (libheif with libde265, LGPL-3.0): decodes HEIC photos, as its own replaceable files beside the bundle. */
+const LIBHEIF_FILES = ['libheif.js', 'libheif.wasm', 'LICENSE'];
+
+function copyLibheif() {
+  const from = path.join(__dirname, 'node_modules', 'libheif-js', 'libheif-wasm');
+  const to = path.join('dist', 'libheif');
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of LIBHEIF_FILES) fs.copyFileSync(path.join(from, file), path.join(to, file));
+}
+
 function copyLibvips() {
   const from = path.join(__dirname, 'node_modules', 'wasm-vips');
   const to = path.join('dist', 'wasm-vips');
@@ -42,8 +52,8 @@ async function main() {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // libvips' pthread workers load its real files, so it is copied beside the bundle (below), never bundled.
-    external: ['vscode', 'wasm-vips'],
+    // libvips' pthread workers load its real files, so it is copied beside the bundle (below), never bundled; libheif too, to stay replaceable.
+    external: ['vscode', 'wasm-vips', 'libheif-js'],
     minify: production,
     sourcemap: !production,
     sourcesContent: false,
@@ -59,6 +69,7 @@ async function main() {
   await context.dispose();
   if (result.errors.length > 0) process.exit(1);
   copyLibvips();
+  copyLibheif();
 }
 
 main().catch((error) => {

@@ -22,10 +22,9 @@ const IMAGE_SIZE_NAMES: Record<string, string> = {
   tiff: 'BigTIFF',
   cur: 'CUR (cursor)',
   dds: 'DDS',
-  heic: 'HEIC',
-  heix: 'HEIC',
-  hevc: 'HEIC',
-  hevx: 'HEIC',
+  // HEIC stills are converted (sniffAcceptedFormat); sequences of HEVC frames are not.
+  hevc: 'HEIF',
+  hevx: 'HEIF',
   heif: 'HEIF',
   mif1: 'HEIF',
   msf1: 'HEIF',
@@ -106,18 +105,26 @@ function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefine
   if (startsWith(head, ascii('RIFF')) && startsWith(head.subarray(8), ascii('WEBP'))) {
     return size < 16 ? { kind: 'cutSignature', format: 'webp' } : { kind: 'picture', format: 'webp' };
   }
-  if (isAvif(head)) {
+  const brands = isoBrands(head);
+  if (brands.includes('avif') || brands.includes('avis')) {
     return { kind: 'picture', format: 'avif' };
+  }
+  // A HEIC still (an iPhone photo); its image sequences (hevc, hevx) stay refused.
+  if (brands.some((brand) => HEIC_STILL_BRANDS.has(brand))) {
+    return { kind: 'picture', format: 'heic' };
   }
   return undefined;
 }
 
-/** An ISO media file whose brands say AVIF (a still or an animated one): the major brand or one of the compatible ones. */
-function isAvif(head: Uint8Array): boolean {
-  if (!startsWith(head.subarray(4), ascii('ftyp')) || head.length < 16) return false;
+/** ISO/IEC 23008-12 brands of HEVC-coded still pictures. */
+const HEIC_STILL_BRANDS = new Set(['heic', 'heix', 'heim', 'heis']);
+
+/** The brands of an ISO media file (its major brand, then the compatible ones), none if it is not one. */
+function isoBrands(head: Uint8Array): string[] {
+  if (!startsWith(head.subarray(4), ascii('ftyp')) || head.length < 16) return [];
   const boxEnd = Math.min(head.length, new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(0, false));
   const brands = [8, ...Array.from({ length: Math.max(0, Math.floor((boxEnd - 16) / 4)) }, (_, i) => 16 + 4 * i)];
-  return brands.some((at) => startsWith(head.subarray(at), ascii('avif')) || startsWith(head.subarray(at), ascii('avis')));
+  return brands.map((at) => String.fromCharCode(...head.subarray(at, at + 4)));
 }
 
 /** The type image-size detects in `head` (TGA left out: its test matches any blank file), refined by its measurement when that works. */

@@ -99,7 +99,7 @@ function* examine(size: number, name: string): Examination<ImageInfo> {
   const sniffed = sniffContent(head, size);
   switch (sniffed.kind) {
     case 'refusedPicture':
-      throw sniffed.formatName === 'HEIC' || sniffed.formatName === 'HEIF' ? refuse.heic(name) : refuse.unsupportedFormat(name, sniffed.formatName);
+      throw refuse.unsupportedFormat(name, sniffed.formatName);
     case 'notAPicture':
       throw refuse.notAnImage(name, sniffed.content);
     case 'cutSignature':
@@ -129,7 +129,8 @@ const FORMAT_CHECKS: Record<SourceFormat, (source: Source) => Examination<Dimens
   bmp: checkBmp,
   tiff: checkTiff,
   webp: checkWebp,
-  avif: checkAvif,
+  avif: (source) => checkHeif(source, 'avif'),
+  heic: (source) => checkHeif(source, 'heic'),
   svg: checkSvg,
 };
 
@@ -613,36 +614,89 @@ function* checkWebp(source: Source): Examination<Dimensions> {
 /** Top-level boxes walked before giving up (an AVIF has a handful: ftyp, meta, mdat). */
 const MAX_AVIF_BOXES = 4096;
 
-function* checkAvif(source: Source): Examination<Dimensions> {
+/** AVIF and HEIC: one container (ISO/IEC 23008-12, HEIF), told apart by its brands and by image-size's type. */
+function* checkHeif(source: Source, format: 'avif' | 'heic'): Examination<Dimensions> {
   const { head, size, name } = source;
-  // image-size reads the size from the meta box's ispe property, which encoders write before the pixel data.
-  const dimensions = measure(head, 'avif', source);
+  // The primary picture's ispe, turned by its irot; image-size's first ispe can be a tile's (an iPhone photo is a grid).
+  const dimensions = primarySize(head) ?? measure(head, format === 'avif' ? 'avif' : 'heic', source);
   checkDimensions(source, dimensions);
   // Each top-level box must end inside the file, and the boxes must fill it: a box running past the end means the file was cut.
   let offset = 0;
   for (let boxes = 0; offset < size; boxes++) {
     const header = yield* bytesAt(source, offset, 8);
     if (!header || boxes > MAX_AVIF_BOXES) {
-      throw header ? refuse.corrupt(name, 'avif') : refuse.truncated(name, 'avif');
+      throw header ? refuse.corrupt(name, format) : refuse.truncated(name, format);
     }
     let length = readUInt32BE(header, 0);
     if (length === 1) {
       const large = yield* bytesAt(source, offset + 8, 8);
-      if (!large) throw refuse.truncated(name, 'avif');
+      if (!large) throw refuse.truncated(name, format);
       length = Number(dataView(large).getBigUint64(0, false));
     } else if (length === 0) {
       length = size - offset; // the last box runs to the end of the file
     }
     if (length < 8 || !/^[\x20-\x7e]{4}$/.test(ascii(header, 4, 8))) {
-      throw refuse.corrupt(name, 'avif');
+      throw refuse.corrupt(name, format);
     }
     if (offset + length > size) {
-      throw refuse.truncated(name, 'avif');
+      throw refuse.truncated(name, format);
     }
     if (ascii(header, 4, 8) === 'meta' && offset + length <= head.length) yield* readAvifMetadata(source, head.subarray(offset + 8, offset + length), dimensions);
     offset += length;
   }
   return dimensions;
+}
+
+/**
+ * The size a HEIF file's primary picture is shown at (ISO/IEC 23008-12): pitm names the item, ipma its properties
+ * in ipco, whose ispe is the stored size; an irot of 90° or 270° swaps the sides. Undefined where the meta box is
+ * not in the head or says no size.
+ */
+function primarySize(head: Uint8Array): Dimensions | undefined {
+  try {
+    const meta = isoBoxes(head, 0, head.length).find((box) => box.type === 'meta');
+    if (!meta) return undefined;
+    const children = isoBoxes(head, meta.start + 4, meta.end);
+    const pitm = children.find((box) => box.type === 'pitm');
+    const iprp = children.find((box) => box.type === 'iprp');
+    if (!pitm || !iprp) return undefined;
+    const primary = head[pitm.start] === 0 ? dataView(head).getUint16(pitm.start + 4, false) : readUInt32BE(head, pitm.start + 4);
+    const parts = isoBoxes(head, iprp.start, iprp.end);
+    const ipco = parts.find((box) => box.type === 'ipco');
+    if (!ipco) return undefined;
+    const properties = isoBoxes(head, ipco.start, ipco.end);
+    const indices = parts.filter((box) => box.type === 'ipma').flatMap((ipma) => associatedProperties(head.subarray(ipma.start, ipma.end), primary));
+    const owned = indices.map((index) => properties[index - 1]).filter((box) => box !== undefined);
+    const ispe = owned.find((box) => box.type === 'ispe');
+    if (!ispe || ispe.end - ispe.start < 12) return undefined;
+    const [width, height] = [readUInt32BE(head, ispe.start + 4), readUInt32BE(head, ispe.start + 8)];
+    const irot = owned.find((box) => box.type === 'irot');
+    const quarterTurns = irot && irot.end > irot.start ? head[irot.start] & 3 : 0;
+    return quarterTurns % 2 === 1 ? { width: height, height: width } : { width, height };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 1-based ipco indices an ipma box gives `item`. */
+function associatedProperties(ipma: Uint8Array, item: number): number[] {
+  const view = dataView(ipma);
+  const [version, flags] = [ipma[0], ipma[3]];
+  let at = 4;
+  const count = readUInt32BE(ipma, at);
+  at += 4;
+  for (let entry = 0; entry < count && at < ipma.length; entry++) {
+    const id = version < 1 ? view.getUint16(at, false) : readUInt32BE(ipma, at);
+    at += version < 1 ? 2 : 4;
+    const associations = ipma[at++];
+    const indices: number[] = [];
+    for (let i = 0; i < associations; i++) {
+      indices.push(flags & 1 ? view.getUint16(at, false) & 0x7fff : ipma[at] & 0x7f);
+      at += flags & 1 ? 2 : 1;
+    }
+    if (id === item) return indices;
+  }
+  return [];
 }
 
 /** Past this an Exif or XMP item is counted as metadata without being read for a location. */

@@ -7,7 +7,7 @@ import { inert } from '../common/serviceText';
 export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
 
 /** A picture format Business Central does not take, which preparing converts to JPEG or PNG before it is sent. */
-export type ConvertedFormat = 'webp' | 'avif' | 'svg';
+export type ConvertedFormat = 'webp' | 'avif' | 'heic' | 'svg';
 
 /** Any format a picture file may be in: taken as it is, or converted. */
 export type SourceFormat = PictureFormat | ConvertedFormat;
@@ -27,8 +27,8 @@ export interface ImageInfo extends PictureFacts {
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];
 
-/** The formats converted before they are sent (libvips reads them: WebP natively, AVIF through libheif, SVG through resvg). */
-export const CONVERTED_FORMATS: readonly ConvertedFormat[] = ['webp', 'avif', 'svg'];
+/** The formats converted before they are sent (libvips reads them: WebP natively, AVIF through libheif, SVG through resvg; HEIC's pixels come from libheif-js). */
+export const CONVERTED_FORMATS: readonly ConvertedFormat[] = ['webp', 'avif', 'heic', 'svg'];
 
 export const MIME_TYPES: Readonly<Record<SourceFormat, string>> = {
   png: 'image/png',
@@ -38,11 +38,12 @@ export const MIME_TYPES: Readonly<Record<SourceFormat, string>> = {
   tiff: 'image/tiff',
   webp: 'image/webp',
   avif: 'image/avif',
+  heic: 'image/heic',
   svg: 'image/svg+xml',
 };
 
 /** File extensions (lower case, no dot) offered for picture upload: the one list for dialogs and folder scans, and the manifest's `when` clauses (a unit test compares). */
-export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'svg'];
+export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'svg'];
 
 /** Extensions that rightly name each format (a few rarer synonyms included, so they are not reported as mismatches). */
 export const FORMAT_EXTENSIONS: Readonly<Record<SourceFormat, readonly string[]>> = {
@@ -53,6 +54,7 @@ export const FORMAT_EXTENSIONS: Readonly<Record<SourceFormat, readonly string[]>
   tiff: ['tif', 'tiff'],
   webp: ['webp'],
   avif: ['avif'],
+  heic: ['heic', 'heif', 'hif'],
   svg: ['svg'],
 };
 
@@ -74,6 +76,7 @@ export const FORMAT_NAMES: Readonly<Record<SourceFormat, string>> = {
   tiff: 'TIFF',
   webp: 'WebP',
   avif: 'AVIF',
+  heic: 'HEIC',
   svg: 'SVG',
 };
 

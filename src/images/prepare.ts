@@ -1,14 +1,16 @@
 /**
  * Prepares a picture before it is sent, in memory (the file is never changed): upright by its EXIF orientation,
  * scaled down to fit, its metadata removed with the colours converted to sRGB first, and WebP, AVIF and SVG
- * converted. What needs none of this is left alone, so it is sent byte for byte. libvips compiled to WebAssembly
- * (wasm-vips) does the work: one package for every platform VS Code runs on, loaded on the first picture only.
+ * converted (HEIC too, its pixels decoded by libheif-js). What needs none of this is left alone, so it is sent byte for
+ * byte. libvips compiled to WebAssembly (wasm-vips) does the work: one package for every platform VS Code runs on,
+ * loaded on the first picture only.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '../common/l10n';
 import { sniffContent } from './contentSniffer';
 import { drawingHazard, drawingText } from './drawing';
+import { HeicDecoder, HeicDecodeError } from './heic';
 import { ImageRefusal, refuse } from './imageRefusal';
 
 type Vips = Awaited<ReturnType<typeof import('wasm-vips')>>;
@@ -51,6 +53,8 @@ interface Examined {
   readonly hasAlpha: boolean;
   readonly metadata: boolean;
   readonly location: boolean;
+  /** HEVC (a HEIC photo), whose pixels libvips cannot decode here, with its colour profile. */
+  readonly hevc?: { readonly profile?: Uint8Array };
 }
 
 const LOADERS: Readonly<Record<string, string>> = {
@@ -59,6 +63,7 @@ const LOADERS: Readonly<Record<string, string>> = {
   gifload_buffer: 'gif',
   tiffload_buffer: 'tiff',
   webpload_buffer: 'webp',
+  // AVIF and HEIC: libvips reads both headers, and decodes AVIF itself.
   heifload_buffer: 'avif',
   svgload_buffer: 'svg',
   // BMP has no loader of its own in libvips: it comes through the "magick" loader, which wasm-vips does not build.
@@ -72,6 +77,7 @@ const LARGEST = 10_000_000;
 /** Prepares pictures with one libvips, loaded on first use; created where it lives long (`activate`), disposed there. */
 export class PicturePreparer {
   private vips: Promise<Vips> | undefined;
+  private readonly heic = new HeicDecoder();
 
   constructor(private readonly load: () => Promise<Vips> = loadVips) {}
 
@@ -100,28 +106,53 @@ export class PicturePreparer {
     if (examined.orientation > 1) changes.push('rotated');
     if (crop) changes.push('cropped');
     if (options.maxSize > 0 && (crop ? shortest : longest) > options.maxSize) changes.push('scaled');
-    if (options.removeMetadata && examined.location) changes.push('locationRemoved');
-    else if (options.removeMetadata && examined.metadata) changes.push('metadataRemoved');
+    // A HEIC is sent from its pixels alone: its EXIF would bring an orientation libheif has applied already.
+    const removeMetadata = options.removeMetadata || examined.hevc !== undefined;
+    if (removeMetadata && examined.location) changes.push('locationRemoved');
+    else if (removeMetadata && examined.metadata) changes.push('metadataRemoved');
     if (!TAKEN_AS_IS.has(format)) changes.push('converted');
     // Business Central shows a GIF's first frame; it has no orientation or EXIF, so it is sent as it is unless too big or cut square.
     if (changes.length === 0 || (format === 'gif' && !changes.includes('scaled') && !crop)) return undefined;
     // A square is as large as the shorter side allows; the whole picture fits inside the size.
     const size = crop ? Math.min(shortest, options.maxSize > 0 ? options.maxSize : LARGEST) : options.maxSize > 0 ? options.maxSize : LARGEST;
     // thumbnail turns the picture upright, scales down only, and converts to sRGB, so dropping the profile keeps the colours.
-    const image = vips.Image.thumbnailBuffer(bytes, size, { height: size, size: 'down', output_profile: 'srgb', ...(crop ? { crop } : {}) });
+    const thumbnail = { height: size, size: 'down', output_profile: 'srgb', ...(crop ? { crop } : {}) } as const;
+    const decoded = examined.hevc ? await this.decodeHeic(vips, bytes, fileName, examined.hevc.profile, options.maxPixels) : undefined;
+    let image: VipsImage;
+    try {
+      image = decoded ? decoded.thumbnailImage(size, thumbnail) : vips.Image.thumbnailBuffer(bytes, size, thumbnail);
+    } finally {
+      decoded?.delete();
+    }
     try {
       const png = examined.hasAlpha || format === 'png' || format === 'svg';
       const out = png
-        ? image.writeToBuffer('.png', options.removeMetadata ? { keep: 0 } : {})
-        : image.writeToBuffer('.jpg', { Q: Math.min(100, Math.max(1, Math.round(options.jpegQuality))), ...(options.removeMetadata ? { keep: 0 } : {}) });
+        ? image.writeToBuffer('.png', removeMetadata ? { keep: 0 } : {})
+        : image.writeToBuffer('.jpg', { Q: Math.min(100, Math.max(1, Math.round(options.jpegQuality))), ...(removeMetadata ? { keep: 0 } : {}) });
       return { bytes: out, contentType: png ? 'image/png' : 'image/jpeg', width: image.width, height: image.height, changes };
     } finally {
       image.delete();
     }
   }
 
+  /** A HEIC's pixels (upright: libheif applies its irot and imir) as a libvips image carrying the photo's colour profile. */
+  private async decodeHeic(vips: Vips, bytes: Uint8Array, fileName: string, profile: Uint8Array | undefined, maxPixels: number): Promise<VipsImage> {
+    let decoded;
+    try {
+      decoded = await this.heic.decode(bytes, maxPixels);
+    } catch (error) {
+      if (!(error instanceof HeicDecodeError)) throw error;
+      throw new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName);
+    }
+    const image = vips.Image.newFromMemory(decoded.pixels, decoded.width, decoded.height, decoded.bands, vips.BandFormat.uchar).copy({ interpretation: 'srgb' });
+    // An iPhone's Display P3 profile: thumbnail converts from it to sRGB, so the colours do not shift.
+    if (profile) image.setBlob('icc-profile-data', profile);
+    return image;
+  }
+
   /** Ends libvips' worker threads. */
   async dispose(): Promise<void> {
+    this.heic.dispose();
     const loading = this.vips;
     this.vips = undefined;
     if (loading) (await loading.catch(() => undefined))?.shutdown();
@@ -162,6 +193,9 @@ function examine(vips: Vips, bytes: Uint8Array, fileName: string): Examined {
       hasAlpha: image.hasAlpha(),
       metadata: fields.some((field) => METADATA_FIELD.test(field)),
       location: fields.some((field) => LOCATION_FIELD.test(field)),
+      ...(loader === 'heifload_buffer' && fields.includes('heif-compression') && image.getString('heif-compression') === 'hevc'
+        ? { hevc: { profile: fields.includes('icc-profile-data') ? new Uint8Array(image.getBlob('icc-profile-data')) : undefined } }
+        : {}),
     };
   } finally {
     image.delete();

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import * as vscode from 'vscode';
+import { heifEnc, withRotation } from '../support/heic';
 import { DEMO, makePng } from '../emulator';
 import { formatBytes } from '../../src/images';
 import { choose, chooseLabel, dismiss, focusedRow, searchCustomers, waitForPicker } from './support/pickers';
@@ -595,6 +596,42 @@ describe('Add as Customer Picture', function () {
     } finally {
       vips.shutdown();
       fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('converts an iPhone HEIC photo: upright by its irot, in sRGB, fitted and without its location; the file is unchanged', async function () {
+    needsUiDriver(this);
+    this.timeout(120_000);
+    // 1600×1200 as stored, in Display P3, GPS in its EXIF, and an irot of 3 quarter turns (shown 1200×1600): as an iPhone writes it.
+    const { default: Vips } = await import('wasm-vips');
+    const vips = await Vips();
+    vips.Cache.max(0);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bc-pictures-heic-'));
+    const file = path.join(folder, 'IMG_0042.HEIC');
+    try {
+      const photo = vips.Image.black(1600, 1200, { bands: 3 }).add([0, 200, 0]).cast('uchar').copy({ interpretation: 'srgb' }).iccTransform('p3');
+      photo.setString('exif-ifd3-GPSLatitude', '52/1 31/1 12/1');
+      photo.setString('exif-ifd3-GPSLatitudeRef', 'N');
+      fs.writeFileSync(file, withRotation(heifEnc(folder, photo.writeToBuffer('.jpg', { Q: 90 }), 'jpg'), 3));
+      const original = sha256(file);
+      const result = await replaceAdatumsPicture(file, `HEIC, 1200×1600, ${bytesOf(file)} → JPEG, 768×1024, [0-9.]+ KB \\(scaled down, location removed, converted from HEIC\\)`);
+      assert.deepEqual([result?.width, result?.height, result?.contentType], [768, 1024, 'image/jpeg']);
+      const stored = suite.emulator.data.company(DEMO.cronusId)!.customers.picture(ADATUM);
+      assert.equal(stored.contentType, 'image/jpeg');
+      const sent = vips.Image.newFromBuffer(stored.bytes!);
+      try {
+        assert.deepEqual([sent.width, sent.height], [768, 1024], 'upright and fitted inside 1024');
+        const fields = [...(sent.getFields() as unknown as Iterable<string>)];
+        assert.deepEqual(fields.filter((field) => /^(exif-|xmp-data|orientation)/.test(field)), [], 'no EXIF, GPS or orientation');
+        const [r, g, b] = sent.getpoint(384, 512);
+        assert.ok(Math.abs(r) <= 12 && Math.abs(g - 200) <= 12 && Math.abs(b) <= 12, `the green drawn, in sRGB: ${[r, g, b]}`);
+      } finally {
+        sent.delete();
+      }
+      assert.equal(sha256(file), original, "the user's file is unchanged");
+    } finally {
+      vips.shutdown();
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 

@@ -50,7 +50,7 @@ const BAD: Array<[file: string, code: RefusalCode, message: (name: string) => st
   ['bigtiff.tif', 'unsupportedFormat', (n) => m.unsupported(n, 'BigTIFF')],
 
   ['svg-with-script.png', 'zeroDimensions', m.svgWithoutSize],
-  ['phone-photo.heic', 'unsupportedFormat', m.heic],
+  ['heic-cut.heic', 'truncated', (n) => m.truncated(n, 'HEIC')],
   ['icon.ico', 'unsupportedFormat', (n) => m.unsupported(n, 'ICO (icon)')],
   ['layers.psd', 'unsupportedFormat', (n) => m.unsupported(n, 'Photoshop (PSD)')],
   ['picture.jp2', 'unsupportedFormat', (n) => m.unsupported(n, 'JPEG 2000')],

@@ -83,8 +83,8 @@ describe('images: WebP, AVIF and SVG are inspected, then converted', function ()
     assert.equal(inspectImageBytes(inside, 'logo.svg').format, 'svg');
   });
 
-  it('refuses a HEIC photo with how to get a JPEG instead, for no decoder of it ships here', async () => {
-    const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic'), Buffer.alloc(64)]);
-    await assertRefused(() => inspectImageBytes(heic, 'IMG_0001.HEIC'), 'unsupportedFormat', m.heic('IMG_0001.HEIC'));
+  it('refuses a sequence of HEVC frames, which is not a still photo, by its container name', async () => {
+    const sequence = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftyphevc\0\0\0\0msf1hevc'), Buffer.alloc(64)]);
+    await assertRefused(() => inspectImageBytes(sequence, 'burst.heic'), 'unsupportedFormat', m.unsupported('burst.heic', 'HEIF'));
   });
 });

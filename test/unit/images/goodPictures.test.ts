@@ -33,6 +33,7 @@ const GOOD: GoodCase[] = [
   // Converted before they are sent: inspection measures them as it does the others.
   { file: 'lossy-8x8.webp', format: 'webp', contentType: 'image/webp', width: 8, height: 8, byteSize: 68, summary: 'WebP, 8×8, 68 bytes' },
   { file: 'still-8x8.avif', format: 'avif', contentType: 'image/avif', width: 8, height: 8, byteSize: 298, summary: 'AVIF, 8×8, 298 bytes' },
+  { file: 'phone-8x8.heic', format: 'heic', contentType: 'image/heic', width: 8, height: 8, byteSize: 513, summary: 'HEIC, 8×8, 513 bytes' },
   { file: 'bare-10x10.svg', format: 'svg', contentType: 'image/svg+xml', width: 10, height: 10, byteSize: 65, summary: 'SVG, 10×10, 65 bytes' },
   { file: 'prolog-4x4.svg', format: 'svg', contentType: 'image/svg+xml', width: 4, height: 4, byteSize: 163, summary: 'SVG, 4×4, 163 bytes' },
 ];
