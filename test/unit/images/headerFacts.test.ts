@@ -97,6 +97,18 @@ describe('images/imageInspector: the header facts preparing needs', function () 
     assert.equal(inspectImageBytes(avif(() => undefined, { keep: 0 }), 'clean.avif').metadata, undefined);
   });
 
+  it("reads an AVIF's XMP item (a mime item of type application/rdf+xml): GPS in it is a location, other XMP is metadata", () => {
+    const xmp = (body: string) =>
+      Buffer.from(`<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description ${body}/></rdf:RDF></x:xmpmeta>`);
+    // Only the XMP kept: libvips adds an Exif of its own otherwise, which would make "metadata" true anyway.
+    const withXmp = (body: string) => avif((image) => image.setBlob('xmp-data', xmp(body)), { keep: 'xmp' });
+    const located = withXmp('xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="52,31.2N" exif:GPSLongitude="13,24.6E"');
+    assert.ok(Buffer.from(located).includes('GPSLatitude'), 'the fixture carries the XMP');
+    assert.equal(inspectImageBytes(located, 'shop.avif').metadata, 'location');
+    assert.equal(inspectImageBytes(withXmp('xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Editor"'), 'edited.avif').metadata, 'other');
+    assert.equal(inspectImageBytes(avif(() => undefined, { keep: 'xmp' }), 'bare.avif').metadata, undefined, 'the control: nothing but the XMP made it metadata');
+  });
+
   it('predicts from the header what libvips then does: a small phone PNG and TIFF are prepared, not sent as they are', async () => {
     const preparer = new PicturePreparer();
     try {
