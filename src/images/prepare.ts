@@ -142,7 +142,7 @@ export class PicturePreparer {
       decoded = await this.heic.decode(bytes, maxPixels);
     } catch (error) {
       if (!(error instanceof HeicDecodeError)) throw error;
-      throw new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName);
+      throw unreadable(fileName);
     }
     const image = vips.Image.newFromMemory(decoded.pixels, decoded.width, decoded.height, decoded.bands, vips.BandFormat.uchar).copy({ interpretation: 'srgb' });
     // An iPhone's Display P3 profile: thumbnail converts from it to sRGB, so the colours do not shift.
@@ -179,7 +179,7 @@ function examine(vips: Vips, bytes: Uint8Array, fileName: string): Examined {
     // The header only: nothing is decoded before the pixel limit is checked.
     image = vips.Image.newFromBuffer(bytes, '', { access: 'sequential' });
   } catch {
-    throw new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName);
+    throw unreadable(fileName);
   }
   try {
     const fields = [...(image.getFields() as unknown as Iterable<string>)];
@@ -200,6 +200,11 @@ function examine(vips: Vips, bytes: Uint8Array, fileName: string): Examined {
   } finally {
     image.delete();
   }
+}
+
+/** A file that starts like a picture whose pixels or header cannot be read. */
+function unreadable(fileName: string): ImageRefusal {
+  return new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName);
 }
 
 async function loadVips(): Promise<Vips> {
