@@ -166,7 +166,19 @@ describe('Add as Customer Picture', function () {
       await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Adatum Corporation')), 'Adatum Corporation');
       await waitForPicker('replace');
       // The first webview of the session loads its page host first: on a busy machine that alone takes seconds.
-      await waitUntil(async () => previews().length === 1 && (await headings()).length === 8, 'the preview shows both pictures', 45_000);
+      let seen = '';
+      await waitUntil(
+        async () => {
+          const shown = await headings();
+          const groups = vscode.window.tabGroups.all.map((group) => `${group.viewColumn}: ${group.tabs.map((tab) => `${tab.label}${tab.isActive ? ' (active)' : ''}`).join(', ')}`);
+          seen = `${previews().length} preview tab(s) in ${groups.join('; ')}, page elements ${JSON.stringify(shown)}`;
+          return previews().length === 1 && shown.length === 8;
+        },
+        'the preview shows both pictures',
+        45_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; last seen: ${seen}`);
+      });
       const [tab] = previews();
       assert.equal(tab.label, 'Picture of Adatum Corporation (10000)');
       assert.notEqual(tab.group.viewColumn, editor, 'beside the image, not over it');
