@@ -12,7 +12,7 @@ interface Libheif {
   heif_context_free(context: unknown): void;
   heif_context_read_from_memory(context: unknown, bytes: Uint8Array): { code: unknown; message?: string };
   heif_error_code: { heif_error_Ok: unknown };
-  heif_js_context_get_primary_image_handle(context: unknown): { code?: number; delete?: () => void };
+  heif_js_context_get_primary_image_handle(context: unknown): { code?: number };
   heif_image_handle_get_width(handle: unknown): number;
   heif_image_handle_get_height(handle: unknown): number;
   heif_image_handle_has_alpha_channel(handle: unknown): number;
@@ -46,11 +46,6 @@ export class HeicDecoder {
   private libheif: Promise<Libheif> | undefined;
 
   constructor(private readonly load: () => Promise<Libheif> = loadLibheif) {}
-
-  /** Its size as libheif reads the header (after irot), before anything is decoded. */
-  async size(bytes: Uint8Array): Promise<{ width: number; height: number }> {
-    return this.withPrimary(bytes, (libheif, handle) => ({ width: libheif.heif_image_handle_get_width(handle), height: libheif.heif_image_handle_get_height(handle) }));
-  }
 
   /** The primary picture's pixels; `maxPixels` is checked on the header first, so a huge one is never decoded. */
   async decode(bytes: Uint8Array, maxPixels: number): Promise<DecodedHeic> {

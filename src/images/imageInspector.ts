@@ -618,7 +618,7 @@ const MAX_AVIF_BOXES = 4096;
 function* checkHeif(source: Source, format: 'avif' | 'heic'): Examination<Dimensions> {
   const { head, size, name } = source;
   // The primary picture's ispe, turned by its irot; image-size's first ispe can be a tile's (an iPhone photo is a grid).
-  const dimensions = primarySize(head) ?? measure(head, format === 'avif' ? 'avif' : 'heic', source);
+  const dimensions = primarySize(head) ?? measure(head, format, source);
   checkDimensions(source, dimensions);
   // Each top-level box must end inside the file, and the boxes must fill it: a box running past the end means the file was cut.
   let offset = 0;
