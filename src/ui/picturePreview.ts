@@ -28,8 +28,6 @@ export class PicturePreview implements vscode.Disposable {
         this.closed = true;
       });
     }
-    // A preview hidden behind another editor of its group draws nothing: it is brought back to the front, still without the focus.
-    if (!this.panel.visible) this.panel.reveal(this.panel.viewColumn, true);
     this.panel.webview.html = previewPage({
       title: this.title,
       pictures,
