@@ -14,7 +14,7 @@ export interface UiDriver {
   close(): Promise<void>;
 }
 
-type Action = { type: string } | { press: string } | { click: string } | { text: string } | { webview: string } | { quickInput: true };
+type Action = { type: string } | { press: string } | { click: string } | { text: string } | { webview: string } | { frames: true } | { quickInput: true };
 
 /** An element of a webview as read: its visible text, its class, and for a picture the width it was decoded at (0: not drawn). */
 export interface WebviewElement {
@@ -57,6 +57,19 @@ export async function startUiDriver(): Promise<UiDriver> {
             found.push(...elements);
           }
           response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+          return;
+        } else if ('frames' in action) {
+          // For a report when a webview shows nothing: each frame's page and webview id, how far it loaded, and whose service worker controls it.
+          const look =
+            '`${document.readyState}, ${document.body?.childElementCount ?? 0} element(s) in its body, service worker of ${navigator.serviceWorker?.controller?.scriptURL.match(/[?&]id=([0-9a-f-]+)/)?.[1] ?? "none"}`';
+          const frames = await Promise.all(
+            page.frames().map(async (frame) => {
+              const state = (await frame.evaluate(look).catch((error: Error) => error.message.split('\n')[0])) as string;
+              const url = new URL(frame.url());
+              return `${url.pathname.split('/').pop() || '/'} ${url.searchParams.get('id') ?? ''} (${state})`;
+            }),
+          );
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(frames));
           return;
         } else if ('quickInput' in action) {
           // The quick input shown (null when none), in one look rather than a request per element.

@@ -32,6 +32,8 @@ export const click = async (selector: string) => void (await act({ click: select
 export const readTexts = async (selector: string) => (await (await act({ text: selector })).json()) as string[];
 /** The elements `selector` finds in every webview the workbench shows. */
 export const readWebviews = async (selector: string) => (await (await act({ webview: selector })).json()) as WebviewElement[];
+/** Every frame of the workbench page, with how far it loaded: for a report when a webview shows nothing. */
+export const readFrames = async () => (await (await act({ frames: true })).json()) as string[];
 /** The quick pick or input box the workbench shows, every row of its list included; null when none is shown. */
 export const readQuickInput = async () => (await (await act({ quickInput: true })).json()) as QuickInputSnapshot | null;
 

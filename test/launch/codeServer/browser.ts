@@ -44,6 +44,10 @@ export async function openWorkbenchPage(browser: Browser): Promise<Workbench> {
   await page.addInitScript({ content: trustExtensionForAuthScript(EXTENSION_ID) });
   const errors: string[] = [];
   page.on('console', (message) => {
+    // A webview that never shows its page says why only in its own log lines (its service worker above all).
+    if (verbose && message.type() !== 'error' && /service worker|webview/i.test(message.text())) {
+      console.log(`[browser] ${message.text()}`);
+    }
     if (message.type() === 'error') {
       errors.push(message.text());
       if (errors.length > 30) {
@@ -53,6 +57,9 @@ export async function openWorkbenchPage(browser: Browser): Promise<Workbench> {
         console.log(`[browser] ${message.text()}`);
       }
     }
+  });
+  page.on('requestfailed', (request) => {
+    if (verbose) console.log(`[browser] request failed: ${request.url().split('?')[0]} (${request.failure()?.errorText ?? ''})`);
   });
   page.on('pageerror', (error) => {
     errors.push(String(error));
