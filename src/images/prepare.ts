@@ -120,16 +120,22 @@ export class PicturePreparer {
     const decoded = examined.hevc ? await this.decodeHeic(vips, bytes, fileName, examined.hevc.profile, options.maxPixels) : undefined;
     let image: VipsImage;
     try {
-      image = decoded ? decoded.thumbnailImage(size, thumbnail) : vips.Image.thumbnailBuffer(bytes, size, thumbnail);
+      // fail_on=error: pixel data damaged or cut after a good header is refused, never sent as a half-black picture.
+      image = decoded ? decoded.thumbnailImage(size, thumbnail) : vips.Image.thumbnailBuffer(bytes, size, { ...thumbnail, option_string: '[fail_on=error]' });
+    } catch (error) {
+      throw asUnreadable(error, fileName);
     } finally {
       decoded?.delete();
     }
     try {
       const png = examined.hasAlpha || format === 'png' || format === 'svg';
+      // libvips decodes as it encodes: pixels it cannot read after a good header fail here.
       const out = png
         ? image.writeToBuffer('.png', removeMetadata ? { keep: 0 } : {})
         : image.writeToBuffer('.jpg', { Q: Math.min(100, Math.max(1, Math.round(options.jpegQuality))), ...(removeMetadata ? { keep: 0 } : {}) });
       return { bytes: out, contentType: png ? 'image/png' : 'image/jpeg', width: image.width, height: image.height, changes };
+    } catch (error) {
+      throw asUnreadable(error, fileName);
     } finally {
       image.delete();
     }
@@ -202,9 +208,19 @@ function examine(vips: Vips, bytes: Uint8Array, fileName: string): Examined {
   }
 }
 
+/**
+ * A libvips error while the pixels are decoded and encoded as the refusal of a damaged file: its header was read, and
+ * encoding into memory fails only for want of memory, which is not a vips::Error. Anything else is rethrown as it was.
+ */
+function asUnreadable(error: unknown, fileName: string): unknown {
+  // wasm-vips throws an Exception whose message is ['vips::Error', text].
+  const thrown = (error as { message?: unknown } | undefined)?.message;
+  return Array.isArray(thrown) && thrown[0] === 'vips::Error' ? unreadable(fileName, new Error(String(thrown[1]).trim())) : error;
+}
+
 /** A file that starts like a picture whose pixels or header cannot be read. */
-function unreadable(fileName: string): ImageRefusal {
-  return new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName);
+function unreadable(fileName: string, cause?: unknown): ImageRefusal {
+  return new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName, cause);
 }
 
 async function loadVips(): Promise<Vips> {

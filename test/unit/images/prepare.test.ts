@@ -193,10 +193,23 @@ describe('images/prepare: the picture as it is sent', function () {
     assert.ok(Date.now() - started < 5_000, 'not decoded');
     await assert.rejects(preparer.prepare(Buffer.from('not a picture at all'), 'notes.png'), (error: unknown) => error instanceof ImageRefusal && error.code === 'corrupt');
   });
+
+  it('refuses a picture whose header is good but whose pixels are damaged or missing, rather than send it half black', async () => {
+    // 2048 wide, so it must be scaled: its pixels are decoded. Its header and chunks are whole; its image data is not.
+    for (const data of [zlib.deflateSync(Buffer.alloc(4)), Buffer.from('this is not compressed image data')]) {
+      await assert.rejects(
+        preparer.prepare(pngHeaderOnly(2048, 8, data), 'banner.png'),
+        (error: unknown) => error instanceof ImageRefusal && error.code === 'corrupt' && error.message.startsWith('“banner.png” cannot be read as a picture: it may be damaged.'),
+      );
+    }
+    // The control: the same picture with all its pixels is scaled and sent.
+    const whole = pngHeaderOnly(2048, 8, zlib.deflateSync(Buffer.alloc(8 * (1 + 2048 * 3))));
+    assert.deepEqual([(await preparer.prepare(whole, 'banner.png'))?.width, (await preparer.prepare(whole, 'banner.png'))?.height], [1024, 4]);
+  });
 });
 
-/** A PNG that claims `width`×`height` (its IHDR) with one tiny IDAT: a huge picture's header, in a few bytes. */
-function pngHeaderOnly(width: number, height: number): Buffer {
+/** A PNG that claims `width`×`height` (its IHDR) with one IDAT, tiny unless given: a huge picture's header, in a few bytes. */
+function pngHeaderOnly(width: number, height: number, data = zlib.deflateSync(Buffer.alloc(4))): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
     const length = Buffer.alloc(4);
@@ -209,5 +222,5 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(4))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', data), chunk('IEND', Buffer.alloc(0))]);
 }
