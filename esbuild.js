@@ -22,7 +22,7 @@ const problemMatcher = {
 };
 
 /** The node build of wasm-vips and the three libraries it loads (JPEG/PNG/GIF/TIFF/WebP, AVIF, SVG): what prepares pictures. */
-const LIBVIPS_FILES = ['vips-node.js', 'vips.wasm', 'vips-heif.wasm', 'vips-resvg.wasm', 'LICENSE', 'THIRD-PARTY-NOTICES.md'];
+const LIBVIPS_FILES = ['vips-node.js', 'vips.wasm', 'vips-heif.wasm', 'vips-jxl.wasm', 'vips-resvg.wasm', 'LICENSE', 'THIRD-PARTY-NOTICES.md'];
 
 /** libheif-js (libheif with libde265, LGPL-3.0): decodes HEIC photos, as its own replaceable files beside the bundle. */
 const LIBHEIF_FILES = ['libheif.js', 'libheif.wasm', 'LICENSE'];

@@ -37,7 +37,7 @@ export async function addPicturesByNumber(
   if (passedOver) services.log.info(passedOver);
   if (collected.images.length === 0) {
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('There are no pictures there (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG files). Choose a folder of pictures named after customer numbers, such as 10000.jpg.') +
+      vscode.l10n.t('There are no pictures there (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG files). Choose a folder of pictures named after customer numbers, such as 10000.jpg.') +
         (passedOver ? ' ' + passedOver : ''),
     );
     return undefined;

@@ -32,8 +32,6 @@ const IMAGE_SIZE_NAMES: Record<string, string> = {
   ico: 'ICO (icon)',
   j2c: 'JPEG 2000',
   jp2: 'JPEG 2000',
-  jxl: 'JPEG XL',
-  'jxl-stream': 'JPEG XL',
   ktx: 'KTX',
   ktx2: 'KTX',
   pnm: 'PNM',
@@ -105,6 +103,16 @@ function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefine
   if (startsWith(head, ascii('RIFF')) && startsWith(head.subarray(8), ascii('WEBP'))) {
     return size < 16 ? { kind: 'cutSignature', format: 'webp' } : { kind: 'picture', format: 'webp' };
   }
+  // JPEG XL: a bare codestream, or the ISO container that starts with its own 12-byte signature box.
+  if (head[0] === 0xff && head[1] === 0x0a) {
+    return size < 3 ? { kind: 'cutSignature', format: 'jxl' } : { kind: 'picture', format: 'jxl' };
+  }
+  if (startsWith(head, JXL_CONTAINER_SIGNATURE)) {
+    return { kind: 'picture', format: 'jxl' };
+  }
+  if (size < JXL_CONTAINER_SIGNATURE.length && size >= 8 && startsWith(JXL_CONTAINER_SIGNATURE, head)) {
+    return { kind: 'cutSignature', format: 'jxl' };
+  }
   const brands = isoBrands(head);
   if (brands.includes('avif') || brands.includes('avis')) {
     return { kind: 'picture', format: 'avif' };
@@ -115,6 +123,9 @@ function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefine
   }
   return undefined;
 }
+
+/** ISO/IEC 18181-2: the box "JXL " of 12 bytes that opens a JPEG XL container. */
+const JXL_CONTAINER_SIGNATURE = [0, 0, 0, 0x0c, ...ascii('JXL '), 0x0d, 0x0a, 0x87, 0x0a];
 
 /** ISO/IEC 23008-12 brands of HEVC-coded still pictures. */
 const HEIC_STILL_BRANDS = new Set(['heic', 'heix', 'heim', 'heis']);

@@ -1,7 +1,7 @@
 // Inspects a picture file by its content: reads only its header (and a small tail window), never the whole file.
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { brotliDecompressSync, crc32 } from 'node:zlib';
 import { imageSize } from 'image-size';
 import { openRegularFile } from '../common/fileIdentity';
 import { sniffContent } from './contentSniffer';
@@ -131,6 +131,7 @@ const FORMAT_CHECKS: Record<SourceFormat, (source: Source) => Examination<Dimens
   webp: checkWebp,
   avif: (source) => checkHeif(source, 'avif'),
   heic: (source) => checkHeif(source, 'heic'),
+  jxl: checkJxl,
   svg: checkSvg,
 };
 
@@ -616,35 +617,55 @@ const MAX_AVIF_BOXES = 4096;
 
 /** AVIF and HEIC: one container (ISO/IEC 23008-12, HEIF), told apart by its brands and by image-size's type. */
 function* checkHeif(source: Source, format: 'avif' | 'heic'): Examination<Dimensions> {
-  const { head, size, name } = source;
+  const { head } = source;
   // The primary picture's ispe, turned by its irot; image-size's first ispe can be a tile's (an iPhone photo is a grid).
   const dimensions = primarySize(head) ?? measure(head, format, source);
   checkDimensions(source, dimensions);
-  // Each top-level box must end inside the file, and the boxes must fill it: a box running past the end means the file was cut.
-  let offset = 0;
-  for (let boxes = 0; offset < size; boxes++) {
+  for (const box of yield* topLevelBoxes(source, format)) {
+    if (box.type === 'meta' && box.end <= head.length) yield* readAvifMetadata(source, head.subarray(box.start, box.end), dimensions);
+  }
+  return dimensions;
+}
+
+/** A box of an ISO media file: its type, and where its content starts and ends in the file. */
+interface IsoBox {
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The top-level boxes of an ISO media file (HEIF, JPEG XL), read header by header: each must end inside the file and
+ * together they must fill it, so a box running past the end means the file was cut.
+ */
+function* topLevelBoxes(source: Source, format: SourceFormat): Examination<IsoBox[]> {
+  const { size, name } = source;
+  const boxes: IsoBox[] = [];
+  for (let offset = 0; offset < size; ) {
     const header = yield* bytesAt(source, offset, 8);
-    if (!header || boxes > MAX_AVIF_BOXES) {
+    if (!header || boxes.length > MAX_AVIF_BOXES) {
       throw header ? refuse.corrupt(name, format) : refuse.truncated(name, format);
     }
     let length = readUInt32BE(header, 0);
+    let headerLength = 8;
     if (length === 1) {
       const large = yield* bytesAt(source, offset + 8, 8);
       if (!large) throw refuse.truncated(name, format);
       length = Number(dataView(large).getBigUint64(0, false));
+      headerLength = 16;
     } else if (length === 0) {
       length = size - offset; // the last box runs to the end of the file
     }
-    if (length < 8 || !/^[\x20-\x7e]{4}$/.test(ascii(header, 4, 8))) {
+    if (length < headerLength || !/^[\x20-\x7e]{4}$/.test(ascii(header, 4, 8))) {
       throw refuse.corrupt(name, format);
     }
     if (offset + length > size) {
       throw refuse.truncated(name, format);
     }
-    if (ascii(header, 4, 8) === 'meta' && offset + length <= head.length) yield* readAvifMetadata(source, head.subarray(offset + 8, offset + length), dimensions);
+    boxes.push({ type: ascii(header, 4, 8), start: offset + headerLength, end: offset + length });
     offset += length;
   }
-  return dimensions;
+  return boxes;
 }
 
 /**
@@ -807,6 +828,86 @@ function avifItemPlaces(iloc: Uint8Array): Map<number, { offset: number; length:
     // A directory cut short: the items read so far are where they say.
   }
   return places;
+}
+
+// ---------------------------------------------------------------- JPEG XL
+
+/** Enough of a JPEG XL codestream for its size header and orientation, which take at most 12 bytes after the signature. */
+const JXL_HEADER_BYTES = 64;
+
+/** The width of a JPEG XL picture by the ratio its size header names (ISO/IEC 18181-1), as numerator and denominator of the height. */
+const JXL_RATIOS: readonly (readonly [number, number])[] = [[1, 1], [1, 1], [12, 10], [4, 3], [3, 2], [16, 9], [5, 4], [2, 1]];
+
+/**
+ * A JPEG XL file: a bare codestream, or a container whose boxes hold it (jxlc, or jxlp in parts) beside Exif, XMP and
+ * other metadata boxes, some compressed (brob). Its orientation is the codestream's, which the decoder applies; the
+ * specification has the Exif orientation ignored.
+ */
+function* checkJxl(source: Source): Examination<Dimensions> {
+  const { head, name } = source;
+  if (head[0] === 0xff && head[1] === 0x0a) {
+    const dimensions = jxlShownSize(head, name);
+    checkDimensions(source, dimensions);
+    // A bare codestream says nowhere where it ends: a cut one is found by the decoder, and refused as unreadable.
+    return dimensions;
+  }
+  // The codestream's first bytes, which hold its size header: jxlp boxes can cut it after a few bytes.
+  let codestream = new Uint8Array(0);
+  const metadata: Pick<Dimensions, 'metadata'> = {};
+  for (const box of yield* topLevelBoxes(source, 'jxl')) {
+    if ((box.type === 'jxlc' || box.type === 'jxlp') && codestream.length < JXL_HEADER_BYTES) {
+      // A jxlp box starts with its 4-byte index.
+      const start = box.start + (box.type === 'jxlp' ? 4 : 0);
+      const part = yield* bytesAt(source, start, Math.max(0, Math.min(JXL_HEADER_BYTES - codestream.length, box.end - start)));
+      if (!part) throw refuse.truncated(name, 'jxl');
+      codestream = Buffer.concat([codestream, part]);
+    } else if (['Exif', 'xml ', 'jumb', 'brob'].includes(box.type)) {
+      const content = box.end - box.start <= MAX_AVIF_METADATA_BYTES ? yield* bytesAt(source, box.start, box.end - box.start) : undefined;
+      readJxlMetadata(box.type, content, metadata);
+    }
+  }
+  const dimensions = jxlShownSize(codestream, name);
+  checkDimensions(source, dimensions);
+  return { ...dimensions, ...metadata };
+}
+
+/** The size a JPEG XL codestream's header gives, turned by its orientation (5-8 swap the sides), as the decoder shows it. */
+function jxlShownSize(codestream: Uint8Array, name: string): Dimensions {
+  // Fields are bits, least significant first; past the signature FF 0A come SizeHeader, then ImageMetadata.
+  let bit = 16;
+  const read = (count: number): number => {
+    let value = 0;
+    for (let i = 0; i < count; i++, bit++) {
+      if (bit >> 3 >= codestream.length) throw refuse.corrupt(name, 'jxl');
+      value += ((codestream[bit >> 3] >> (bit & 7)) & 1) * 2 ** i;
+    }
+    return value;
+  };
+  const side = (small: boolean) => (small ? 8 * (1 + read(5)) : 1 + read([9, 13, 18, 30][read(2)]));
+  const small = read(1) === 1;
+  const height = side(small);
+  const ratio = read(3);
+  const width = ratio === 0 ? side(small) : Math.floor((height * JXL_RATIOS[ratio][0]) / JXL_RATIOS[ratio][1]);
+  // ImageMetadata: all_default, then extra_fields, whose first field is the orientation (1 + 3 bits).
+  const orientation = read(1) === 0 && read(1) === 1 ? 1 + read(3) : 1;
+  return orientation >= 5 ? { width: height, height: width } : { width, height };
+}
+
+/** Adds what a JPEG XL metadata box says; a compressed one (brob) is unpacked first. Its Exif orientation is not the picture's. */
+function readJxlMetadata(type: string, content: Uint8Array | undefined, facts: Pick<Dimensions, 'metadata'>): void {
+  if (type === 'brob' && content && content.length > 4) {
+    let unpacked: Uint8Array | undefined;
+    try {
+      unpacked = brotliDecompressSync(content.subarray(4), { maxOutputLength: MAX_AVIF_METADATA_BYTES });
+    } catch {
+      unpacked = undefined;
+    }
+    return readJxlMetadata(ascii(content, 0, 4), unpacked, facts);
+  }
+  const found: Pick<Dimensions, 'orientation' | 'metadata'> = {};
+  if (content && type === 'Exif' && content.length > 4) readExif(content.subarray(4 + readUInt32BE(content, 0)), found);
+  else if (content && type === 'xml ') readXmp(content, found);
+  addMetadata(facts, found.metadata === 'location');
 }
 
 // ---------------------------------------------------------------- SVG

@@ -42,10 +42,10 @@ export const refuse = {
     new ImageRefusal('notFound', l10n.t('The file “{0}” was not found. It may have been moved, renamed or deleted: choose the picture again.', name), name, cause),
 
   folder: (name: string) =>
-    new ImageRefusal('notAFile', l10n.t('“{0}” is a folder, not a picture file. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG).', name), name),
+    new ImageRefusal('notAFile', l10n.t('“{0}” is a folder, not a picture file. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG).', name), name),
 
   specialFile: (name: string) =>
-    new ImageRefusal('notAFile', l10n.t('“{0}” is not a regular file (it is a device, pipe or socket). Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG).', name), name),
+    new ImageRefusal('notAFile', l10n.t('“{0}” is not a regular file (it is a device, pipe or socket). Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG).', name), name),
 
   noPermission: (name: string, cause?: unknown) =>
     new ImageRefusal('unreadable', l10n.t('You do not have permission to read “{0}”. Check the file’s permissions, or copy it to a folder you can read, and try again.', name), name, cause),
@@ -72,9 +72,9 @@ export const refuse = {
 
   notAnImage: (name: string, kind?: ContentKind) => {
     if (kind === undefined) {
-      return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: its content is not PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG image data. Choose a picture file and try again.', name), name);
+      return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: its content is not PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG image data. Choose a picture file and try again.', name), name);
     }
-    return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: it contains {1}. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG) and try again.', name, contentKindName(kind)), name);
+    return new ImageRefusal('notAnImage', l10n.t('“{0}” is not a picture: it contains {1}. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG) and try again.', name, contentKindName(kind)), name);
   },
 
   unsupportedFormat: (name: string, formatName: string) =>

@@ -7,7 +7,7 @@ import { inert } from '../common/serviceText';
 export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
 
 /** A picture format Business Central does not take, which preparing converts to JPEG or PNG before it is sent. */
-export type ConvertedFormat = 'webp' | 'avif' | 'heic' | 'svg';
+export type ConvertedFormat = 'webp' | 'avif' | 'heic' | 'jxl' | 'svg';
 
 /** Any format a picture file may be in: taken as it is, or converted. */
 export type SourceFormat = PictureFormat | ConvertedFormat;
@@ -27,8 +27,8 @@ export interface ImageInfo extends PictureFacts {
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];
 
-/** The formats converted before they are sent (libvips reads them: WebP natively, AVIF through libheif, SVG through resvg; HEIC's pixels come from libheif-js). */
-export const CONVERTED_FORMATS: readonly ConvertedFormat[] = ['webp', 'avif', 'heic', 'svg'];
+/** The formats converted before they are sent (libvips reads them: WebP natively, AVIF through libheif, JPEG XL through libjxl, SVG through resvg; HEIC's pixels come from libheif-js). */
+export const CONVERTED_FORMATS: readonly ConvertedFormat[] = ['webp', 'avif', 'heic', 'jxl', 'svg'];
 
 export const MIME_TYPES: Readonly<Record<SourceFormat, string>> = {
   png: 'image/png',
@@ -39,11 +39,12 @@ export const MIME_TYPES: Readonly<Record<SourceFormat, string>> = {
   webp: 'image/webp',
   avif: 'image/avif',
   heic: 'image/heic',
+  jxl: 'image/jxl',
   svg: 'image/svg+xml',
 };
 
 /** File extensions (lower case, no dot) offered for picture upload: the one list for dialogs and folder scans, and the manifest's `when` clauses (a unit test compares). */
-export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'svg'];
+export const IMAGE_FILE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'jxl', 'svg'];
 
 /** Extensions that rightly name each format (a few rarer synonyms included, so they are not reported as mismatches). */
 export const FORMAT_EXTENSIONS: Readonly<Record<SourceFormat, readonly string[]>> = {
@@ -55,6 +56,7 @@ export const FORMAT_EXTENSIONS: Readonly<Record<SourceFormat, readonly string[]>
   webp: ['webp'],
   avif: ['avif'],
   heic: ['heic', 'heif', 'hif'],
+  jxl: ['jxl'],
   svg: ['svg'],
 };
 
@@ -77,6 +79,7 @@ export const FORMAT_NAMES: Readonly<Record<SourceFormat, string>> = {
   webp: 'WebP',
   avif: 'AVIF',
   heic: 'HEIC',
+  jxl: 'JPEG XL',
   svg: 'SVG',
 };
 

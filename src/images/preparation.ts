@@ -29,8 +29,8 @@ export function expectedChanges(info: PreparableFacts, options: Pick<Preparation
   if ((info.orientation ?? 1) > 1) changes.push('rotated');
   if (cropped) changes.push('cropped');
   if (options.maxSize > 0 && (cropped ? Math.min(info.width, info.height) : Math.max(info.width, info.height)) > options.maxSize) changes.push('scaled');
-  // A HEIC is converted from its pixels alone, without its metadata, whatever the setting (prepare.ts says why).
-  const removeMetadata = options.removeMetadata || info.format === 'heic';
+  // A HEIC or JPEG XL is converted from its pixels alone, without its metadata, whatever the setting (prepare.ts says why).
+  const removeMetadata = options.removeMetadata || info.format === 'heic' || info.format === 'jxl';
   if (removeMetadata && info.metadata === 'location') changes.push('locationRemoved');
   else if (removeMetadata && info.metadata === 'other') changes.push('metadataRemoved');
   if (!TAKEN_AS_IS.has(info.format)) changes.push('converted');

@@ -1,6 +1,6 @@
 /**
  * Prepares a picture before it is sent, in memory (the file is never changed): upright by its EXIF orientation,
- * scaled down to fit, its metadata removed with the colours converted to sRGB first, and WebP, AVIF and SVG
+ * scaled down to fit, its metadata removed with the colours converted to sRGB first, and WebP, AVIF, JPEG XL and SVG
  * converted (HEIC too, its pixels decoded by libheif-js). What needs none of this is left alone, so it is sent byte for
  * byte. libvips compiled to WebAssembly (wasm-vips) does the work: one package for every platform VS Code runs on,
  * loaded on the first picture only.
@@ -65,6 +65,7 @@ const LOADERS: Readonly<Record<string, string>> = {
   webpload_buffer: 'webp',
   // AVIF and HEIC: libvips reads both headers, and decodes AVIF itself.
   heifload_buffer: 'avif',
+  jxlload_buffer: 'jxl',
   svgload_buffer: 'svg',
   // BMP has no loader of its own in libvips: it comes through the "magick" loader, which wasm-vips does not build.
 };
@@ -106,8 +107,8 @@ export class PicturePreparer {
     if (examined.orientation > 1) changes.push('rotated');
     if (crop) changes.push('cropped');
     if (options.maxSize > 0 && (crop ? shortest : longest) > options.maxSize) changes.push('scaled');
-    // A HEIC is sent from its pixels alone: its EXIF would bring an orientation libheif has applied already.
-    const removeMetadata = options.removeMetadata || examined.hevc !== undefined;
+    // A HEIC or JPEG XL is sent from its pixels alone: its EXIF would bring an orientation its decoder has applied already.
+    const removeMetadata = options.removeMetadata || examined.hevc !== undefined || format === 'jxl';
     if (removeMetadata && examined.location) changes.push('locationRemoved');
     else if (removeMetadata && examined.metadata) changes.push('metadataRemoved');
     if (!TAKEN_AS_IS.has(format)) changes.push('converted');
@@ -228,6 +229,6 @@ async function loadVips(): Promise<Vips> {
   const shipped = path.join(__dirname, 'wasm-vips', 'vips-node.js');
   type Factory = typeof import('wasm-vips');
   const Vips: Factory = existsSync(shipped) ? (require(shipped) as Factory) : (await import('wasm-vips')).default;
-  // SVG through resvg, AVIF through libheif: the two extra libraries of the package.
-  return Vips({ dynamicLibraries: ['vips-resvg.wasm', 'vips-heif.wasm'] });
+  // SVG through resvg, AVIF through libheif, JPEG XL through libjxl: the three extra libraries of the package.
+  return Vips({ dynamicLibraries: ['vips-resvg.wasm', 'vips-heif.wasm', 'vips-jxl.wasm'] });
 }

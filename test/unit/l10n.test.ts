@@ -115,7 +115,7 @@ describe('translations', () => {
           assert.equal(error.code, 'notAnImage');
           assert.equal(
             error.message,
-            '„notes.png“ ist kein Bild: Die Datei enthält Text. Wählen Sie eine Bilddatei (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC oder SVG), und versuchen Sie es erneut.',
+            '„notes.png“ ist kein Bild: Die Datei enthält Text. Wählen Sie eine Bilddatei (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL oder SVG), und versuchen Sie es erneut.',
           );
           return true;
         },

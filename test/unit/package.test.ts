@@ -9,7 +9,7 @@ const REPO = path.resolve(__dirname, '..', '..', '..');
 const VSCE = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Everything the package may hold; the manifest's own files are added by vsce. */
-const SHIPPED = /^(dist\/(extension|preparationWorker)\.js|dist\/wasm-vips\/(vips-node\.js|vips(-heif|-resvg)?\.wasm|LICENSE|THIRD-PARTY-NOTICES\.md)|dist\/libheif\/(libheif\.js|libheif\.wasm|LICENSE)|media\/.+|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?)$/;
+const SHIPPED = /^(dist\/(extension|preparationWorker)\.js|dist\/wasm-vips\/(vips-node\.js|vips(-heif|-jxl|-resvg)?\.wasm|LICENSE|THIRD-PARTY-NOTICES\.md)|dist\/libheif\/(libheif\.js|libheif\.wasm|LICENSE)|media\/.+|l10n\/bundle\.l10n(\.[a-z-]+)?\.json|package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?)$/;
 
 describe('the .vsix package', function () {
   this.timeout(120_000);
@@ -87,11 +87,11 @@ describe('the .vsix package', function () {
     assert.ok(!bundle.includes('sourceMappingURL'), 'the production bundle has no source map');
     // Minified: long lines (the few line breaks left are inside template strings).
     assert.ok(bundle.length / bundle.split('\n').length > 1000, 'the production bundle is minified');
-    // libvips and its AVIF and SVG libraries are about 4 MiB compressed, libheif for HEIC under 1 MiB; the rest under 1 MiB.
+    // libvips and its AVIF, JPEG XL and SVG libraries are about 4.5 MiB compressed, libheif for HEIC under 1 MiB; the rest under 1 MiB.
     assert.ok(vsixBytes < 6 * 1024 * 1024, `the .vsix is ${vsixBytes} bytes`);
   });
 
-  it('prepares a drawing and a HEIC photo on the thread it ships, with the libvips and libheif it ships, without node_modules', function () {
+  it('prepares a drawing, a HEIC photo and a JPEG XL on the thread it ships, with the libvips and libheif it ships, without node_modules', function () {
     this.timeout(60_000);
     // The shipped files alone, in a folder with no node_modules anywhere above it that holds wasm-vips.
     const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'bcp-shipped-'));
@@ -100,18 +100,24 @@ describe('the .vsix package', function () {
       const worker = new Worker(${JSON.stringify(path.join(alone, 'dist', 'preparationWorker.js'))});
       const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2048" height="1024"><rect width="2048" height="1024" fill="red"/></svg>');
       const heic = require('node:fs').readFileSync(${JSON.stringify(path.join(REPO, 'test', 'fixtures', 'images', 'good', 'phone-8x8.heic'))});
+      const jxl = require('node:fs').readFileSync(${JSON.stringify(path.join(REPO, 'test', 'fixtures', 'images', 'good', 'turned-24x32.jxl'))});
       const replies = [];
       worker.on('message', (reply) => {
         replies.push([reply.id, reply.prepared.contentType, reply.prepared.width, reply.prepared.height, reply.prepared.changes]);
-        if (replies.length === 2) { process.stdout.write(JSON.stringify(replies.sort())); process.exit(0); }
+        if (replies.length === 3) { process.stdout.write(JSON.stringify(replies.sort())); process.exit(0); }
       });
       const options = { maxSize: 1024, removeMetadata: true, jpegQuality: 85, maxPixels: 1e8 };
       worker.postMessage({ id: 7, bytes: svg, fileName: 'logo.svg', options });
-      worker.postMessage({ id: 8, bytes: heic, fileName: 'IMG_0001.HEIC', options });`;
+      worker.postMessage({ id: 8, bytes: heic, fileName: 'IMG_0001.HEIC', options });
+      worker.postMessage({ id: 9, bytes: jxl, fileName: 'turned.jxl', options });`;
     try {
       assert.equal(
         execFileSync(process.execPath, ['-e', script], { cwd: alone, encoding: 'utf8' }),
-        JSON.stringify([[7, 'image/png', 1024, 512, ['scaled', 'converted']], [8, 'image/jpeg', 8, 8, ['converted']]]),
+        JSON.stringify([
+          [7, 'image/png', 1024, 512, ['scaled', 'converted']],
+          [8, 'image/jpeg', 8, 8, ['converted']],
+          [9, 'image/jpeg', 24, 32, ['metadataRemoved', 'converted']],
+        ]),
       );
     } finally {
       fs.rmSync(alone, { recursive: true, force: true });

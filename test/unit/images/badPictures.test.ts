@@ -54,7 +54,7 @@ const BAD: Array<[file: string, code: RefusalCode, message: (name: string) => st
   ['icon.ico', 'unsupportedFormat', (n) => m.unsupported(n, 'ICO (icon)')],
   ['layers.psd', 'unsupportedFormat', (n) => m.unsupported(n, 'Photoshop (PSD)')],
   ['picture.jp2', 'unsupportedFormat', (n) => m.unsupported(n, 'JPEG 2000')],
-  ['picture.jxl', 'unsupportedFormat', (n) => m.unsupported(n, 'JPEG XL')],
+  ['jxl-cut.jxl', 'truncated', (n) => m.truncated(n, 'JPEG XL')],
 ];
 
 describe('images: refused files', () => {

@@ -49,7 +49,7 @@ describe('images: formatting and constants', () => {
 
   it('exposes the accepted formats and limits', () => {
     assert.deepEqual([...ACCEPTED_FORMATS], ['png', 'jpeg', 'gif', 'bmp', 'tiff']);
-    assert.deepEqual([...IMAGE_FILE_EXTENSIONS], ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'svg']);
+    assert.deepEqual([...IMAGE_FILE_EXTENSIONS], ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'jxl', 'svg']);
     assert.deepEqual(MIME_TYPES, {
       png: 'image/png',
       jpeg: 'image/jpeg',
@@ -59,6 +59,7 @@ describe('images: formatting and constants', () => {
       webp: 'image/webp',
       avif: 'image/avif',
       heic: 'image/heic',
+      jxl: 'image/jxl',
       svg: 'image/svg+xml',
     });
     assert.equal(MAX_PICTURE_BYTES, 350 * 1024 * 1024);

@@ -34,6 +34,10 @@ const GOOD: GoodCase[] = [
   { file: 'lossy-8x8.webp', format: 'webp', contentType: 'image/webp', width: 8, height: 8, byteSize: 68, summary: 'WebP, 8×8, 68 bytes' },
   { file: 'still-8x8.avif', format: 'avif', contentType: 'image/avif', width: 8, height: 8, byteSize: 298, summary: 'AVIF, 8×8, 298 bytes' },
   { file: 'phone-8x8.heic', format: 'heic', contentType: 'image/heic', width: 8, height: 8, byteSize: 513, summary: 'HEIC, 8×8, 513 bytes' },
+  { file: 'lossless-16x12.jxl', format: 'jxl', contentType: 'image/jxl', width: 16, height: 12, byteSize: 68, summary: 'JPEG XL, 16×12, 68 bytes' },
+  { file: 'from-jpeg-20x15.jxl', format: 'jxl', contentType: 'image/jxl', width: 20, height: 15, byteSize: 404, summary: 'JPEG XL, 20×15, 404 bytes' },
+  // Its codestream says orientation 6, which the decoder applies: measured as shown. Its Exif is in a Brotli-compressed box.
+  { file: 'turned-24x32.jxl', format: 'jxl', contentType: 'image/jxl', width: 24, height: 32, byteSize: 6519, summary: 'JPEG XL, 24×32, 6.4 KB', facts: { metadata: 'other' } },
   { file: 'bare-10x10.svg', format: 'svg', contentType: 'image/svg+xml', width: 10, height: 10, byteSize: 65, summary: 'SVG, 10×10, 65 bytes' },
   { file: 'prolog-4x4.svg', format: 'svg', contentType: 'image/svg+xml', width: 4, height: 4, byteSize: 163, summary: 'SVG, 4×4, 163 bytes' },
 ];

@@ -8,15 +8,15 @@ export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/image
 
 export const expected = {
   notFound: (name: string) => `The file “${name}” was not found. It may have been moved, renamed or deleted: choose the picture again.`,
-  folder: (name: string) => `“${name}” is a folder, not a picture file. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG).`,
-  specialFile: (name: string) => `“${name}” is not a regular file (it is a device, pipe or socket). Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG).`,
+  folder: (name: string) => `“${name}” is a folder, not a picture file. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG).`,
+  specialFile: (name: string) => `“${name}” is not a regular file (it is a device, pipe or socket). Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG).`,
   noPermission: (name: string) => `You do not have permission to read “${name}”. Check the file’s permissions, or copy it to a folder you can read, and try again.`,
   linkLoop: (name: string) => `“${name}” is a link that leads back to itself, so there is no picture to read. Choose the picture file itself.`,
   empty: (name: string) => `The file “${name}” is empty (0 bytes), so it contains no picture. Choose another file.`,
   tooLarge: (name: string, size: string) =>
     `“${name}” is ${size}, more than the 350 MB Business Central accepts for a picture. Make it smaller (for example, resize it or save it as JPEG) and try again.`,
-  notAnImage: (name: string) => `“${name}” is not a picture: its content is not PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG image data. Choose a picture file and try again.`,
-  contains: (name: string, what: string) => `“${name}” is not a picture: it contains ${what}. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC or SVG) and try again.`,
+  notAnImage: (name: string) => `“${name}” is not a picture: its content is not PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG image data. Choose a picture file and try again.`,
+  contains: (name: string, what: string) => `“${name}” is not a picture: it contains ${what}. Choose a picture file (PNG, JPEG, GIF, BMP, TIFF, WebP, AVIF, HEIC, JPEG XL or SVG) and try again.`,
   unsupported: (name: string, format: string) =>
     `“${name}” is a picture in ${format} format, which Business Central does not take and which cannot be converted here. Open it in an image editor, save it as PNG or JPEG, and try again.`,
   svgWithoutSize: (name: string) =>
