@@ -17,9 +17,6 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 // The types image-size detects (or measures: heic, avif, bigtiff, ktx2), named as users know them.
 const IMAGE_SIZE_NAMES: Record<string, string> = {
   avif: 'AVIF',
-  bigtiff: 'BigTIFF',
-  // Classic TIFF and CR2 are settled before image-size is asked, so a TIFF it detects but cannot measure here is BigTIFF.
-  tiff: 'BigTIFF',
   cur: 'CUR (cursor)',
   dds: 'DDS',
   // HEIC stills are converted (sniffAcceptedFormat); sequences of HEVC frames are not.
@@ -99,6 +96,10 @@ function sniffAcceptedFormat(head: Uint8Array, size: number): Sniffed | undefine
   }
   if (size < 4 && size >= 3 && (startsWith(tiffLittle, head) || startsWith(tiffBig, head))) {
     return { kind: 'cutSignature', format: 'tiff' };
+  }
+  // BigTIFF: TIFF with 8-byte offsets (version 43), which Business Central does not take.
+  if (startsWith(head, [0x49, 0x49, 0x2b, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2b])) {
+    return { kind: 'picture', format: 'bigtiff' };
   }
   if (startsWith(head, ascii('RIFF')) && startsWith(head.subarray(8), ascii('WEBP'))) {
     return size < 16 ? { kind: 'cutSignature', format: 'webp' } : { kind: 'picture', format: 'webp' };

@@ -128,6 +128,7 @@ const FORMAT_CHECKS: Record<SourceFormat, (source: Source) => Examination<Dimens
   gif: checkGif,
   bmp: checkBmp,
   tiff: checkTiff,
+  bigtiff: checkTiff,
   webp: checkWebp,
   avif: (source) => checkHeif(source, 'avif'),
   heic: (source) => checkHeif(source, 'heic'),
@@ -467,19 +468,43 @@ const TIFF_METADATA_TAGS = [700, 33723, 34377, 34665];
 const TIFF_ORIENTATION = 274;
 const TIFF_GPS_IFD = 34853;
 
+/**
+ * Classic TIFF and BigTIFF (which Business Central does not take, so it is converted) differ only in the widths
+ * of their directory counts, entries, value fields and offsets.
+ */
+interface TiffLayout {
+  readonly format: 'tiff' | 'bigtiff';
+  readonly littleEndian: boolean;
+  /** Bytes of a directory's entry count: 2, or 8 in BigTIFF. */
+  readonly countBytes: number;
+  /** Bytes of a directory entry: 12, or 20 in BigTIFF. */
+  readonly entryBytes: number;
+  /** Bytes of an entry's value field, which holds the value or its offset: 4, or 8 in BigTIFF. */
+  readonly valueBytes: number;
+}
+
+/** An unsigned integer of 2, 4 or 8 bytes (beyond 2^53 no longer exact, which only makes it point past any file). */
+function readUInt(bytes: Uint8Array, at: number, width: number, littleEndian: boolean): number {
+  const view = dataView(bytes);
+  if (width === 2) return view.getUint16(at, littleEndian);
+  if (width === 4) return view.getUint32(at, littleEndian);
+  return Number(view.getBigUint64(at, littleEndian));
+}
+
 /** Adds what a TIFF's first directory says: the orientation, metadata, and a location where its GPS directory has one. */
-function* readTiffMetadata(source: Source, entries: ReadonlyMap<number, TiffEntry>, littleEndian: boolean, facts: Pick<Dimensions, 'orientation' | 'metadata'>): Examination<void> {
+function* readTiffMetadata(source: Source, entries: ReadonlyMap<number, TiffEntry>, layout: TiffLayout, facts: Pick<Dimensions, 'orientation' | 'metadata'>): Examination<void> {
+  const { littleEndian, countBytes, entryBytes } = layout;
   const orientation = entries.get(TIFF_ORIENTATION);
   const turn = orientation?.type === 3 ? dataView(orientation.valueBytes).getUint16(0, littleEndian) : undefined;
   if (turn !== undefined && turn > 1 && turn <= 8) facts.orientation = turn;
   if (TIFF_METADATA_TAGS.some((tag) => entries.has(tag))) addMetadata(facts, false);
   const gps = entries.get(TIFF_GPS_IFD);
   if (!gps) return;
-  const at = dataView(gps.valueBytes).getUint32(0, littleEndian);
-  const count = yield* bytesAt(source, at, 2);
-  const directory = count ? yield* bytesAt(source, at + 2, 12 * Math.min(dataView(count).getUint16(0, littleEndian), 256)) : undefined;
+  const at = readUInt(gps.valueBytes, 0, gps.type === 16 || gps.type === 18 ? 8 : 4, littleEndian);
+  const count = yield* bytesAt(source, at, countBytes);
+  const directory = count ? yield* bytesAt(source, at + countBytes, entryBytes * Math.min(readUInt(count, 0, countBytes, littleEndian), 256)) : undefined;
   const tags = [];
-  for (let i = 0; directory && i + 12 <= directory.length; i += 12) tags.push(dataView(directory).getUint16(i, littleEndian));
+  for (let i = 0; directory && i + entryBytes <= directory.length; i += entryBytes) tags.push(dataView(directory).getUint16(i, littleEndian));
   // As in Exif: a location is a latitude (2) or a longitude (4), not a GPS directory with only its version.
   addMetadata(facts, tags.includes(2) || tags.includes(4));
 }
@@ -487,90 +512,112 @@ function* readTiffMetadata(source: Source, entries: ReadonlyMap<number, TiffEntr
 interface TiffEntry {
   type: number;
   count: number;
-  /** The entry's 4 value bytes: the value itself, or the offset of the values. */
+  /** The entry's value field: the value itself, or the offset of the values. */
   valueBytes: Uint8Array;
 }
 
 function* checkTiff(source: Source): Examination<Dimensions> {
   const { head, size, name } = source;
-  if (size < 8) {
-    throw refuse.truncated(name, 'tiff');
-  }
   const littleEndian = head[0] === 0x49;
-  const ifdOffset = dataView(head).getUint32(4, littleEndian);
-  if (ifdOffset < 8) {
-    throw refuse.corrupt(name, 'tiff');
+  const big = head.length >= 4 && dataView(head).getUint16(2, littleEndian) === 0x2b;
+  const layout: TiffLayout = big
+    ? { format: 'bigtiff', littleEndian, countBytes: 8, entryBytes: 20, valueBytes: 8 }
+    : { format: 'tiff', littleEndian, countBytes: 2, entryBytes: 12, valueBytes: 4 };
+  const { format, countBytes, entryBytes, valueBytes } = layout;
+  if (size < (big ? 16 : 8)) {
+    throw refuse.truncated(name, format);
+  }
+  // A BigTIFF header says its offsets are 8 bytes wide, then 0, then the offset of its first directory.
+  if (big && (dataView(head).getUint16(4, littleEndian) !== 8 || dataView(head).getUint16(6, littleEndian) !== 0)) {
+    throw refuse.corrupt(name, format);
+  }
+  const ifdOffset = readUInt(head, big ? 8 : 4, big ? 8 : 4, littleEndian);
+  if (ifdOffset < (big ? 16 : 8)) {
+    throw refuse.corrupt(name, format);
   }
   // The first image directory (IFD) is often written after the pixel data, at the end of the file.
-  const countBytes = yield* bytesAt(source, ifdOffset, 2);
-  if (!countBytes) {
-    throw refuse.truncated(name, 'tiff');
+  const countField = yield* bytesAt(source, ifdOffset, countBytes);
+  if (!countField) {
+    throw refuse.truncated(name, format);
   }
-  const entryCount = dataView(countBytes).getUint16(0, littleEndian);
+  const entryCount = readUInt(countField, 0, countBytes, littleEndian);
   if (entryCount === 0 || entryCount > 4096) {
-    throw refuse.corrupt(name, 'tiff');
+    throw refuse.corrupt(name, format);
   }
-  const ifd = yield* bytesAt(source, ifdOffset, 2 + 12 * entryCount);
+  const ifd = yield* bytesAt(source, ifdOffset, countBytes + entryBytes * entryCount);
   if (!ifd) {
-    throw refuse.truncated(name, 'tiff');
+    throw refuse.truncated(name, format);
   }
-  // image-size measures from a compact TIFF: the same byte order, the directory moved to offset 8, and a zero next-directory offset.
-  const sample = new Uint8Array(8 + ifd.length + 4);
-  sample.set(head.subarray(0, 4));
-  dataView(sample).setUint32(4, 8, littleEndian);
-  sample.set(ifd, 8);
-  const dimensions = measure(sample, 'tiff', source);
-  checkDimensions(source, dimensions);
-
   const entries = new Map<number, TiffEntry>();
   const ifdView = dataView(ifd);
   for (let i = 0; i < entryCount; i++) {
-    const at = 2 + 12 * i;
+    const at = countBytes + entryBytes * i;
     entries.set(ifdView.getUint16(at, littleEndian), {
       type: ifdView.getUint16(at + 2, littleEndian),
-      count: ifdView.getUint32(at + 4, littleEndian),
-      valueBytes: ifd.subarray(at + 8, at + 12),
+      count: readUInt(ifd, at + 4, valueBytes, littleEndian),
+      valueBytes: ifd.subarray(at + 4 + valueBytes, at + 4 + 2 * valueBytes),
     });
   }
-  yield* readTiffMetadata(source, entries, littleEndian, dimensions);
+  const dimensions = big ? bigTiffSize(entries, layout, source) : classicTiffSize(head, ifd, source);
+  checkDimensions(source, dimensions);
+  yield* readTiffMetadata(source, entries, layout, dimensions);
   // The pixel data (strips or tiles) must lie inside the file.
   const pairs: Array<[number, number]> = [
     [TIFF_TAGS.stripOffsets, TIFF_TAGS.stripByteCounts],
     [TIFF_TAGS.tileOffsets, TIFF_TAGS.tileByteCounts],
   ];
   for (const [offsetsTag, countsTag] of pairs) {
-    const offsets = yield* tiffValues(source, entries.get(offsetsTag), littleEndian);
-    const counts = yield* tiffValues(source, entries.get(countsTag), littleEndian);
+    const offsets = yield* tiffValues(source, entries.get(offsetsTag), layout);
+    const counts = yield* tiffValues(source, entries.get(countsTag), layout);
     if (!offsets || !counts) {
       continue;
     }
     for (let i = 0; i < Math.min(offsets.length, counts.length); i++) {
       if (offsets[i] + counts[i] > size) {
-        throw refuse.truncated(name, 'tiff');
+        throw refuse.truncated(name, format);
       }
     }
   }
   return dimensions;
 }
 
-/** The SHORT or LONG values of a TIFF entry, read from the file when they do not fit in the entry; undefined if not checkable. */
-function* tiffValues(source: Source, entry: TiffEntry | undefined, littleEndian: boolean): Examination<number[] | undefined> {
-  if (!entry || (entry.type !== 3 && entry.type !== 4) || entry.count === 0 || entry.count > MAX_TIFF_TABLE_ENTRIES) {
+/** image-size measures a classic TIFF from a compact copy: the same byte order, the directory moved to offset 8, and a zero next-directory offset. */
+function classicTiffSize(head: Uint8Array, ifd: Uint8Array, source: Source): Dimensions {
+  const sample = new Uint8Array(8 + ifd.length + 4);
+  sample.set(head.subarray(0, 4));
+  dataView(sample).setUint32(4, 8, head[0] === 0x49);
+  sample.set(ifd, 8);
+  return measure(sample, 'tiff', source);
+}
+
+/** A BigTIFF's width and height, from its first directory (image-size reads no BigTIFF directory). */
+function bigTiffSize(entries: ReadonlyMap<number, TiffEntry>, layout: TiffLayout, source: Source): Dimensions {
+  const side = (tag: number) => {
+    const entry = entries.get(tag);
+    const width = entry?.type === 3 ? 2 : entry?.type === 4 ? 4 : entry?.type === 16 ? 8 : undefined;
+    if (!entry || entry.count !== 1 || width === undefined) throw refuse.corrupt(source.name, 'bigtiff');
+    return readUInt(entry.valueBytes, 0, width, layout.littleEndian);
+  };
+  return { width: side(TIFF_TAGS.width), height: side(TIFF_TAGS.height) };
+}
+
+/** The SHORT, LONG or LONG8 values of a TIFF entry, read from the file when they do not fit in the entry; undefined if not checkable. */
+function* tiffValues(source: Source, entry: TiffEntry | undefined, layout: TiffLayout): Examination<number[] | undefined> {
+  const width = entry?.type === 3 ? 2 : entry?.type === 4 ? 4 : entry?.type === 16 ? 8 : undefined;
+  if (!entry || width === undefined || entry.count === 0 || entry.count > MAX_TIFF_TABLE_ENTRIES) {
     return undefined;
   }
-  const width = entry.type === 3 ? 2 : 4;
   const byteLength = entry.count * width;
   let bytes: Uint8Array | undefined = entry.valueBytes;
-  if (byteLength > 4) {
-    bytes = yield* bytesAt(source, dataView(entry.valueBytes).getUint32(0, littleEndian), byteLength);
+  if (byteLength > layout.valueBytes) {
+    bytes = yield* bytesAt(source, readUInt(entry.valueBytes, 0, layout.valueBytes, layout.littleEndian), byteLength);
     if (!bytes) {
-      throw refuse.truncated(source.name, 'tiff');
+      throw refuse.truncated(source.name, layout.format);
     }
   }
-  const view = dataView(bytes);
   const values: number[] = [];
   for (let i = 0; i < entry.count; i++) {
-    values.push(width === 2 ? view.getUint16(i * 2, littleEndian) : view.getUint32(i * 4, littleEndian));
+    values.push(readUInt(bytes, i * width, width, layout.littleEndian));
   }
   return values;
 }

@@ -7,7 +7,7 @@ import { inert } from '../common/serviceText';
 export type PictureFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'tiff';
 
 /** A picture format Business Central does not take, which preparing converts to JPEG or PNG before it is sent. */
-export type ConvertedFormat = 'webp' | 'avif' | 'heic' | 'jxl' | 'svg';
+export type ConvertedFormat = 'bigtiff' | 'webp' | 'avif' | 'heic' | 'jxl' | 'svg';
 
 /** Any format a picture file may be in: taken as it is, or converted. */
 export type SourceFormat = PictureFormat | ConvertedFormat;
@@ -27,8 +27,8 @@ export interface ImageInfo extends PictureFacts {
 
 export const ACCEPTED_FORMATS: readonly PictureFormat[] = ['png', 'jpeg', 'gif', 'bmp', 'tiff'];
 
-/** The formats converted before they are sent (libvips reads them: WebP natively, AVIF through libheif, JPEG XL through libjxl, SVG through resvg; HEIC's pixels come from libheif-js). */
-export const CONVERTED_FORMATS: readonly ConvertedFormat[] = ['webp', 'avif', 'heic', 'jxl', 'svg'];
+/** The formats converted before they are sent (libvips reads them: BigTIFF and WebP natively, AVIF through libheif, JPEG XL through libjxl, SVG through resvg; HEIC's pixels come from libheif-js). */
+export const CONVERTED_FORMATS: readonly ConvertedFormat[] = ['bigtiff', 'webp', 'avif', 'heic', 'jxl', 'svg'];
 
 export const MIME_TYPES: Readonly<Record<SourceFormat, string>> = {
   png: 'image/png',
@@ -36,6 +36,7 @@ export const MIME_TYPES: Readonly<Record<SourceFormat, string>> = {
   gif: 'image/gif',
   bmp: 'image/bmp',
   tiff: 'image/tiff',
+  bigtiff: 'image/tiff',
   webp: 'image/webp',
   avif: 'image/avif',
   heic: 'image/heic',
@@ -53,6 +54,7 @@ export const FORMAT_EXTENSIONS: Readonly<Record<SourceFormat, readonly string[]>
   gif: ['gif'],
   bmp: ['bmp', 'dib'],
   tiff: ['tif', 'tiff'],
+  bigtiff: ['tif', 'tiff', 'btf', 'tf8'],
   webp: ['webp'],
   avif: ['avif'],
   heic: ['heic', 'heif', 'hif'],
@@ -76,6 +78,7 @@ export const FORMAT_NAMES: Readonly<Record<SourceFormat, string>> = {
   gif: 'GIF',
   bmp: 'BMP',
   tiff: 'TIFF',
+  bigtiff: 'BigTIFF',
   webp: 'WebP',
   avif: 'AVIF',
   heic: 'HEIC',
@@ -123,10 +126,12 @@ export function describeImage(info: ImageInfo): string {
  * A picture in the one format the confirmations show for a file and for what Business Central has: type, size in
  * pixels, bytes ("JPEG, 160×160, 3.9 KB"). `contentType` may come from the service: an unknown one is shown inert.
  */
-export function describePicture(picture: { readonly contentType: string; readonly width: number; readonly height: number; readonly byteSize?: number }): string {
+export function describePicture(picture: { readonly contentType: string; readonly width: number; readonly height: number; readonly byteSize?: number; readonly format?: string }): string {
   const mime = picture.contentType.split(';')[0].trim().toLowerCase();
+  // A file's own format where it is known: BigTIFF and TIFF share their MIME type.
+  const named = picture.format === undefined ? undefined : formatName(picture.format);
   const format = (Object.keys(MIME_TYPES) as SourceFormat[]).find((candidate) => MIME_TYPES[candidate] === mime);
-  const type = format ? FORMAT_NAMES[format] : mime ? inert(picture.contentType.trim()) : l10n.t('unknown type');
+  const type = named ?? (format ? FORMAT_NAMES[format] : mime ? inert(picture.contentType.trim()) : l10n.t('unknown type'));
   const bytes = picture.byteSize === undefined ? l10n.t('size unknown') : formatBytes(picture.byteSize);
   return l10n.t('{0}, {1}×{2}, {3}', type, picture.width, picture.height, bytes);
 }

@@ -1,7 +1,7 @@
 /**
  * Prepares a picture before it is sent, in memory (the file is never changed): upright by its EXIF orientation,
- * scaled down to fit, its metadata removed with the colours converted to sRGB first, and WebP, AVIF, JPEG XL and SVG
- * converted (HEIC too, its pixels decoded by libheif-js). What needs none of this is left alone, so it is sent byte for
+ * scaled down to fit, its metadata removed with the colours converted to sRGB first, and BigTIFF, WebP, AVIF, JPEG XL
+ * and SVG converted (HEIC too, its pixels decoded by libheif-js). What needs none of this is left alone, so it is sent byte for
  * byte. libvips compiled to WebAssembly (wasm-vips) does the work: one package for every platform VS Code runs on,
  * loaded on the first picture only.
  */
@@ -99,7 +99,9 @@ export class PicturePreparer {
     }
     // A header read renders nothing yet: what libvips takes for a drawing is checked whole before it is drawn.
     if (examined.loader === 'svgload_buffer') refuseHazardousDrawing(bytes, fileName, true);
-    const format = LOADERS[examined.loader];
+    // libvips reads BigTIFF with its TIFF loader; Business Central takes classic TIFF only.
+    const sniffed = sniffContent(bytes.subarray(0, 16), bytes.byteLength);
+    const format = sniffed.kind === 'picture' && sniffed.format === 'bigtiff' ? 'bigtiff' : LOADERS[examined.loader];
     const longest = Math.max(examined.width, examined.height);
     const shortest = Math.min(examined.width, examined.height);
     const crop = options.crop && examined.width !== examined.height ? options.crop : undefined;

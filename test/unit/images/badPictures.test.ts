@@ -47,7 +47,7 @@ const BAD: Array<[file: string, code: RefusalCode, message: (name: string) => st
   ['tiff-ifd-cut.tif', 'truncated', (n) => m.truncated(n, 'TIFF')],
   ['tiff-strip-cut.tif', 'truncated', (n) => m.truncated(n, 'TIFF')],
   ['tiff-no-width.tif', 'corrupt', (n) => m.corrupt(n, 'TIFF')],
-  ['bigtiff.tif', 'unsupportedFormat', (n) => m.unsupported(n, 'BigTIFF')],
+  ['bigtiff-cut.tif', 'truncated', (n) => m.truncated(n, 'BigTIFF')],
 
   ['svg-with-script.png', 'zeroDimensions', m.svgWithoutSize],
   ['heic-cut.heic', 'truncated', (n) => m.truncated(n, 'HEIC')],

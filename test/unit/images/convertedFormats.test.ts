@@ -1,12 +1,12 @@
 /**
- * WebP, AVIF and SVG files are inspected like the formats Business Central takes (then converted before they are
- * sent): whole files measured, cut or padded ones refused, and drawings that read other files or declare entities
- * refused by their header, before the plan. The pictures are made here with libvips.
+ * BigTIFF, WebP, AVIF and SVG files are inspected like the formats Business Central takes (then converted before
+ * they are sent): whole files measured, cut or padded ones refused, and drawings that read other files or declare
+ * entities refused by their header, before the plan. The pictures are made here with libvips.
  */
 import * as assert from 'node:assert/strict';
 import { inspectImageBytes } from '../../../src/images';
 import { expectedChanges } from '../../../src/images/preparation';
-import { DEFAULT_PREPARATION } from '../../../src/images/prepare';
+import { DEFAULT_PREPARATION, PicturePreparer } from '../../../src/images/prepare';
 import { assertRefused, expected as m } from './helpers';
 
 type Vips = Awaited<ReturnType<typeof import('wasm-vips')>>;
@@ -47,6 +47,25 @@ describe('images: WebP, AVIF and SVG are inspected, then converted', function ()
     assert.deepEqual(expectedChanges(info, DEFAULT_PREPARATION), ['rotated', 'locationRemoved', 'converted']);
     const bare = inspectImageBytes(photo.writeToBuffer('.webp', { Q: 80, keep: 0 }), 'bare.webp');
     assert.deepEqual([bare.orientation, bare.metadata], [undefined, undefined]);
+  });
+
+  it('reads a BigTIFF by its directory of 8-byte offsets: its size, orientation and metadata, and converts it upright', async () => {
+    const photo = vips.Image.black(300, 200, { bands: 3 }).add([30, 160, 60]).cast(vips.BandFormat.uchar).copy({ interpretation: 'srgb' });
+    photo.setInt('orientation', 6);
+    photo.setBlob('xmp-data', Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'));
+    const bigtiff = photo.writeToBuffer('.tif', { bigtiff: true, compression: 'lzw' });
+    const info = inspectImageBytes(bigtiff, 'scan.tif');
+    assert.deepEqual([info.format, info.contentType, info.width, info.height, info.orientation, info.metadata], ['bigtiff', 'image/tiff', 300, 200, 6, 'other']);
+    assert.deepEqual(expectedChanges(info, DEFAULT_PREPARATION), ['rotated', 'metadataRemoved', 'converted']);
+    const preparer = new PicturePreparer();
+    try {
+      const sent = (await preparer.prepare(bigtiff, 'scan.tif'))!;
+      assert.deepEqual([sent.contentType, sent.width, sent.height, sent.changes], ['image/jpeg', 200, 300, ['rotated', 'metadataRemoved', 'converted']]);
+    } finally {
+      await preparer.dispose();
+    }
+    // Its pixel data (or its directory, written after them) cut short: refused as incomplete.
+    await assertRefused(() => inspectImageBytes(bigtiff.subarray(0, bigtiff.length - 40), 'cut.tif'), 'truncated', m.truncated('cut.tif', 'BigTIFF'));
   });
 
   it('refuses a WebP or AVIF cut short, and a WebP with another file after it', async () => {

@@ -56,6 +56,7 @@ describe('images: formatting and constants', () => {
       gif: 'image/gif',
       bmp: 'image/bmp',
       tiff: 'image/tiff',
+      bigtiff: 'image/tiff',
       webp: 'image/webp',
       avif: 'image/avif',
       heic: 'image/heic',

@@ -31,6 +31,7 @@ const GOOD: GoodCase[] = [
   { file: 'big-endian-24x18.tif', format: 'tiff', contentType: 'image/tiff', width: 24, height: 18, byteSize: 1560, summary: 'TIFF, 24×18, 1.5 KB' },
   { file: 'lzw-strips-30x20.tif', format: 'tiff', contentType: 'image/tiff', width: 30, height: 20, byteSize: 538, summary: 'TIFF, 30×20, 538 bytes' },
   // Converted before they are sent: inspection measures them as it does the others.
+  { file: 'bigtiff-4x4.tif', format: 'bigtiff', contentType: 'image/tiff', width: 4, height: 4, byteSize: 444, summary: 'BigTIFF, 4×4, 444 bytes' },
   { file: 'lossy-8x8.webp', format: 'webp', contentType: 'image/webp', width: 8, height: 8, byteSize: 68, summary: 'WebP, 8×8, 68 bytes' },
   { file: 'still-8x8.avif', format: 'avif', contentType: 'image/avif', width: 8, height: 8, byteSize: 298, summary: 'AVIF, 8×8, 298 bytes' },
   { file: 'phone-8x8.heic', format: 'heic', contentType: 'image/heic', width: 8, height: 8, byteSize: 513, summary: 'HEIC, 8×8, 513 bytes' },
