@@ -75,12 +75,16 @@ const METADATA_FIELD = /^(exif-|xmp-data|iptc-data|jpeg-comment|png-comment)/;
 const LOCATION_FIELD = /^exif-ifd3-/;
 const LARGEST = 10_000_000;
 
-/** Prepares pictures with one libvips, loaded on first use; created where it lives long (`activate`), disposed there. */
+/**
+ * Prepares pictures with one libvips, loaded on first use, and a second one with libjxl for JPEG XL, loaded on the
+ * first JPEG XL (its module costs every load some 25 ms and 8 MiB); created where it lives long (`activate`), disposed there.
+ */
 export class PicturePreparer {
   private vips: Promise<Vips> | undefined;
+  private vipsWithJpegXl: Promise<Vips> | undefined;
   private readonly heic = new HeicDecoder();
 
-  constructor(private readonly load: () => Promise<Vips> = loadVips) {}
+  constructor(private readonly load: (jpegXl: boolean) => Promise<Vips> = loadVips) {}
 
   /**
    * The picture as it should be sent, or undefined when the file needs nothing and goes as it is. Throws an
@@ -88,7 +92,10 @@ export class PicturePreparer {
    */
   async prepare(bytes: Uint8Array, fileName: string, options: PreparationOptions = DEFAULT_PREPARATION): Promise<PreparedPicture | undefined> {
     refuseHazardousDrawing(bytes, fileName);
-    const vips = await (this.vips ??= this.load());
+    // Each libvips lives as long as the preparer: a request in flight never loses the one it uses.
+    const sniffed = sniffContent(bytes.subarray(0, 16), bytes.byteLength);
+    const jpegXl = sniffed.kind === 'picture' && sniffed.format === 'jxl';
+    const vips = await (jpegXl ? (this.vipsWithJpegXl ??= this.load(true)) : (this.vips ??= this.load(false)));
     const examined = examine(vips, bytes, fileName);
     if (examined.width * examined.height > options.maxPixels) {
       throw new ImageRefusal(
@@ -100,7 +107,6 @@ export class PicturePreparer {
     // A header read renders nothing yet: what libvips takes for a drawing is checked whole before it is drawn.
     if (examined.loader === 'svgload_buffer') refuseHazardousDrawing(bytes, fileName, true);
     // libvips reads BigTIFF with its TIFF loader; Business Central takes classic TIFF only.
-    const sniffed = sniffContent(bytes.subarray(0, 16), bytes.byteLength);
     const format = sniffed.kind === 'picture' && sniffed.format === 'bigtiff' ? 'bigtiff' : LOADERS[examined.loader];
     const longest = Math.max(examined.width, examined.height);
     const shortest = Math.min(examined.width, examined.height);
@@ -162,9 +168,9 @@ export class PicturePreparer {
   /** Ends libvips' worker threads. */
   async dispose(): Promise<void> {
     this.heic.dispose();
-    const loading = this.vips;
-    this.vips = undefined;
-    if (loading) (await loading.catch(() => undefined))?.shutdown();
+    const loading = [this.vips, this.vipsWithJpegXl];
+    this.vips = this.vipsWithJpegXl = undefined;
+    for (const vips of loading) if (vips) (await vips.catch(() => undefined))?.shutdown();
   }
 }
 
@@ -226,11 +232,11 @@ function unreadable(fileName: string, cause?: unknown): ImageRefusal {
   return new ImageRefusal('corrupt', l10n.t('“{0}” cannot be read as a picture: it may be damaged. Open it in an image editor, save it again as JPEG or PNG, and try again.', fileName), fileName, cause);
 }
 
-async function loadVips(): Promise<Vips> {
+async function loadVips(jpegXl: boolean): Promise<Vips> {
   // The shipped extension has libvips beside its bundle (dist/wasm-vips); tests and the bench load the package.
   const shipped = path.join(__dirname, 'wasm-vips', 'vips-node.js');
   type Factory = typeof import('wasm-vips');
   const Vips: Factory = existsSync(shipped) ? (require(shipped) as Factory) : (await import('wasm-vips')).default;
   // SVG through resvg, AVIF through libheif, JPEG XL through libjxl: the three extra libraries of the package.
-  return Vips({ dynamicLibraries: ['vips-resvg.wasm', 'vips-heif.wasm', 'vips-jxl.wasm'] });
+  return Vips({ dynamicLibraries: ['vips-resvg.wasm', 'vips-heif.wasm', ...(jpegXl ? ['vips-jxl.wasm'] : [])] });
 }

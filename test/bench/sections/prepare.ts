@@ -117,50 +117,49 @@ export async function prepare(tmp: string): Promise<void> {
     baselineLabel: 'loading libvips alone',
     runs: RUNS,
   });
+  const jpeg = { ms, peakGrowthMiB: median(prepared.map((r) => r.peakGrowthMiB)) };
   // The same photo as HEIC (x265 at quality 60, about an iPhone's size), decoded by libheif on the same thread.
   const heic = path.join(tmp, 'phone-12mp.heic');
-  execFileSync('heif-enc', ['-q', '60', '-o', heic, photo], { stdio: 'pipe' });
-  const fromHeic: ChildResult[] = [];
-  for (let i = 0; i < RUNS; i++) fromHeic.push(await child(heic, 'thread'));
-  const heicOk = fromHeic.every((r) => r.width === 1024 && r.height === 768 && r.changes.includes('converted'));
-  const heicMs = median(fromHeic.map((r) => r.ms));
-  console.log(`    HEIC ${(statSync(heic).size / MiB).toFixed(2)} MiB → ${fromHeic[0].width}×${fromHeic[0].height}, ${fromHeic[0].changes.join(', ')}`);
-  add({
-    section: 'prepare',
-    figure: 'Preparation of the photo as HEIC: time on its worker thread, libvips and libheif loads included',
-    value: `${heicMs.toFixed(0)} ms`,
-    unit: '',
-    baseline: `${ms.toFixed(0)} ms`,
-    baselineLabel: 'the photo as JPEG',
-    ratio: heicMs / ms,
-    target: 'converted to 1024×768 JPEG',
-    pass: heicOk,
-    runs: RUNS,
-  });
-  add({ section: 'prepare', figure: 'Preparation of the photo as HEIC: peak RSS growth', value: `${median(fromHeic.map((r) => r.peakGrowthMiB)).toFixed(0)} MiB`, unit: '', baseline: `${median(prepared.map((r) => r.peakGrowthMiB)).toFixed(0)} MiB`, baselineLabel: 'the photo as JPEG', runs: RUNS });
+  encode('heif-enc', ['-q', '60', '-o', heic, photo], 'libheif-examples');
+  await againstJpeg(jpeg, heic, { name: 'HEIC', loads: 'libvips and libheif loads', width: 1024, height: 768, target: 'converted to 1024×768 JPEG' });
   // The same photo recompressed by cjxl: the JPEG's own coefficients, its orientation 6 moved into the codestream.
   const jxl = path.join(tmp, 'phone-12mp.jxl');
+  encode('cjxl', [photo, jxl], 'libjxl-tools');
+  await againstJpeg(jpeg, jxl, { name: 'JPEG XL (cjxl)', loads: 'libvips load', width: 768, height: 1024, target: 'upright 768×1024 JPEG' });
+}
+
+/** Runs a command-line encoder that makes a converted copy of the photo, saying which Debian package has it when it is missing. */
+function encode(command: string, args: string[], debianPackage: string): void {
   try {
-    execFileSync('cjxl', [photo, jxl], { stdio: 'pipe' });
+    execFileSync(command, args, { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`cjxl makes the JPEG XL of the photo: install it (Debian: apt-get install libjxl-tools). ${String(error)}`);
+    throw new Error(`${command} makes a copy of the photo for this section: install it (Debian: apt-get install ${debianPackage}). ${String(error)}`);
   }
-  const fromJxl: ChildResult[] = [];
-  for (let i = 0; i < RUNS; i++) fromJxl.push(await child(jxl, 'thread'));
-  const jxlOk = fromJxl.every((r) => r.width === 768 && r.height === 1024 && r.changes.includes('converted'));
-  const jxlMs = median(fromJxl.map((r) => r.ms));
-  console.log(`    JPEG XL ${(statSync(jxl).size / MiB).toFixed(2)} MiB → ${fromJxl[0].width}×${fromJxl[0].height}, ${fromJxl[0].changes.join(', ')}`);
+}
+
+/** The photo in another format, prepared as the extension does, its time and memory against the JPEG's. */
+async function againstJpeg(
+  jpeg: { readonly ms: number; readonly peakGrowthMiB: number },
+  file: string,
+  expected: { readonly name: string; readonly loads: string; readonly width: number; readonly height: number; readonly target: string },
+): Promise<void> {
+  const results: ChildResult[] = [];
+  for (let i = 0; i < RUNS; i++) results.push(await child(file, 'thread'));
+  const ok = results.every((r) => r.width === expected.width && r.height === expected.height && r.changes.includes('converted'));
+  const ms = median(results.map((r) => r.ms));
+  console.log(`    ${expected.name} ${(statSync(file).size / MiB).toFixed(2)} MiB → ${results[0].width}×${results[0].height}, ${results[0].changes.join(', ')}`);
   add({
     section: 'prepare',
-    figure: 'Preparation of the photo as JPEG XL (cjxl): time on its worker thread, libvips load included',
-    value: `${jxlMs.toFixed(0)} ms`,
+    figure: `Preparation of the photo as ${expected.name}: time on its worker thread, ${expected.loads} included`,
+    value: `${ms.toFixed(0)} ms`,
     unit: '',
-    baseline: `${ms.toFixed(0)} ms`,
+    baseline: `${jpeg.ms.toFixed(0)} ms`,
     baselineLabel: 'the photo as JPEG',
-    ratio: jxlMs / ms,
-    target: 'upright 768×1024 JPEG',
-    pass: jxlOk,
+    ratio: ms / jpeg.ms,
+    target: expected.target,
+    pass: ok,
     runs: RUNS,
   });
-  add({ section: 'prepare', figure: 'Preparation of the photo as JPEG XL: peak RSS growth', value: `${median(fromJxl.map((r) => r.peakGrowthMiB)).toFixed(0)} MiB`, unit: '', baseline: `${median(prepared.map((r) => r.peakGrowthMiB)).toFixed(0)} MiB`, baselineLabel: 'the photo as JPEG', runs: RUNS });
+  const peak = median(results.map((r) => r.peakGrowthMiB));
+  add({ section: 'prepare', figure: `Preparation of the photo as ${expected.name}: peak RSS growth`, value: `${peak.toFixed(0)} MiB`, unit: '', baseline: `${jpeg.peakGrowthMiB.toFixed(0)} MiB`, baselineLabel: 'the photo as JPEG', runs: RUNS });
 }

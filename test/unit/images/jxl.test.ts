@@ -104,6 +104,26 @@ describe('images: JPEG XL pictures are decoded and converted', function () {
     await assertRefused(() => inspectImageBytes(fixture('from-jpeg-20x15.jxl').subarray(0, 10), 'head.jxl'), 'truncated', m.truncated('head.jxl', 'JPEG XL'));
   });
 
+  it('loads libjxl only for a JPEG XL, in a libvips of its own, once', async () => {
+    const { default: Vips } = await import('wasm-vips');
+    const loads: boolean[] = [];
+    const own = new PicturePreparer(async (jpegXl) => {
+      loads.push(jpegXl);
+      return Vips({ dynamicLibraries: jpegXl ? ['vips-jxl.wasm'] : [] });
+    });
+    try {
+      const photo = vips.Image.black(2048, 8, { bands: 3 }).cast('uchar').writeToBuffer('.png');
+      assert.equal((await own.prepare(photo, 'wide.png'))?.width, 1024);
+      assert.deepEqual(loads, [false], 'a PNG does without libjxl');
+      assert.equal((await own.prepare(fixture('turned-24x32.jxl'), 'turned.jxl'))?.height, 32);
+      assert.equal((await own.prepare(fixture('lossless-16x12.jxl'), 'logo.jxl'))?.width, 16);
+      assert.equal((await own.prepare(photo, 'wide.png'))?.width, 1024);
+      assert.deepEqual(loads, [false, true], 'the first JPEG XL loads it, once; the PNG keeps its own libvips');
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('converts a bare codestream, and refuses a cut one as damaged when its pixels cannot be decoded', async () => {
     const whole = fixture('lossless-16x12.jxl');
     const prepared = (await preparer.prepare(whole, 'logo.jxl'))!;
