@@ -191,11 +191,27 @@ function* checkPng(source: Source): Examination<Dimensions> {
   const tailStart = Math.max(offset, size - TAIL_BYTES);
   const tail = yield* bytesAt(source, tailStart, size - tailStart);
   const iend = tail ? asBuffer(tail).indexOf(PNG_IEND_CHUNK) : -1;
-  if (iend < 0) {
+  if (!tail || iend < 0) {
     throw refuse.truncated(name, 'png');
   }
   checkPngEnd(source, tailStart + iend + PNG_IEND_CHUNK.length);
+  readPngTailMetadata(tail.subarray(0, iend), dimensions);
   return dimensions;
+}
+
+/**
+ * Text and Exif chunks written after the pixel data sit just before IEND, in the tail read for it: each is found by
+ * its type and told from pixel bytes that look like one by its CRC.
+ */
+function readPngTailMetadata(tail: Uint8Array, facts: Pick<Dimensions, 'orientation' | 'metadata'>): void {
+  const bytes = asBuffer(tail);
+  for (const type of ['tEXt', 'zTXt', 'iTXt', 'eXIf']) {
+    for (let at = bytes.indexOf(type); at >= 0; at = bytes.indexOf(type, at + 1)) {
+      if (at < 4) continue;
+      const end = at + 4 + readUInt32BE(tail, at - 4);
+      if (end + 4 <= tail.length && crc32(tail.subarray(at, end)) === readUInt32BE(tail, end)) readPngMetadata(type, tail.subarray(at + 4, end), facts);
+    }
+  }
 }
 
 /** Adds what a PNG chunk holds that preparing removes: EXIF (eXIf, which also says how to turn it), XMP, text. */

@@ -11,6 +11,7 @@ import * as l10n from '../common/l10n';
 import { sniffContent } from './contentSniffer';
 import { drawingHazard, drawingText } from './drawing';
 import { HeicDecoder, HeicDecodeError } from './heic';
+import { inspectImageBytes } from './imageInspector';
 import { ImageRefusal, refuse } from './imageRefusal';
 
 type Vips = Awaited<ReturnType<typeof import('wasm-vips')>>;
@@ -117,8 +118,11 @@ export class PicturePreparer {
     if (options.maxSize > 0 && (crop ? shortest : longest) > options.maxSize) changes.push('scaled');
     // A HEIC or JPEG XL is sent from its pixels alone: its EXIF would bring an orientation its decoder has applied already.
     const removeMetadata = options.removeMetadata || examined.hevc !== undefined || format === 'jxl';
-    if (removeMetadata && examined.location) changes.push('locationRemoved');
-    else if (removeMetadata && examined.metadata) changes.push('metadataRemoved');
+    // libvips reads no chunk after a PNG's pixel data; the inspector does, so text or Exif there is removed too.
+    const after = format === 'png' ? pngFacts(bytes, fileName) : undefined;
+    const location = examined.location || after === 'location';
+    if (removeMetadata && location) changes.push('locationRemoved');
+    else if (removeMetadata && (examined.metadata || after !== undefined)) changes.push('metadataRemoved');
     if (!TAKEN_AS_IS.has(format)) changes.push('converted');
     // Business Central shows a GIF's first frame; it has no orientation or EXIF, so it is sent as it is unless too big or cut square.
     if (changes.length === 0 || (format === 'gif' && !changes.includes('scaled') && !crop)) return undefined;
@@ -225,6 +229,15 @@ function asUnreadable(error: unknown, fileName: string): unknown {
   // wasm-vips throws an Exception whose message is ['vips::Error', text].
   const thrown = (error as { message?: unknown } | undefined)?.message;
   return Array.isArray(thrown) && thrown[0] === 'vips::Error' ? unreadable(fileName, new Error(String(thrown[1]).trim())) : error;
+}
+
+/** The metadata the inspector finds in a PNG (its chunks after the pixel data included); none if it cannot read it. */
+function pngFacts(bytes: Uint8Array, fileName: string): 'location' | 'other' | undefined {
+  try {
+    return inspectImageBytes(bytes, fileName).metadata;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file that starts like a picture whose pixels or header cannot be read. */

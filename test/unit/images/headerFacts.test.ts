@@ -1,6 +1,8 @@
 /** What a picture's header says that preparing needs, read without decoding it: the fixtures are made here with libvips and by hand. */
 import * as assert from 'node:assert/strict';
+import { crc32 } from 'node:zlib';
 import { inspectImageBytes } from '../../../src/images';
+import { HEAD_BYTES } from '../../../src/images/imageInspector';
 import { expectedChanges } from '../../../src/images/preparation';
 import { DEFAULT_PREPARATION, PicturePreparer } from '../../../src/images/prepare';
 
@@ -107,6 +109,44 @@ describe('images/imageInspector: the header facts preparing needs', function () 
     assert.equal(inspectImageBytes(located, 'shop.avif').metadata, 'location');
     assert.equal(inspectImageBytes(withXmp('xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Editor"'), 'edited.avif').metadata, 'other');
     assert.equal(inspectImageBytes(avif(() => undefined, { keep: 'xmp' }), 'bare.avif').metadata, undefined, 'the control: nothing but the XMP made it metadata');
+  });
+
+  it('finds text and Exif chunks written after the pixel data of a PNG larger than the head read, each by its CRC', async () => {
+    const chunk = (type: string, data: Uint8Array) => {
+      const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const framed = Buffer.alloc(12 + data.length);
+      framed.writeUInt32BE(data.length);
+      typed.copy(framed, 4);
+      framed.writeUInt32BE(crc32(typed), 8 + data.length);
+      return framed;
+    };
+    // Noise does not compress: about 2.3 MiB of pixel data, far past the head, then the chunks, then IEND.
+    const pixels = vips.Image.gaussnoise(800, 1000).cast('uchar').bandjoin([vips.Image.gaussnoise(800, 1000).cast('uchar'), vips.Image.gaussnoise(800, 1000).cast('uchar')]);
+    const bare = Buffer.from(pixels.writeToBuffer('.png', { compression: 1, keep: 0 }));
+    assert.ok(bare.length > 2 * HEAD_BYTES, `${bare.length} bytes`);
+    const withAfterPixels = (...chunks: Buffer[]) => Buffer.concat([bare.subarray(0, bare.length - 12), ...chunks, bare.subarray(bare.length - 12)]);
+    const gps = Buffer.from(jpeg((image) => image.setString('exif-ifd3-GPSLatitude', '52/1 31/1 12/1')));
+    const exif = gps.subarray(gps.indexOf('Exif\0\0') + 6, gps.indexOf('Exif\0\0') - 2 + gps.readUInt16BE(gps.indexOf('Exif\0\0') - 2));
+    assert.equal(inspectImageBytes(bare, 'plan.png').metadata, undefined, 'the control: no metadata');
+    assert.equal(inspectImageBytes(withAfterPixels(chunk('tEXt', Buffer.from('Comment\0drawn by hand'))), 'plan.png').metadata, 'other');
+    const located = withAfterPixels(chunk('tEXt', Buffer.from('Software\0Editor')), chunk('eXIf', exif));
+    assert.equal(inspectImageBytes(located, 'shop.png').metadata, 'location');
+    // Bytes that spell a chunk type without a valid CRC are pixel data, not a chunk.
+    const lookalike = chunk('tEXt', Buffer.from('Comment\0not one'));
+    lookalike.writeUInt32BE(0, lookalike.length - 4);
+    const idat = chunk('IDAT', Buffer.concat([Buffer.from([0x78, 0x01]), lookalike]));
+    assert.equal(inspectImageBytes(Buffer.concat([bare.subarray(0, bare.length - 12), idat, bare.subarray(bare.length - 12)]), 'plan.png').metadata, undefined);
+    // What the plan predicts is what preparing does: the picture is prepared, its location removed.
+    const preparer = new PicturePreparer();
+    try {
+      const predicted = expectedChanges(inspectImageBytes(located, 'shop.png'), DEFAULT_PREPARATION);
+      assert.deepEqual(predicted, ['locationRemoved']);
+      const prepared = await preparer.prepare(located, 'shop.png');
+      assert.deepEqual(prepared?.changes, predicted);
+      assert.ok(!Buffer.from(prepared!.bytes).includes('eXIf') && !Buffer.from(prepared!.bytes).includes('Editor'), 'neither chunk is sent');
+    } finally {
+      await preparer.dispose();
+    }
   });
 
   it('predicts from the header what libvips then does: a small phone PNG and TIFF are prepared, not sent as they are', async () => {
