@@ -499,6 +499,9 @@ interface TiffLayout {
   readonly valueBytes: number;
 }
 
+/** The byte widths of the TIFF integer types a size or a strip table may have: SHORT, LONG and (BigTIFF) LONG8. */
+const TIFF_INTEGER_WIDTHS: Readonly<Record<number, number | undefined>> = { 3: 2, 4: 4, 16: 8 };
+
 /** An unsigned integer of 2, 4 or 8 bytes (beyond 2^53 no longer exact, which only makes it point past any file). */
 function readUInt(bytes: Uint8Array, at: number, width: number, littleEndian: boolean): number {
   const view = dataView(bytes);
@@ -610,7 +613,7 @@ function classicTiffSize(head: Uint8Array, ifd: Uint8Array, source: Source): Dim
 function bigTiffSize(entries: ReadonlyMap<number, TiffEntry>, layout: TiffLayout, source: Source): Dimensions {
   const side = (tag: number) => {
     const entry = entries.get(tag);
-    const width = entry?.type === 3 ? 2 : entry?.type === 4 ? 4 : entry?.type === 16 ? 8 : undefined;
+    const width = entry && TIFF_INTEGER_WIDTHS[entry.type];
     if (!entry || entry.count !== 1 || width === undefined) throw refuse.corrupt(source.name, 'bigtiff');
     return readUInt(entry.valueBytes, 0, width, layout.littleEndian);
   };
@@ -619,7 +622,7 @@ function bigTiffSize(entries: ReadonlyMap<number, TiffEntry>, layout: TiffLayout
 
 /** The SHORT, LONG or LONG8 values of a TIFF entry, read from the file when they do not fit in the entry; undefined if not checkable. */
 function* tiffValues(source: Source, entry: TiffEntry | undefined, layout: TiffLayout): Examination<number[] | undefined> {
-  const width = entry?.type === 3 ? 2 : entry?.type === 4 ? 4 : entry?.type === 16 ? 8 : undefined;
+  const width = entry && TIFF_INTEGER_WIDTHS[entry.type];
   if (!entry || width === undefined || entry.count === 0 || entry.count > MAX_TIFF_TABLE_ENTRIES) {
     return undefined;
   }

@@ -92,9 +92,10 @@ export class PicturePreparer {
    * ImageRefusal for a file past the pixel limit or one libvips cannot read.
    */
   async prepare(bytes: Uint8Array, fileName: string, options: PreparationOptions = DEFAULT_PREPARATION): Promise<PreparedPicture | undefined> {
-    refuseHazardousDrawing(bytes, fileName);
+    const sniffed = sniffContent(bytes.subarray(0, SNIFF_WINDOW), bytes.byteLength);
+    const drawing = sniffed.kind === 'picture' && sniffed.format === 'svg';
+    if (drawing) refuseHazardousDrawing(bytes, fileName);
     // Each libvips lives as long as the preparer: a request in flight never loses the one it uses.
-    const sniffed = sniffContent(bytes.subarray(0, 16), bytes.byteLength);
     const jpegXl = sniffed.kind === 'picture' && sniffed.format === 'jxl';
     const vips = await (jpegXl ? (this.vipsWithJpegXl ??= this.load(true)) : (this.vips ??= this.load(false)));
     const examined = examine(vips, bytes, fileName);
@@ -106,7 +107,7 @@ export class PicturePreparer {
       );
     }
     // A header read renders nothing yet: what libvips takes for a drawing is checked whole before it is drawn.
-    if (examined.loader === 'svgload_buffer') refuseHazardousDrawing(bytes, fileName, true);
+    if (examined.loader === 'svgload_buffer' && !drawing) refuseHazardousDrawing(bytes, fileName);
     // libvips reads BigTIFF with its TIFF loader; Business Central takes classic TIFF only.
     const format = sniffed.kind === 'picture' && sniffed.format === 'bigtiff' ? 'bigtiff' : LOADERS[examined.loader];
     const longest = Math.max(examined.width, examined.height);
@@ -181,13 +182,8 @@ export class PicturePreparer {
 /** The sniffer finds a drawing in its first 8192 characters: in UTF-8 or UTF-16, well inside this many bytes. */
 const SNIFF_WINDOW = 64 * 1024;
 
-/**
- * Inspection read a drawing's start; the whole of it is read here, before the renderer sees it. `known` for bytes
- * libvips itself takes for a drawing, whatever the sniffer made of them.
- */
-function refuseHazardousDrawing(bytes: Uint8Array, fileName: string, known = false): void {
-  const sniffed = sniffContent(bytes.subarray(0, SNIFF_WINDOW), bytes.byteLength);
-  if (!known && (sniffed.kind !== 'picture' || sniffed.format !== 'svg')) return;
+/** Inspection read a drawing's start; the whole of it is read here, before the renderer sees it. */
+function refuseHazardousDrawing(bytes: Uint8Array, fileName: string): void {
   const hazard = drawingHazard(drawingText(bytes));
   if (hazard) throw hazard.kind === 'entities' ? refuse.svgEntities(fileName) : refuse.svgReference(fileName, hazard.reference);
 }
