@@ -203,8 +203,13 @@ describe('Show and remove customer pictures, environments and accounts', functio
       needsUiDriver(this);
       const uri = await show({ companyId: DEMO.cronusId, customerId: GIF_CUSTOMER });
       assert.ok(uri);
-
-      await waitUntil(async () => (await previewSize()) === '4x4', 'the preview shows the 4×4 GIF', 20_000);
+      // VS Code 1.100's webview host can wait for ever for its service worker when another webview's worker replaced it
+      // meanwhile (microsoft/vscode#312020 reworked that wait): a user closes the empty image preview and opens it again.
+      await waitUntil(async () => (await previewSize()) === '4x4', 'the preview shows the 4×4 GIF', 20_000).catch(async () => {
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        assert.ok(await show({ companyId: DEMO.cronusId, customerId: GIF_CUSTOMER }));
+        await waitUntil(async () => (await previewSize()) === '4x4', 'the preview shows the 4×4 GIF (opened again)', 20_000);
+      });
       const photo = vscode.Uri.file(path.join(workspaceDir(), 'photo.png'));
       const adding = vscode.commands.executeCommand('bcPictures.addPicture', photo, undefined, { companyId: DEMO.cronusId, customerId: GIF_CUSTOMER });
       await waitForPicker('replace');
