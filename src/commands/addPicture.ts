@@ -5,7 +5,7 @@ import type { Company, Customer, Picture } from '../api/types';
 import { chooseImages } from '../ui/chooseImage';
 import { inspectImage, pictureToSend, type PictureToSend } from '../ui/inspectImage';
 import { RecentChoices } from '../local/recent';
-import { confirmReplaceWithPreview, type Replacement } from './replaceConfirmation';
+import { confirmPictureWithPreview, type Replacement } from './pictureConfirmation';
 import { BACK } from '../ui/quickPick';
 import type { ImageInfo } from '../images';
 import { pictureSet, readCurrentPicture } from './currentPicture';
@@ -51,9 +51,9 @@ export async function addPicture(
 }
 
 /**
- * The customer to set the picture of and what to send: picked (or named by `target`), and confirmed where it already
- * has a picture, beside a preview of both (the user may send a square of the picture instead); the current one is then
- * kept (`kept`). Back in the confirmation goes back to the customer picker of the same company.
+ * The customer to set the picture of and what to send: picked (or named by `target`), and confirmed beside a preview
+ * where it already has a picture, or where its first picture is not square (the user may send a square of the picture
+ * instead); a replaced one is kept first (`kept`). Back in the confirmation goes back to the customer picker of the same company.
  */
 async function customerToReplace(
   services: CommandContext,
@@ -69,13 +69,13 @@ async function customerToReplace(
     if (!chosen) return undefined;
     // Downloaded once, for the preview and, where pictures are kept, to keep: the same bytes give the confirmation its size.
     const current = await readCurrentPicture(connection, chosen.company, chosen.customer, services.log, { download: true });
-    if (!current) return { ...chosen, sending: replacement.sending };
-    const answer = await confirmReplaceWithPreview(services.preparing, services.log, chosen.customer, current, replacement, { canGoBack });
+    const answer = await confirmPictureWithPreview(services.preparing, services.log, chosen.customer, current, replacement, { canGoBack });
     if (answer === BACK) {
       asked = { companyId: chosen.company.id };
       continue;
     }
     if (!answer) return undefined;
+    if (!current) return { ...chosen, sending: answer.sending };
     const kept = keepingReplaced() ? await keepBeforeChange(services, connection, chosen.company, chosen.customer, current, 'replace') : undefined;
     return kept === 'stop' ? undefined : { ...chosen, kept, sending: answer.sending };
   }

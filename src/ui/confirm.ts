@@ -31,7 +31,7 @@ export interface ReplaceOptions {
   readonly onFocus?: (crop: SquareCrop | undefined) => void;
 }
 
-/** To replace (the whole picture, or the square `crop`), false to keep the current one, BACK to choose another customer. */
+/** To send (the whole picture, or the square `crop`), false to send nothing (keep the current one), BACK to choose another customer. */
 export type ReplaceAnswer = { readonly crop?: SquareCrop } | false | typeof BACK;
 
 interface ReplaceChoice extends vscode.QuickPickItem {
@@ -50,19 +50,51 @@ export async function confirmReplace(customer: Customer, current: ShownPicture, 
   const items: ReplaceChoice[] = [
     { iconPath: new vscode.ThemeIcon('close'), label: vscode.l10n.t('Keep the current picture'), detail: vscode.l10n.t('Current: {0}', currentText), answer: false },
     { iconPath: new vscode.ThemeIcon('replace'), label: vscode.l10n.t('Replace the picture'), detail: vscode.l10n.t('New: {0}', nextText), answer: {} },
-    ...(options.crops ?? []).map((offer) => ({
-      iconPath: new vscode.ThemeIcon('screen-normal'),
-      label: offer.crop === 'centre' ? vscode.l10n.t('Replace with a square from the centre') : vscode.l10n.t('Replace with a square around the most detailed part'),
-      detail: vscode.l10n.t('New: {0}', offer.text),
-      answer: { crop: offer.crop },
-    })),
+    ...squareChoices(options.crops, (crop) =>
+      crop === 'centre' ? vscode.l10n.t('Replace with a square from the centre') : vscode.l10n.t('Replace with a square around the most detailed part'),
+    ),
   ];
+  return askPicture(
+    vscode.l10n.t('{0} ({1}) already has a picture. Replace it?', inert(customer.displayName), inert(customer.number)),
+    vscode.l10n.t('Current: {0}. New: {1}', currentText, nextText),
+    items,
+    options,
+  );
+}
+
+/**
+ * Asks before a customer's first picture is set, when it is not square: Business Central shows it cut to a circle, so
+ * the user may send a square of it instead. Set the whole picture first: Enter alone does what the command was asked,
+ * and nothing is lost (there is no picture yet). False when dismissed, BACK only with `canGoBack`.
+ */
+export async function confirmFirstPicture(customer: Customer, nextText: string, options: ReplaceOptions): Promise<ReplaceAnswer> {
+  const items: ReplaceChoice[] = [
+    { iconPath: new vscode.ThemeIcon('check'), label: vscode.l10n.t('Set the whole picture'), detail: vscode.l10n.t('New: {0}', nextText), answer: {} },
+    ...squareChoices(options.crops, (crop) =>
+      crop === 'centre' ? vscode.l10n.t('Set a square from the centre') : vscode.l10n.t('Set a square around the most detailed part'),
+    ),
+  ];
+  return askPicture(
+    vscode.l10n.t('{0} ({1}) has no picture yet. Set the whole picture or a square of it?', inert(customer.displayName), inert(customer.number)),
+    vscode.l10n.t('New: {0}. Business Central shows it cut to a circle.', nextText),
+    items,
+    options,
+  );
+}
+
+function squareChoices(crops: readonly CropOffer[] | undefined, label: (crop: SquareCrop) => string): ReplaceChoice[] {
+  return (crops ?? []).map((offer) => ({
+    iconPath: new vscode.ThemeIcon('screen-normal'),
+    label: label(offer.crop),
+    detail: vscode.l10n.t('New: {0}', offer.text),
+    answer: { crop: offer.crop },
+  }));
+}
+
+/** A picture confirmation as a quick pick, telling `onFocus` which picture the focused answer sends. */
+async function askPicture(title: string, placeholder: string, items: readonly ReplaceChoice[], options: ReplaceOptions): Promise<ReplaceAnswer> {
   const answer = await runQuickPick<ReplaceChoice, ReplaceChoice['answer']>(
-    {
-      title: vscode.l10n.t('{0} ({1}) already has a picture. Replace it?', inert(customer.displayName), inert(customer.number)),
-      placeholder: vscode.l10n.t('Current: {0}. New: {1}', currentText, nextText),
-      canGoBack: options.canGoBack,
-    },
+    { title, placeholder, canGoBack: options.canGoBack },
     (quickPick, disposables) => {
       quickPick.items = items;
       quickPick.matchOnDescription = false;

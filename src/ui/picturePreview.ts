@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { previewPage, type PreviewPicture } from './previewPage';
 
 /**
- * The preview beside the replace confirmation: a webview that shows pictures as Business Central will, opened
+ * The preview beside a picture confirmation: a webview that shows pictures as Business Central will, opened
  * without taking the focus from the confirmation and closed with it. No script, no local file: only the page's data.
  */
 export class PicturePreview implements vscode.Disposable {

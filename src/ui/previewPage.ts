@@ -1,5 +1,5 @@
 /**
- * The page of the picture preview beside the replace confirmation: each picture drawn as the web client draws a
+ * The page of the picture preview beside a picture confirmation: each picture drawn as the web client draws a
  * customer's picture (cut to a circle from its middle) and as a square (the whole picture), with what it is. Plain
  * text and data: pictures only: no script runs, and text from the service or a file name is escaped.
  */

@@ -12,6 +12,7 @@ const PICKERS = {
   company: (shown) => /^Select the Company( \(\d+\/\d+\))?$/.test(shown.title),
   customer: (shown) => shown.placeholder === 'Search by customer name or number',
   replace: (shown) => /\) already has a picture\. Replace it\?$/.test(shown.title),
+  firstPicture: (shown) => /\) has no picture yet\. Set the whole picture or a square of it\?$/.test(shown.title),
   remove: (shown) => /^Remove the picture of .+\?$/.test(shown.title),
   // By its placeholder: the title says "Nothing is checked" after Enter with nothing checked.
   plan: (shown) => shown.canSelectMany && shown.placeholder === 'Check what to upload; nothing is sent before Enter',

@@ -11,7 +11,7 @@ import { FakeMicrosoftProvider } from './fakeMicrosoft';
 
 const EXTENSION_ID = 'bc-pictures.bc-customer-pictures';
 
-const SETTINGS = ['serviceUrl', 'authentication', 'api', 'environment', 'tenant', 'statusBar', 'maxConcurrentUploads'] as const;
+const SETTINGS = ['serviceUrl', 'authentication', 'api', 'environment', 'tenant', 'statusBar', 'maxConcurrentUploads', 'previewFirstPicture'] as const;
 
 /** The test workspace: a throwaway copy of test/fixtures/workspace made by the launcher. */
 export function workspaceDir(): string {
@@ -68,7 +68,8 @@ export function emulatorSuite(options: EmulatorOptions = { data: 'demo' }, user?
     suite.emulator = await startEmulator(options);
     suite.signInFor('businesscentral');
     for (const key of SETTINGS) saved[key] = userSetting(key);
-    await setUserSettings({ serviceUrl: suite.emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production', tenant: undefined });
+    // First pictures are set without the square question (photo.png is 64×48): the tests of that question turn it back on.
+    await setUserSettings({ serviceUrl: suite.emulator.url, authentication: 'microsoft', api: 'businessCentral', environment: 'production', tenant: undefined, previewFirstPicture: false });
   });
 
   beforeEach(() => {
