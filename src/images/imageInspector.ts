@@ -1,4 +1,4 @@
-// Inspects a picture file by its content: reads only its header (and a small tail window), never the whole file.
+// Inspects a picture file by its content: reads its header and the few parts past it it needs (a small tail window, a PNG's chunks up to a bound), never a whole large file.
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { brotliDecompressSync, crc32 } from 'node:zlib';
@@ -53,7 +53,7 @@ export async function inspectImageFile(filePath: string): Promise<ImageInfo> {
 export function inspectImageBytes(bytes: Uint8Array, fileName = 'picture'): ImageInfo {
   const name = fileName.split(/[\\/]/).pop() || fileName;
   try {
-    const examination = examine(bytes.length, name);
+    const examination = examine(bytes.length, name, true);
     let step = examination.next();
     while (!step.done) {
       step = examination.next(bytes.subarray(step.value.offset, step.value.offset + step.value.length));
@@ -77,6 +77,8 @@ interface Source {
   readonly head: Uint8Array;
   readonly size: number;
   readonly name: string;
+  /** The whole picture is in memory, so reading more of it costs nothing. */
+  readonly inMemory: boolean;
 }
 
 interface Dimensions {
@@ -87,7 +89,7 @@ interface Dimensions {
   metadata?: 'location' | 'other';
 }
 
-function* examine(size: number, name: string): Examination<ImageInfo> {
+function* examine(size: number, name: string, inMemory = false): Examination<ImageInfo> {
   if (size === 0) {
     throw refuse.empty(name);
   }
@@ -95,7 +97,7 @@ function* examine(size: number, name: string): Examination<ImageInfo> {
     throw refuse.tooLarge(name, size);
   }
   const head = yield { offset: 0, length: Math.min(size, HEAD_BYTES) };
-  const source: Source = { head, size, name };
+  const source: Source = { head, size, name, inMemory };
   const sniffed = sniffContent(head, size);
   switch (sniffed.kind) {
     case 'refusedPicture':
@@ -148,6 +150,12 @@ function checkPngEnd(source: Source, end: number): void {
     throw refuse.trailingData(source.name, 'png', extra);
   }
 }
+/** Chunks read past the head in windows of this size; past this many windows the end of the file is searched instead. */
+const PNG_WINDOW_BYTES = 256 * 1024;
+const MAX_PNG_WINDOWS = 16;
+/** The chunks whose content preparing removes; one larger than this is counted as metadata unread. */
+const PNG_METADATA_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt', 'eXIf']);
+const MAX_PNG_METADATA_BYTES = 1024 * 1024;
 const PNG_BIT_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
 function* checkPng(source: Source): Examination<Dimensions> {
@@ -169,11 +177,25 @@ function* checkPng(source: Source): Examination<Dimensions> {
   const dimensions = measure(head.subarray(0, 33), 'png', source);
   checkDimensions(source, dimensions);
 
-  // Walk the chunks the head holds: a chunk running past the end of the file means the file was cut.
+  // Walk every chunk, reading past the head a window at a time: a chunk running past the end of the file means the
+  // file was cut. Text or Exif may sit anywhere between IHDR and IEND, behind a large profile or after the pixel data.
   let offset = 33;
-  while (offset + 8 <= head.length) {
-    const length = readUInt32BE(head, offset);
-    const type = ascii(head, offset + 4, offset + 8);
+  let window = { start: 0, bytes: head };
+  for (let windows = 0; offset + 8 <= size; ) {
+    if (offset + 8 > window.start + window.bytes.length) {
+      // Past a few MiB of small chunks (pixel data in libpng's 8 KiB pieces), a file's end is searched instead.
+      if (!source.inMemory && windows++ >= MAX_PNG_WINDOWS) break;
+      const bytes = yield* bytesAt(source, offset, Math.min(PNG_WINDOW_BYTES, size - offset));
+      if (!bytes) throw refuse.truncated(name, 'png');
+      window = { start: offset, bytes };
+    }
+    const at = offset - window.start;
+    const length = readUInt32BE(window.bytes, at);
+    const type = ascii(window.bytes, at + 4, at + 8);
+    // Zeros where a chunk should start: a copy that stopped after its space was taken, so the rest was never written.
+    if (length === 0 && type === '\0\0\0\0') {
+      throw refuse.truncated(name, 'png');
+    }
     if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff) {
       throw refuse.corrupt(name, 'png');
     }
@@ -184,7 +206,12 @@ function* checkPng(source: Source): Examination<Dimensions> {
       checkPngEnd(source, offset + 12 + length);
       return dimensions;
     }
-    if (offset + 12 + length <= head.length) readPngMetadata(type, head.subarray(offset + 8, offset + 8 + length), dimensions);
+    if (PNG_METADATA_CHUNKS.has(type)) {
+      // A chunk too large to read is still metadata; only what it says about a location is not known.
+      const data = length <= MAX_PNG_METADATA_BYTES ? yield* bytesAt(source, offset + 8, length) : undefined;
+      if (data) readPngMetadata(type, data, dimensions);
+      else addMetadata(dimensions, false);
+    }
     offset += 12 + length;
   }
   // The IEND chunk not met yet: it must be in the last bytes (a little trailing data after it is tolerated).
@@ -205,7 +232,7 @@ function* checkPng(source: Source): Examination<Dimensions> {
  */
 function readPngTailMetadata(tail: Uint8Array, facts: Pick<Dimensions, 'orientation' | 'metadata'>): void {
   const bytes = asBuffer(tail);
-  for (const type of ['tEXt', 'zTXt', 'iTXt', 'eXIf']) {
+  for (const type of PNG_METADATA_CHUNKS) {
     for (let at = bytes.indexOf(type); at >= 0; at = bytes.indexOf(type, at + 1)) {
       if (at < 4) continue;
       const end = at + 4 + readUInt32BE(tail, at - 4);

@@ -1,7 +1,12 @@
 /** What a picture's header says that preparing needs, read without decoding it: the fixtures are made here with libvips and by hand. */
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { inspectImageBytes } from '../../../src/images';
+import { inspectImageBytes, inspectImageFile } from '../../../src/images';
+import type { ImageRefusal } from '../../../src/images/imageRefusal';
 import { HEAD_BYTES } from '../../../src/images/imageInspector';
 import { expectedChanges } from '../../../src/images/preparation';
 import { DEFAULT_PREPARATION, PicturePreparer } from '../../../src/images/prepare';
@@ -111,22 +116,42 @@ describe('images/imageInspector: the header facts preparing needs', function () 
     assert.equal(inspectImageBytes(avif(() => undefined, { keep: 'xmp' }), 'bare.avif').metadata, undefined, 'the control: nothing but the XMP made it metadata');
   });
 
+  const chunk = (type: string, data: Uint8Array) => {
+    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const framed = Buffer.alloc(12 + data.length);
+    framed.writeUInt32BE(data.length);
+    typed.copy(framed, 4);
+    framed.writeUInt32BE(crc32(typed), 8 + data.length);
+    return framed;
+  };
+  /** The Exif block (a TIFF structure) of a JPEG made with a GPS latitude. */
+  const gpsExif = () => {
+    const gps = Buffer.from(jpeg((image) => image.setString('exif-ifd3-GPSLatitude', '52/1 31/1 12/1')));
+    const at = gps.indexOf('Exif\0\0');
+    return gps.subarray(at + 6, at - 2 + gps.readUInt16BE(at - 2));
+  };
+  /** A PNG's chunks, without the signature and IHDR (33 bytes) and IEND (12). */
+  const pngParts = (png: Buffer) => ({ start: png.subarray(0, 33), middle: png.subarray(33, png.length - 12), end: png.subarray(png.length - 12) });
+  /** What the inspector finds in `png` read from a file (read in parts) and from memory (whole): the two must agree. */
+  const metadataOf = async (png: Buffer, name: string) => {
+    const file = path.join(os.tmpdir(), `bc-pictures-${process.pid}-${name}`);
+    await fs.writeFile(file, png);
+    try {
+      const fromFile = (await inspectImageFile(file)).metadata;
+      assert.equal(inspectImageBytes(png, name).metadata, fromFile, `${name}: the same from memory as from the file`);
+      return fromFile;
+    } finally {
+      await fs.rm(file, { force: true });
+    }
+  };
+
   it('finds text and Exif chunks written after the pixel data of a PNG larger than the head read, each by its CRC', async () => {
-    const chunk = (type: string, data: Uint8Array) => {
-      const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-      const framed = Buffer.alloc(12 + data.length);
-      framed.writeUInt32BE(data.length);
-      typed.copy(framed, 4);
-      framed.writeUInt32BE(crc32(typed), 8 + data.length);
-      return framed;
-    };
     // Noise does not compress: about 2.3 MiB of pixel data, far past the head, then the chunks, then IEND.
     const pixels = vips.Image.gaussnoise(800, 1000).cast('uchar').bandjoin([vips.Image.gaussnoise(800, 1000).cast('uchar'), vips.Image.gaussnoise(800, 1000).cast('uchar')]);
     const bare = Buffer.from(pixels.writeToBuffer('.png', { compression: 1, keep: 0 }));
     assert.ok(bare.length > 2 * HEAD_BYTES, `${bare.length} bytes`);
     const withAfterPixels = (...chunks: Buffer[]) => Buffer.concat([bare.subarray(0, bare.length - 12), ...chunks, bare.subarray(bare.length - 12)]);
-    const gps = Buffer.from(jpeg((image) => image.setString('exif-ifd3-GPSLatitude', '52/1 31/1 12/1')));
-    const exif = gps.subarray(gps.indexOf('Exif\0\0') + 6, gps.indexOf('Exif\0\0') - 2 + gps.readUInt16BE(gps.indexOf('Exif\0\0') - 2));
+    const exif = gpsExif();
     assert.equal(inspectImageBytes(bare, 'plan.png').metadata, undefined, 'the control: no metadata');
     assert.equal(inspectImageBytes(withAfterPixels(chunk('tEXt', Buffer.from('Comment\0drawn by hand'))), 'plan.png').metadata, 'other');
     const located = withAfterPixels(chunk('tEXt', Buffer.from('Software\0Editor')), chunk('eXIf', exif));
@@ -147,6 +172,40 @@ describe('images/imageInspector: the header facts preparing needs', function () 
     } finally {
       await preparer.dispose();
     }
+  });
+
+  it("finds a PNG's text and Exif wherever they are: behind a large chunk before the pixel data, or far from the end after it", async () => {
+    const pixels = vips.Image.gaussnoise(400, 300).cast('uchar');
+    const { start, middle, end } = pngParts(Buffer.from(pixels.writeToBuffer('.png', { compression: 1, keep: 0 })));
+    const large = chunk('prVt', randomBytes(HEAD_BYTES + 100 * 1024));
+    const exif = chunk('eXIf', gpsExif());
+    // Before the pixel data, the Exif starts past the head: read a window at a time.
+    assert.equal(await metadataOf(Buffer.concat([start, large, exif, middle, end]), 'profile-first.png'), 'location');
+    // After the pixel data, with more than the tail's 64 KiB of another chunk behind it.
+    const text = chunk('tEXt', Buffer.from('Comment\0drawn by hand'));
+    assert.equal(await metadataOf(Buffer.concat([start, middle, text, chunk('prVt', randomBytes(200 * 1024)), end]), 'text-early.png'), 'other');
+    // A text chunk too large to read is still metadata.
+    assert.equal(await metadataOf(Buffer.concat([start, middle, chunk('iTXt', Buffer.alloc(1536 * 1024, 0x41)), end]), 'huge-text.png'), 'other');
+    // The control: the same large chunks alone are no metadata.
+    assert.equal(await metadataOf(Buffer.concat([start, large, middle, chunk('prVt', randomBytes(200 * 1024)), end]), 'plain.png'), undefined);
+    // The pixel data in thousands of 1 KiB chunks: walked chunk by chunk, the Exif after them is found.
+    const idat = middle.subarray(middle.indexOf('IDAT') + 4, middle.length - 4);
+    const pieces = Array.from({ length: Math.ceil(idat.length / 1024) }, (_, i) => chunk('IDAT', idat.subarray(i * 1024, (i + 1) * 1024)));
+    const ihdrToIdat = middle.subarray(0, middle.indexOf('IDAT') - 4);
+    assert.equal(await metadataOf(Buffer.concat([start, ihdrToIdat, ...pieces, exif, chunk('prVt', randomBytes(100 * 1024)), end]), 'pieces.png'), 'location');
+    // Past 4 MiB of small chunks a file is no longer walked: its end is searched, where the Exif is found by its CRC.
+    const many = Array.from({ length: 768 }, () => chunk('prVt', randomBytes(8 * 1024)));
+    assert.equal(await metadataOf(Buffer.concat([start, middle, ...many, exif, end]), 'many.png'), 'location');
+  });
+
+  it('refuses a PNG cut short, or whose chunk is damaged, past the head as within it', async () => {
+    const { start, middle, end } = pngParts(Buffer.from(vips.Image.gaussnoise(64, 64).cast('uchar').writeToBuffer('.png', { keep: 0 })));
+    const large = chunk('prVt', randomBytes(HEAD_BYTES + 1024));
+    const png = Buffer.concat([start, large, middle, end]);
+    await assert.rejects(metadataOf(png.subarray(0, png.length - 40), 'cut.png'), (error: ImageRefusal) => error.code === 'truncated');
+    const damaged = Buffer.from(png);
+    damaged.write('\x01\x02', 33 + large.length + 4, 'latin1');
+    await assert.rejects(metadataOf(damaged, 'damaged.png'), (error: ImageRefusal) => error.code === 'corrupt');
   });
 
   it('predicts from the header what libvips then does: a small phone PNG and TIFF are prepared, not sent as they are', async () => {
