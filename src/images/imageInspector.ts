@@ -1,4 +1,4 @@
-// Inspects a picture file by its content: reads its header and the few parts past it it needs (a small tail window, a PNG's chunks up to a bound), never a whole large file.
+// Inspects a picture file by its content: reads its header and only the parts past it that it needs (a small tail window, a PNG's chunks up to a bound), never a whole large file.
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { brotliDecompressSync, crc32 } from 'node:zlib';
