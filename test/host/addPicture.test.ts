@@ -270,6 +270,22 @@ describe('Add as Customer Picture', function () {
       assert.deepEqual([treysPicture().width, treysPicture().height], [48, 48]);
     });
 
+    it('goes Back from the question to the customer picker of the same company; nothing is sent', async function () {
+      needsUiDriver(this);
+      this.timeout(90_000);
+      const running = vscode.commands.executeCommand<PictureResult | undefined>(COMMAND, photo());
+      await chooseLabel(await waitForPicker('company'), 'CRONUS USA, Inc.');
+      await chooseLabel(await waitForPicker('customer', (state) => state.items.includes('Trey Research')), 'Trey Research');
+      await waitForPicker('firstPicture');
+      await vscode.commands.executeCommand('workbench.action.quickInputBack');
+      const again = await waitForPicker('customer', (state) => state.items.includes('Trey Research'));
+      assert.match(again.title, /^Select the Customer of CRONUS USA, Inc\./);
+      await dismiss();
+      assert.equal(await running, undefined);
+      assert.equal(patches().length, 0, 'nothing sent');
+      assert.deepEqual(previews(), [], 'the preview closed with the question');
+    });
+
     it('that is square is set without a question, as is any first picture with the setting off', async function () {
       const square = path.join(os.tmpdir(), 'bc-pictures-square.png');
       fs.writeFileSync(square, makePng(40, 40, 3));
