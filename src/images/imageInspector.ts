@@ -207,8 +207,10 @@ function* checkPng(source: Source): Examination<Dimensions> {
       return dimensions;
     }
     if (PNG_METADATA_CHUNKS.has(type)) {
-      // A chunk too large to read is still metadata; only what it says about a location is not known.
-      const data = length <= MAX_PNG_METADATA_BYTES ? yield* bytesAt(source, offset + 8, length) : undefined;
+      // Taken from the window that holds it, else read. A chunk too large to read is still metadata; only what it
+      // says about a location is not known.
+      let data: Uint8Array | undefined = window.bytes.subarray(at + 8, at + 8 + length);
+      if (data.length < length) data = length <= MAX_PNG_METADATA_BYTES ? yield* bytesAt(source, offset + 8, length) : undefined;
       if (data) readPngMetadata(type, data, dimensions);
       else addMetadata(dimensions, false);
     }

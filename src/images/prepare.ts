@@ -93,11 +93,10 @@ export class PicturePreparer {
    */
   async prepare(bytes: Uint8Array, fileName: string, options: PreparationOptions = DEFAULT_PREPARATION): Promise<PreparedPicture | undefined> {
     const sniffed = sniffContent(bytes.subarray(0, SNIFF_WINDOW), bytes.byteLength);
-    const drawing = sniffed.kind === 'picture' && sniffed.format === 'svg';
-    if (drawing) refuseHazardousDrawing(bytes, fileName);
+    const sniffedFormat = sniffed.kind === 'picture' ? sniffed.format : undefined;
+    if (sniffedFormat === 'svg') refuseHazardousDrawing(bytes, fileName);
     // Each libvips lives as long as the preparer: a request in flight never loses the one it uses.
-    const jpegXl = sniffed.kind === 'picture' && sniffed.format === 'jxl';
-    const vips = await (jpegXl ? (this.vipsWithJpegXl ??= this.load(true)) : (this.vips ??= this.load(false)));
+    const vips = await (sniffedFormat === 'jxl' ? (this.vipsWithJpegXl ??= this.load(true)) : (this.vips ??= this.load(false)));
     const examined = examine(vips, bytes, fileName);
     if (examined.width * examined.height > options.maxPixels) {
       throw new ImageRefusal(
@@ -107,9 +106,9 @@ export class PicturePreparer {
       );
     }
     // A header read renders nothing yet: what libvips takes for a drawing is checked whole before it is drawn.
-    if (examined.loader === 'svgload_buffer' && !drawing) refuseHazardousDrawing(bytes, fileName);
+    if (examined.loader === 'svgload_buffer' && sniffedFormat !== 'svg') refuseHazardousDrawing(bytes, fileName);
     // libvips reads BigTIFF with its TIFF loader; Business Central takes classic TIFF only.
-    const format = sniffed.kind === 'picture' && sniffed.format === 'bigtiff' ? 'bigtiff' : LOADERS[examined.loader];
+    const format = sniffedFormat === 'bigtiff' ? 'bigtiff' : LOADERS[examined.loader];
     const longest = Math.max(examined.width, examined.height);
     const shortest = Math.min(examined.width, examined.height);
     const crop = options.crop && examined.width !== examined.height ? options.crop : undefined;
@@ -120,7 +119,7 @@ export class PicturePreparer {
     // A HEIC or JPEG XL is sent from its pixels alone: its EXIF would bring an orientation its decoder has applied already.
     const removeMetadata = options.removeMetadata || examined.hevc !== undefined || format === 'jxl';
     // libvips reads no chunk after a PNG's pixel data; the inspector does, so text or Exif there is removed too.
-    const after = format === 'png' ? pngFacts(bytes, fileName) : undefined;
+    const after = removeMetadata && format === 'png' ? pngFacts(bytes, fileName) : undefined;
     const location = examined.location || after === 'location';
     if (removeMetadata && location) changes.push('locationRemoved');
     else if (removeMetadata && (examined.metadata || after !== undefined)) changes.push('metadataRemoved');
